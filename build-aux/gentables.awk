@@ -1,0 +1,311 @@
+# gentables.awk - turn data/*.rec into C tables, validating every record
+#
+# Usage: awk -f build-aux/gentables.awk data/*.rec > ref-tables.c
+#
+# Runs under any POSIX awk (mawk, gawk, busybox awk); run it with LC_ALL=C
+# so that string comparisons are byte comparisons.  The record format and
+# each file's fields are described in data/README.md.  Every problem is
+# reported as "file:line: message" on stderr and makes the exit status 1,
+# after all files have been read, so one run shows every error.
+
+function err(file, line, msg) {
+	printf "%s:%d: %s\n", file, line, msg > "/dev/stderr"
+	nerr++
+}
+
+# schema - declare a table: its file, C struct, key field and fields.
+# A field spec is NAME, NAME* (required), with a type after a colon:
+# str (default), list, int (key code), codes (list of reply codes),
+# verbs (list of verbs, CONNECT, DATA-END, ANY), enh (list of enhanced
+# codes), kws (list of keywords), kw (one keyword or -), enables.
+function schema(base, ctype, spec,    n, i, f, t, req) {
+	tables[base] = 1
+	tctype[base] = ctype
+	n = split(spec, parts, " ")
+	tnf[base] = n
+	for (i = 1; i <= n; i++) {
+		f = parts[i]; t = "str"
+		if (index(f, ":")) { t = substr(f, index(f, ":") + 1); f = substr(f, 1, index(f, ":") - 1) }
+		req = 0
+		if (substr(f, length(f)) == "*") { req = 1; f = substr(f, 1, length(f) - 1) }
+		tfield[base, i] = f
+		ttype[base, i] = t
+		treq[base, i] = req
+		tidx[base, f] = i
+	}
+	tkey[base] = tfield[base, 1]
+	nrec[base] = 0
+}
+
+function basename(path,    b) {
+	b = path
+	sub(/^.*\//, "", b)
+	return b
+}
+
+function trim(s) {
+	sub(/^[ ]+/, "", s)
+	sub(/[ ]+$/, "", s)
+	return s
+}
+
+BEGIN {
+	nerr = 0
+	schema("reply-classes.rec", "ref_class",
+	    "Digit* Name* Meaning* Section*")
+	schema("reply-codes.rec", "ref_code",
+	    "Code*:int Text* Origin* Section* Commands*:verbs Ext-commands*:verbs Enhanced*:enh Summary* When* Causes* Action* Note")
+	schema("enhanced-codes.rec", "ref_enhanced",
+	    "Code*:enhkey Title* Basic*:codes Section* Summary* Explanation* Action Note")
+	schema("keywords.rec", "ref_keyword",
+	    "Keyword*:kwkey Origin*:origin Status*:kwstatus Source* Section* Parameters* Enables*:enables Summary* Explanation* Warning Note")
+	schema("commands.rec", "ref_command",
+	    "Verb*:verbkey Status*:cmdstatus Section* Keyword*:kw Syntax* Success*:codes Intermediate*:codes Errors*:codes Summary* Explanation* Example* Note")
+	schema("params.rec", "ref_param",
+	    "Param*:paramkey Commands*:verbs Keyword*:kws Section* Syntax* Value* Errors*:codes Summary* Explanation* Example* Note")
+	classorder = "2xx 3xx 4xx 5xx x0x x1x x2x x3x x4x x5x"
+	nclass = split(classorder, classlist, " ")
+	for (i = 1; i <= nclass; i++) classrank[classlist[i]] = i
+	okstatus["kwstatus"] = " current experimental obsolete historic vendor "
+	okstatus["cmdstatus"] = " required optional extension obsolete lmtp vendor "
+	okstatus["origin"] = " iana wild "
+	maxlen = 4000
+	file = ""
+}
+
+# A new input file: close the record of the previous one.
+FNR == 1 {
+	if (file != "") endrecord()
+	endfile()
+	file = FILENAME
+	base = basename(FILENAME)
+	if (!(base in tables)) {
+		err(file, 1, "unknown table file (expected one of the files in data/README.md)")
+		base = ""
+	} else if (base in seenfile) {
+		err(file, 1, "table file given twice")
+		base = ""
+	}
+	if (base != "") { seenfile[base] = 1; order[++nfiles] = base }
+	inrec = 0
+	lastfield = ""
+	prevkey = ""
+}
+
+base == "" { next }
+
+{
+	line = $0
+	sub(/\r$/, "", line)
+	if (index(line, "\t")) { err(file, FNR, "tab character (use spaces)"); next }
+	if (line ~ /[ ]$/) err(file, FNR, "trailing white space")
+}
+
+line ~ /^#/ { next }
+
+line ~ /^[ ]*$/ { endrecord(); next }
+
+line ~ /^\+( |$)/ {
+	if (!inrec || lastfield == "") { err(file, FNR, "continuation line outside a field"); next }
+	cont = (length(line) > 2) ? substr(line, 3) : ""
+	rec[lastfield] = rec[lastfield] "\n" cont
+	next
+}
+
+{
+	c = index(line, ":")
+	if (c < 2 || substr(line, c + 1, 1) != " " || substr(line, 1, c - 1) !~ /^[A-Z][A-Za-z-]*$/) {
+		err(file, FNR, "expected 'Field: value', '+ continuation', a comment or a blank line")
+		next
+	}
+	f = substr(line, 1, c - 1)
+	v = trim(substr(line, c + 2))
+	if (!inrec) { startrecord() }
+	if (!((base, f) in tidx)) { err(file, FNR, "unknown field '" f "' in " base); lastfield = ""; next }
+	if (f in rec) { err(file, FNR, "field '" f "' given twice in one record"); lastfield = ""; next }
+	if (v == "") { err(file, FNR, "empty value for field '" f "'"); lastfield = ""; next }
+	rec[f] = v
+	recline[f] = FNR
+	lastfield = f
+}
+
+function startrecord(    k) {
+	for (k in rec) delete rec[k]
+	for (k in recline) delete recline[k]
+	inrec = 1
+	recstart = FNR
+}
+
+function endfile() {
+	inrec = 0
+}
+
+# endrecord - validate the record just read and store it for output
+function endrecord(    i, f, t, v, n, r, key, sk) {
+	if (!inrec) return
+	inrec = 0
+	lastfield = ""
+	n = ++nrec[base]
+	r = base SUBSEP n
+	for (i = 1; i <= tnf[base]; i++) {
+		f = tfield[base, i]; t = ttype[base, i]
+		if (!(f in rec)) {
+			if (treq[base, i]) err(file, recstart, "record has no '" f "' field")
+			continue
+		}
+		v = rec[f]
+		if (length(v) > maxlen) err(file, recline[f], "value of '" f "' is longer than " maxlen " bytes")
+		checkvalue(t, f, v, recline[f])
+		val[r, i] = v
+		has[r, i] = 1
+	}
+	key = (tkey[base] in rec) ? rec[tkey[base]] : ""
+	if (key == "") return
+	if (base == "params.rec" && ("Commands" in rec)) key = key " " rec["Commands"]
+	if ((base, key) in keyline) {
+		err(file, recstart, "duplicate key '" key "' (first at line " keyline[base, key] ")")
+		return
+	}
+	keyline[base, key] = recstart
+	sk = sortkey(base, key)
+	if (prevkey != "" && sk <= prevkey)
+		err(file, recstart, "'" key "' is out of order (records are sorted by key)")
+	prevkey = sk
+	if (base == "reply-codes.rec") havecode[key] = 1
+	if (base == "enhanced-codes.rec") haveenh[key] = 1
+	if (base == "keywords.rec") havekw[key] = 1
+	if (base == "commands.rec") haveverb[key] = 1
+	if (base == "params.rec") haveparam[rec["Param"]] = 1
+	if (base == "reply-classes.rec" && !(key in classrank))
+		err(file, recstart, "unknown digit '" key "' (expected one of: " classorder ")")
+}
+
+function pad(n) { return sprintf("%04d", n) }
+
+# sortkey - a string that sorts records the way the tables must be sorted
+function sortkey(b, key,    p) {
+	if (b == "reply-codes.rec") return pad(key + 0)
+	if (b == "reply-classes.rec") return pad(classrank[key] + 0)
+	if (b == "enhanced-codes.rec") {
+		split(key, p, ".")
+		if (p[2] == "X") return "0" pad(p[1] + 0)
+		if (p[3] == "X") return "1" pad(p[2] + 0)
+		return "2" pad(p[2] + 0) pad(p[3] + 0)
+	}
+	return key
+}
+
+# pending - remember a cross-reference, checked once every file is read
+function pending(kind, v, line) {
+	npend++
+	pkind[npend] = kind; pval[npend] = v; pfile[npend] = file; pline[npend] = line
+}
+
+function checkvalue(t, f, v, line,    n, i, w, items) {
+	if (t == "str") return
+	if (t == "int") {
+		if (v !~ /^[0-9][0-9][0-9]$/) { err(file, line, "'" v "' is not a three-digit reply code"); return }
+		if (v !~ /^[2-5][0-5][0-9]$/) err(file, line, "reply code " v " is out of range (RFC 5321 4.2: 2-5, 0-5, 0-9)")
+		return
+	}
+	if (t == "enhkey") {
+		if (v !~ /^([245]\.X\.X|X\.(0|[1-9][0-9]?[0-9]?)\.X|X\.(0|[1-9][0-9]?[0-9]?)\.(0|[1-9][0-9]?[0-9]?))$/)
+			err(file, line, "'" v "' is not an enhanced code key (2.X.X, X.1.X or X.1.1)")
+		return
+	}
+	if (t == "kwkey") {
+		if (v !~ /^[A-Z0-9][A-Z0-9-]*(=[A-Z0-9-]+)?$/) err(file, line, "'" v "' is not an upper-case EHLO keyword")
+		return
+	}
+	if (t == "verbkey" || t == "paramkey") {
+		if (v !~ /^[A-Z0-9][A-Z0-9-]*$/) err(file, line, "'" v "' is not an upper-case name")
+		return
+	}
+	if (t == "origin" || t == "kwstatus" || t == "cmdstatus") {
+		if (index(okstatus[t], " " v " ") == 0) err(file, line, "'" v "' is not one of:" okstatus[t])
+		return
+	}
+	if (t == "kw") {
+		if (v != "-") pending("kw", v, line)
+		return
+	}
+	# the rest are lists
+	if (v == "-") return
+	if (v !~ /^[^ ]+( [^ ]+)*$/) { err(file, line, "list items are separated by single spaces"); return }
+	n = split(v, items, " ")
+	for (i = 1; i <= n; i++) {
+		w = items[i]
+		if (t == "codes") {
+			if (w !~ /^[2-5][0-5][0-9]$/) err(file, line, "'" w "' is not a reply code")
+			else pending("code", w, line)
+		} else if (t == "verbs") {
+			if (w != "CONNECT" && w != "DATA-END" && w != "ANY") pending("verb", w, line)
+		} else if (t == "enh") {
+			if (w !~ /^X\.[0-9]+\.[0-9]+$/) err(file, line, "'" w "' is not an enhanced code (X.1.1 form)")
+			else pending("enh", w, line)
+		} else if (t == "kws") {
+			pending("kw", w, line)
+		} else if (t == "enables") {
+			if (w ~ /^verb:/) pending("verb", substr(w, 6), line)
+			else if (w ~ /^param:/) pending("param", substr(w, 7), line)
+			else err(file, line, "'" w "' is neither verb:NAME nor param:NAME")
+		}
+	}
+}
+
+# cstr - a C string literal for s
+function cstr(s) {
+	gsub(/\\/, "\\\\", s)
+	gsub(/"/, "\\\"", s)
+	gsub(/\n/, "\\n", s)
+	gsub(/\?\?/, "?\\?", s)
+	return "\"" s "\""
+}
+
+END {
+	if (file != "") endrecord()
+	for (b in tables)
+		if (!(b in seenfile)) err(b, 0, "table file missing from the command line")
+	for (i = 1; i <= npend; i++) {
+		k = pkind[i]; v = pval[i]
+		if (k == "code" && !(v in havecode)) err(pfile[i], pline[i], "reply code " v " is not in reply-codes.rec")
+		if (k == "verb" && !(v in haveverb)) err(pfile[i], pline[i], "verb " v " is not in commands.rec")
+		if (k == "enh" && !(v in haveenh)) err(pfile[i], pline[i], "enhanced code " v " is not in enhanced-codes.rec")
+		if (k == "kw" && !(v in havekw)) err(pfile[i], pline[i], "keyword " v " is not in keywords.rec")
+		if (k == "param" && !(v in haveparam)) err(pfile[i], pline[i], "parameter " v " is not in params.rec")
+	}
+	if (nerr) {
+		printf "gentables: %d error(s)\n", nerr > "/dev/stderr"
+		exit 1
+	}
+	print "/* Generated by build-aux/gentables.awk from the files in data/: do not edit. */"
+	print "#include <stddef.h>"
+	print "#include \"ref.h\""
+	for (fi = 1; fi <= nfiles; fi++) {
+		b = order[fi]
+		name = tctype[b]
+		print ""
+		printf "const struct %s %s_table[] = {\n", name, name
+		for (n = 1; n <= nrec[b]; n++) {
+			r = b SUBSEP n
+			line = "\t{ "
+			if (b == "enhanced-codes.rec") {
+				split(val[r, 1], p, ".")
+				if (p[2] == "X") line = line "REF_ENH_CLASS, " p[1] ", 0, "
+				else if (p[3] == "X") line = line "REF_ENH_SUBJECT, " p[2] ", 0, "
+				else line = line "REF_ENH_DETAIL, " p[2] ", " p[3] ", "
+			}
+			for (i = 1; i <= tnf[b]; i++) {
+				if (i > 1) line = line ", "
+				t = ttype[b, i]
+				if (!((r, i) in has)) line = line "NULL"
+				else if (t == "int") line = line (val[r, i] + 0)
+				else if (val[r, i] == "-") line = line "\"\""
+				else line = line cstr(val[r, i])
+			}
+			print line " },"
+		}
+		print "};"
+		printf "const size_t %s_count = %d;\n", name, nrec[b]
+	}
+}
