@@ -1,0 +1,201 @@
+/* ref.c - lookups in the embedded reference tables
+ *
+ * The tables are sorted by key (build-aux/gentables.awk checks it), so
+ * every lookup is a binary search; nothing is read or built at run time.
+ */
+#include <config.h>
+
+#include "ref.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int upper(int c)
+{
+	return (c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c;
+}
+
+/* keycmp - compare name[0..len) upper-cased with the NUL-terminated key */
+static int keycmp(const char *name, size_t len, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int a = upper((unsigned char)name[i]);
+		int b = (unsigned char)key[i];
+
+		if (b == 0 || a != b)
+			return a - b;
+	}
+	return key[len] == 0 ? 0 : -1;
+}
+
+const struct ref_code *ref_code_find(int code)
+{
+	size_t lo = 0, hi = ref_code_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ref_code_table[mid].code == code)
+			return &ref_code_table[mid];
+		if (ref_code_table[mid].code < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const struct ref_class *class_find(const char *digit)
+{
+	size_t i;
+
+	for (i = 0; i < ref_class_count; i++)
+		if (strcmp(ref_class_table[i].digit, digit) == 0)
+			return &ref_class_table[i];
+	return NULL;
+}
+
+const struct ref_class *ref_code_class(int code)
+{
+	char d[4] = { 0, 'x', 'x', 0 };
+
+	if (code < 100 || code > 999)
+		return NULL;
+	d[0] = (char)('0' + code / 100);
+	return class_find(d);
+}
+
+const struct ref_class *ref_code_category(int code)
+{
+	char d[4] = { 'x', 0, 'x', 0 };
+
+	if (code < 100 || code > 999)
+		return NULL;
+	d[1] = (char)('0' + code / 10 % 10);
+	return class_find(d);
+}
+
+/* enh_find - binary search on (kind, major, minor) */
+static const struct ref_enhanced *enh_find(enum ref_enh_kind kind, int major,
+    int minor)
+{
+	size_t lo = 0, hi = ref_enhanced_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ref_enhanced *e = &ref_enhanced_table[mid];
+		int c = (int)e->kind - (int)kind;
+
+		if (c == 0)
+			c = e->major - major;
+		if (c == 0)
+			c = e->minor - minor;
+		if (c == 0)
+			return e;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct ref_enhanced *ref_enh_class(int cls)
+{
+	return enh_find(REF_ENH_CLASS, cls, 0);
+}
+
+const struct ref_enhanced *ref_enh_subject(int subject)
+{
+	return enh_find(REF_ENH_SUBJECT, subject, 0);
+}
+
+const struct ref_enhanced *ref_enh_detail(int subject, int detail)
+{
+	return enh_find(REF_ENH_DETAIL, subject, detail);
+}
+
+/* The name tables below share one search: a sorted array of structs whose
+ * first member is the key string. */
+static const void *name_find(const void *table, size_t count, size_t size,
+    const char *name, size_t len)
+{
+	size_t lo = 0, hi = count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *key = *(const char *const *)
+		    (const void *)((const char *)table + mid * size);
+		int c = keycmp(name, len, key);
+
+		if (c == 0)
+			return (const char *)table + mid * size;
+		if (c > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct ref_keyword *ref_keyword_find(const char *name, size_t len)
+{
+	return name_find(ref_keyword_table, ref_keyword_count,
+	    sizeof ref_keyword_table[0], name, len);
+}
+
+const struct ref_command *ref_command_find(const char *name, size_t len)
+{
+	return name_find(ref_command_table, ref_command_count,
+	    sizeof ref_command_table[0], name, len);
+}
+
+const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n)
+{
+	size_t i, first = ref_param_count, count = 0;
+
+	/* params.rec is sorted by name, then commands: rows of one name are
+	 * adjacent.  The table is small; a scan keeps this obvious. */
+	for (i = 0; i < ref_param_count; i++) {
+		if (keycmp(name, len, ref_param_table[i].param) == 0) {
+			if (count++ == 0)
+				first = i;
+		}
+	}
+	if (n)
+		*n = count;
+	return count ? &ref_param_table[first] : NULL;
+}
+
+int ref_list_next(const char **cursor, const char **tok, size_t *len)
+{
+	const char *p = *cursor;
+
+	if (p == NULL)
+		return 0;
+	while (*p == ' ')
+		p++;
+	if (*p == 0) {
+		*cursor = p;
+		return 0;
+	}
+	*tok = p;
+	while (*p && *p != ' ')
+		p++;
+	*len = (size_t)(p - *tok);
+	*cursor = p;
+	return 1;
+}
+
+int ref_list_has(const char *list, const char *word, size_t len)
+{
+	const char *tok;
+	size_t n;
+
+	while (ref_list_next(&list, &tok, &n))
+		if (n == len && memcmp(tok, word, len) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,141 @@
+/* ref.h - the embedded reference tables (generated from the data/ files)
+ *
+ * Every table is an array sorted by its key, generated at build time by
+ * build-aux/gentables.awk; see data/README.md for what each field holds.
+ * Optional fields are NULL when absent; a field written "-" in the data
+ * (none) is the empty string.  List fields are single-space separated.
+ */
+#ifndef SMTPREF_REF_H
+#define SMTPREF_REF_H
+
+#include <stddef.h>
+
+/* What one digit of a reply code means (RFC 5321 4.2.1). */
+struct ref_class {
+	const char *digit;	/* "2xx".."5xx", "x0x".."x5x" */
+	const char *name;
+	const char *meaning;
+	const char *section;
+};
+
+/* A basic reply code. */
+struct ref_code {
+	int code;
+	const char *text;		/* the standard text */
+	const char *origin;
+	const char *section;
+	const char *commands;		/* RFC 5321 4.3.2: verbs, CONNECT, DATA-END, ANY */
+	const char *ext_commands;	/* extension verbs that may get it */
+	const char *enhanced;		/* related enhanced codes, X.1.1 form */
+	const char *summary;
+	const char *when;
+	const char *causes;
+	const char *action;
+	const char *note;
+};
+
+enum ref_enh_kind {
+	REF_ENH_CLASS,		/* 2.X.X: major is the class */
+	REF_ENH_SUBJECT,	/* X.1.X: major is the subject */
+	REF_ENH_DETAIL,		/* X.1.1: major is the subject, minor the detail */
+	REF_ENH_LAST
+};
+
+/* An enhanced status code of the IANA registry (RFC 3463). */
+struct ref_enhanced {
+	enum ref_enh_kind kind;
+	int major;
+	int minor;
+	const char *code;		/* "5.X.X", "X.1.X" or "X.1.1" */
+	const char *title;
+	const char *basic;		/* associated basic reply codes */
+	const char *section;
+	const char *summary;
+	const char *explanation;
+	const char *action;
+	const char *note;
+};
+
+/* An EHLO keyword. */
+struct ref_keyword {
+	const char *keyword;
+	const char *origin;		/* "iana" or "wild" */
+	const char *status;
+	const char *source;
+	const char *section;
+	const char *parameters;
+	const char *enables;		/* verb:NAME and param:NAME tokens */
+	const char *summary;
+	const char *explanation;
+	const char *warning;
+	const char *note;
+};
+
+/* An SMTP verb. */
+struct ref_command {
+	const char *verb;
+	const char *status;
+	const char *section;
+	const char *keyword;		/* the EHLO keyword announcing it, or "" */
+	const char *syntax;
+	const char *success;
+	const char *intermediate;
+	const char *errors;
+	const char *summary;
+	const char *explanation;
+	const char *example;
+	const char *note;
+};
+
+/* A MAIL, RCPT, VRFY or EXPN parameter. */
+struct ref_param {
+	const char *param;
+	const char *commands;
+	const char *keyword;
+	const char *section;
+	const char *syntax;
+	const char *value;
+	const char *errors;
+	const char *summary;
+	const char *explanation;
+	const char *example;
+	const char *note;
+};
+
+extern const struct ref_class ref_class_table[];
+extern const size_t ref_class_count;
+extern const struct ref_code ref_code_table[];
+extern const size_t ref_code_count;
+extern const struct ref_enhanced ref_enhanced_table[];
+extern const size_t ref_enhanced_count;
+extern const struct ref_keyword ref_keyword_table[];
+extern const size_t ref_keyword_count;
+extern const struct ref_command ref_command_table[];
+extern const size_t ref_command_count;
+extern const struct ref_param ref_param_table[];
+extern const size_t ref_param_count;
+
+/* Codes that any command may get (RFC 5321 4.3.2). */
+#define REF_ANY_COMMAND_CODES "421 500 501"
+
+const struct ref_code *ref_code_find(int code);
+/* The meaning of the first ("2xx") or second ("x5x") digit of code. */
+const struct ref_class *ref_code_class(int code);
+const struct ref_class *ref_code_category(int code);
+const struct ref_enhanced *ref_enh_class(int cls);
+const struct ref_enhanced *ref_enh_subject(int subject);
+const struct ref_enhanced *ref_enh_detail(int subject, int detail);
+/* Case-insensitive; name need not be NUL-terminated. */
+const struct ref_keyword *ref_keyword_find(const char *name, size_t len);
+const struct ref_command *ref_command_find(const char *name, size_t len);
+/* The first of the rows for parameter name (case-insensitive), and how many
+ * rows (the same parameter may be listed once per command) in *n. */
+const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n);
+
+/* ref_list_next - step through a space-separated list: returns 1 and sets
+ * the token and its length to the next item, advancing *cursor; 0 at the end. */
+int ref_list_next(const char **cursor, const char **tok, size_t *len);
+/* ref_list_has - whether list holds the item word (exact, case-sensitive) */
+int ref_list_has(const char *list, const char *word, size_t len);
+
+#endif
