@@ -1,0 +1,62 @@
+# lib.sh - helpers for the end-to-end tests (sourced, POSIX sh)
+#
+# SMTPREF is the binary under test (set by make check); top_srcdir the
+# source tree.  Each check prints what it expected on failure, and the
+# test's exit status is the number of failed checks (capped), 0 when all
+# passed.
+
+: "${SMTPREF:?SMTPREF must name the smtpref binary}"
+failures=0
+checks=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/smtpref-test.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+fail() {
+	failures=$((failures + 1))
+	printf 'FAIL: %s\n' "$*" >&2
+}
+
+# run ARGS... - run smtpref, leaving stdout in $tmp/out, stderr in
+# $tmp/err and the exit status in $status
+run() {
+	"$SMTPREF" "$@" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+}
+
+# expect_status N DESCRIPTION
+expect_status() {
+	checks=$((checks + 1))
+	[ "$status" -eq "$1" ] || fail "$2: exit status $status, expected $1 (stderr: $(head -c 300 "$tmp/err"))"
+}
+
+# expect_out PATTERN DESCRIPTION - stdout matches the extended regexp
+expect_out() {
+	checks=$((checks + 1))
+	grep -Eq -- "$1" "$tmp/out" || fail "$2: stdout lacks /$1/"
+}
+
+expect_no_out() {
+	checks=$((checks + 1))
+	grep -Eq -- "$1" "$tmp/out" && fail "$2: stdout has /$1/"
+}
+
+expect_err() {
+	checks=$((checks + 1))
+	grep -Eq -- "$1" "$tmp/err" || fail "$2: stderr lacks /$1/ (stderr: $(head -c 300 "$tmp/err"))"
+}
+
+expect_empty_out() {
+	checks=$((checks + 1))
+	[ -s "$tmp/out" ] && fail "$2: stdout is not empty"
+}
+
+expect_empty_err() {
+	checks=$((checks + 1))
+	[ -s "$tmp/err" ] && fail "$1: stderr is not empty: $(head -c 300 "$tmp/err")"
+}
+
+finish() {
+	printf '%d checks, %d failed\n' "$checks" "$failures"
+	[ "$failures" -eq 0 ] && exit 0
+	exit 1
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# man-page.sh - the man page documents every option and subcommand, and
+# formats without warnings
+. "$top_srcdir/tests/lib.sh"
+man=$top_srcdir/man/smtpref.1
+
+run --help
+for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
+	checks=$((checks + 1))
+	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks $opt"
+done
+for sub in list search; do
+	checks=$((checks + 1))
+	grep -qE "^\\.B[IR]? $sub|^\\.B $sub" "$man" || fail "man page lacks the $sub subcommand"
+done
+for section in 'EXIT STATUS' 'JSON OUTPUT' 'ENVIRONMENT' 'EXAMPLES'; do
+	checks=$((checks + 1))
+	grep -q "^\\.SH \"*$section" "$man" || fail "man page lacks $section"
+done
+if command -v groff >/dev/null 2>&1; then
+	checks=$((checks + 1))
+	w=$(groff -man -Tutf8 -ww -z "$man" 2>&1)
+	[ -z "$w" ] || fail "groff warns: $w"
+fi
+finish
