@@ -1,0 +1,107 @@
+/* startup.c - compare the wall time and peak memory of whole processes
+ *
+ * Usage: startup BASELINE PROGRAM [ARG...]
+ *
+ * Runs BASELINE and PROGRAM ARG... alternately (RUNS times each, after a
+ * warm-up), with stdout sent to /dev/null, and reports the median wall
+ * time of each, their ratio, and each one's peak resident memory.  Both
+ * are measured in the same run on the same machine, so the ratio means
+ * something where absolute times would not.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUNS 400
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* run - one process; its wall time in seconds, peak RSS in KiB to *rss */
+static double run(char *const argv[], long *rss)
+{
+	struct rusage ru;
+	double t0 = now(), t;
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("fork");
+		exit(2);
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			close(fd);
+		}
+		execv(argv[0], argv);
+		perror(argv[0]);
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) < 0) {
+		perror("wait4");
+		exit(2);
+	}
+	t = now() - t0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "startup: %s failed\n", argv[0]);
+		exit(2);
+	}
+	if (ru.ru_maxrss > *rss)
+		*rss = ru.ru_maxrss;
+	return t;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	static double tb[RUNS], tp[RUNS];
+	char *base[] = { argv[1], NULL };
+	long rb = 0, rp = 0;
+	int i;
+
+	if (argc < 3) {
+		fputs("usage: startup BASELINE PROGRAM [ARG...]\n", stderr);
+		return 2;
+	}
+	for (i = 0; i < 20; i++) {
+		run(base, &rb);
+		run(argv + 2, &rp);
+	}
+	rb = rp = 0;
+	for (i = 0; i < RUNS; i++) {
+		tb[i] = run(base, &rb);
+		tp[i] = run(argv + 2, &rp);
+	}
+	qsort(tb, RUNS, sizeof tb[0], cmp);
+	qsort(tp, RUNS, sizeof tp[0], cmp);
+	printf("runs:            %d each, alternating\n", RUNS);
+	printf("baseline median: %.1f us, peak RSS %ld KiB (%s)\n",
+	    tb[RUNS / 2] * 1e6, rb, argv[1]);
+	printf("program median:  %.1f us, peak RSS %ld KiB (", tp[RUNS / 2] * 1e6, rp);
+	for (i = 2; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : ")\n");
+	printf("ratio:           %.2fx time, %.2fx memory\n",
+	    tp[RUNS / 2] / tb[RUNS / 2], (double)rp / (double)rb);
+	return 0;
+}
