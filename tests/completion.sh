@@ -1,0 +1,33 @@
+#!/bin/sh
+# completion.sh - the bash completion offers subcommands, tables and terms
+. "$top_srcdir/tests/lib.sh"
+
+bc=/usr/share/bash-completion/bash_completion
+command -v bash >/dev/null 2>&1 || { echo "bash is needed" >&2; exit 99; }
+[ -f "$bc" ] || { echo "bash-completion is needed (Debian: bash-completion)" >&2; exit 99; }
+mkdir "$tmp/bin"
+ln -s "$SMTPREF" "$tmp/bin/smtpref"
+
+# complete WORDS... - what the completion offers for the last word
+complete_words() {
+	PATH="$tmp/bin:$PATH" bash -c '
+		. "$1"; . "$2"; shift 2
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_smtpref smtpref "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$bc" "$top_srcdir/completion/smtpref" "$@" >"$tmp/out" 2>"$tmp/err"
+}
+
+complete_words smtpref pipe
+expect_out '^PIPELINING$' "a keyword, typed in lower case"
+complete_words smtpref li
+expect_out '^list$' "the list subcommand"
+complete_words smtpref list en
+expect_out '^enhanced$' "a table after list"
+complete_words smtpref 55
+expect_out '^553$' "a reply code"
+complete_words smtpref 553 STARTT
+expect_out '^STARTTLS$' "a command as a later term"
+complete_words smtpref --js
+expect_out '^--json$' "an option"
+finish
