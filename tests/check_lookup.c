@@ -1,4 +1,6 @@
 /* check_lookup.c - how terms are classified, and "did you mean" */
+#include <config.h>
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
  * The generator already refuses malformed data; these tests state the
  * promises the rest of the program relies on, by looping over every row.
  */
+#include <config.h>
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

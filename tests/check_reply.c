@@ -1,4 +1,6 @@
 /* check_reply.c - reply line, enhanced code and EHLO line parsing */
+#include <config.h>
+
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
