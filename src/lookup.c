@@ -372,6 +372,18 @@ static void subline(struct out *o, enum render_style st, const char *text)
 	render_newline(&o->r);
 }
 
+/* row - one line of a listing: lead, a name in its style, then text
+ * wrapped under itself at indent */
+static void row(struct out *o, const char *lead, enum render_style st,
+    const char *name, const char *text, int indent)
+{
+	render_text(&o->r, RENDER_PLAIN, lead);
+	render_text(&o->r, st, name);
+	render_text(&o->r, RENDER_PLAIN, "  ");
+	render_wrap(&o->r, RENDER_PLAIN, text, indent);
+	render_newline(&o->r);
+}
+
 /* separator - a blank line between entries in text */
 static void separator(struct out *o, int *count)
 {
@@ -417,10 +429,7 @@ static void entry_code(struct out *o, const struct ref_code *c)
 		json_class(o, "class", ref_code_class(c->code));
 		json_class(o, "category", ref_code_category(c->code));
 	} else if (o->quiet) {
-		render_text(&o->r, render_code_style(c->code), name);
-		render_text(&o->r, RENDER_PLAIN, "  ");
-		render_wrap(&o->r, RENDER_PLAIN, c->summary, 5);
-		render_newline(&o->r);
+		row(o, "", render_code_style(c->code), name, c->summary, 5);
 		return;
 	} else {
 		heading(o, render_code_style(c->code), name, c->text);
@@ -489,10 +498,7 @@ static void entry_enh(struct out *o, int cls, const struct ref_enhanced *d)
 		return;
 	}
 	if (o->quiet) {
-		render_text(&o->r, render_code_style(cls), name);
-		render_text(&o->r, RENDER_PLAIN, "  ");
-		render_wrap(&o->r, RENDER_PLAIN, d->title, 4);
-		render_newline(&o->r);
+		row(o, "", render_code_style(cls), name, d->title, 4);
 		return;
 	}
 	heading(o, render_code_style(cls), name, d->title);
@@ -550,10 +556,7 @@ static void entry_enh_group(struct out *o, int cls, int subject)
 				if (e->kind != REF_ENH_SUBJECT)
 					continue;
 				snprintf(name, sizeof name, "  %d.%d.X", cls, e->major);
-				render_text(&o->r, RENDER_BOLD, name);
-				render_text(&o->r, RENDER_PLAIN, "  ");
-				render_wrap(&o->r, RENDER_PLAIN, e->title, 12);
-				render_newline(&o->r);
+				row(o, "", RENDER_BOLD, name, e->title, 12);
 			}
 		}
 	}
@@ -575,11 +578,7 @@ static void entry_enh_group(struct out *o, int cls, int subject)
 			json_string(&o->j, "summary", e->summary);
 			json_object_end(&o->j);
 		} else {
-			render_text(&o->r, RENDER_PLAIN, "  ");
-			render_text(&o->r, render_code_style(cls), name);
-			render_text(&o->r, RENDER_PLAIN, "  ");
-			render_wrap(&o->r, RENDER_PLAIN, e->title, 12);
-			render_newline(&o->r);
+			row(o, "  ", render_code_style(cls), name, e->title, 12);
 		}
 	}
 	if (o->json) {
@@ -631,11 +630,7 @@ static void entry_range(struct out *o, const char *pattern)
 			json_string(&o->j, "summary", rc->summary);
 			json_object_end(&o->j);
 		} else {
-			render_text(&o->r, RENDER_PLAIN, "  ");
-			render_text(&o->r, render_code_style(rc->code), name);
-			render_text(&o->r, RENDER_PLAIN, "  ");
-			render_wrap(&o->r, RENDER_PLAIN, rc->summary, 7);
-			render_newline(&o->r);
+			row(o, "  ", render_code_style(rc->code), name, rc->summary, 7);
 		}
 	}
 	if (o->json) {
@@ -664,10 +659,7 @@ static void entry_keyword(struct out *o, const struct ref_keyword *k)
 		json_string(&o->j, "status", k->status);
 		json_string(&o->j, "summary", k->summary);
 	} else if (o->quiet) {
-		render_text(&o->r, RENDER_BOLD, k->keyword);
-		render_text(&o->r, RENDER_PLAIN, "  ");
-		render_wrap(&o->r, RENDER_PLAIN, k->summary, 4);
-		render_newline(&o->r);
+		row(o, "", RENDER_BOLD, k->keyword, k->summary, 4);
 		return;
 	} else {
 		keyword_origin(k, buf, sizeof buf);
@@ -712,10 +704,7 @@ static void entry_command(struct out *o, const struct ref_command *c)
 		json_list(&o->j, "errors", c->errors);
 		json_list(&o->j, "any_command", REF_ANY_COMMAND_CODES);
 	} else if (o->quiet) {
-		render_text(&o->r, RENDER_BOLD, c->verb);
-		render_text(&o->r, RENDER_PLAIN, "  ");
-		render_wrap(&o->r, RENDER_PLAIN, c->summary, 4);
-		render_newline(&o->r);
+		row(o, "", RENDER_BOLD, c->verb, c->summary, 4);
 		return;
 	} else {
 		snprintf(buf, sizeof buf, "command · %s", c->status);
@@ -747,10 +736,7 @@ static void entry_param(struct out *o, const struct ref_param *p)
 		json_string(&o->j, "summary", p->summary);
 	} else if (o->quiet) {
 		snprintf(buf, sizeof buf, "%s=", p->param);
-		render_text(&o->r, RENDER_BOLD, buf);
-		render_text(&o->r, RENDER_PLAIN, "  ");
-		render_wrap(&o->r, RENDER_PLAIN, p->summary, 4);
-		render_newline(&o->r);
+		row(o, "", RENDER_BOLD, buf, p->summary, 4);
 		return;
 	} else {
 		snprintf(buf, sizeof buf, "%s parameter · needs EHLO keyword %s",
@@ -1180,10 +1166,7 @@ static void show_row(struct out *o, enum table t, size_t i)
 		if (o->json) {
 			json_enh(o, NULL, "enhanced-row", e);
 		} else {
-			render_text(&o->r, render_code_style(e->kind == REF_ENH_CLASS ? e->major : 0), e->code);
-			render_text(&o->r, RENDER_PLAIN, "  ");
-			render_wrap(&o->r, RENDER_PLAIN, e->title, 10);
-			render_newline(&o->r);
+			row(o, "", render_code_style(e->kind == REF_ENH_CLASS ? e->major : 0), e->code, e->title, 10);
 		}
 		break;
 	}

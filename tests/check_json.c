@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-run.h"
 #include "json.h"
 
 static char *buf;
@@ -79,8 +80,6 @@ int main(void)
 {
 	Suite *s = suite_create("json");
 	TCase *t = tcase_create("writer");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, nested_objects_and_arrays);
@@ -88,9 +87,5 @@ int main(void)
 	tcase_add_test(t, utf8_kept_and_invalid_replaced);
 	tcase_add_test(t, length_bounded_strings);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-run.h"
 #include "lookup.h"
 
 static enum lookup_kind kind(const char *s)
@@ -138,8 +139,6 @@ int main(void)
 {
 	Suite *s = suite_create("lookup");
 	TCase *t = tcase_create("classify");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, codes_and_ranges);
 	tcase_add_test(t, enhanced_forms);
@@ -147,9 +146,5 @@ int main(void)
 	tcase_add_test(t, pasted_lines);
 	tcase_add_test(t, did_you_mean);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

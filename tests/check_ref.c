@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-run.h"
 #include "ref.h"
 
 /* each token of a list, as a NUL-terminated string in buf */
@@ -285,8 +286,6 @@ int main(void)
 {
 	Suite *s = suite_create("ref");
 	TCase *t = tcase_create("tables");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, codes_sorted_in_range_and_found);
 	tcase_add_test(t, code_class_matches_first_digit);
@@ -299,9 +298,5 @@ int main(void)
 	tcase_add_test(t, params_resolve);
 	tcase_add_test(t, list_helpers);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-run.h"
 #include "reply.h"
 
 static enum reply_status parse(const char *s, struct reply_line *l)
@@ -160,8 +161,6 @@ int main(void)
 {
 	Suite *s = suite_create("reply");
 	TCase *t = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, plain_last_line);
 	tcase_add_test(t, continuation_and_crlf);
@@ -174,9 +173,5 @@ int main(void)
 	tcase_add_test(t, long_line_flagged);
 	tcase_add_test(t, ehlo_lines);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }
