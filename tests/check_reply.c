@@ -157,6 +157,91 @@ START_TEST(ehlo_lines)
 }
 END_TEST
 
+/* feed - add lines to a fresh accumulator; the status of the last one */
+static enum reply_acc_status feed(struct reply_acc *a, const char *const *lines)
+{
+	enum reply_acc_status st = REPLY_ACC_MORE;
+
+	reply_acc_init(a);
+	for (; *lines; lines++)
+		st = reply_acc_line(a, *lines, strlen(*lines));
+	return st;
+}
+
+START_TEST(multiline_ehlo_reply)
+{
+	static const char *const lines[] = { "250-mail.example.org", "250-PIPELINING",
+		"250-SIZE 10240000", "250 HELP", NULL };
+	struct reply_acc a;
+
+	ck_assert_int_eq(feed(&a, lines), REPLY_ACC_DONE);
+	ck_assert_int_eq(a.code, 250);
+	ck_assert_uint_eq(a.lines, 4);
+	ck_assert_uint_eq(a.warnings, 0);
+}
+END_TEST
+
+START_TEST(multiline_continues_until_space)
+{
+	static const char *const lines[] = { "451-4.7.1 Greylisted", "451-4.7.1 try again", NULL };
+	struct reply_acc a;
+
+	ck_assert_int_eq(feed(&a, lines), REPLY_ACC_MORE);
+	ck_assert(!a.done);
+	ck_assert_int_eq(reply_acc_line(&a, "451 4.7.1 later", 15), REPLY_ACC_DONE);
+}
+END_TEST
+
+START_TEST(multiline_mixed_codes_refused)
+{
+	static const char *const lines[] = { "250-first", "550 second", NULL };
+	struct reply_acc a;
+
+	ck_assert_int_eq(feed(&a, lines), REPLY_ACC_MIXED_CODES);
+}
+END_TEST
+
+START_TEST(multiline_bad_line_refused)
+{
+	static const char *const lines[] = { "250-first", "hello", NULL };
+	struct reply_acc a;
+
+	ck_assert_int_eq(feed(&a, lines), REPLY_ACC_BAD_LINE);
+	ck_assert_int_eq(a.line_status, REPLY_ERR_CODE);
+	ck_assert_str_ne(reply_acc_status_str(REPLY_ACC_BAD_LINE), "unknown status");
+}
+END_TEST
+
+START_TEST(multiline_enhanced_warnings)
+{
+	static const char *const mixed[] = { "550-5.1.1 a", "550 5.7.1 b", NULL };
+	static const char *const partial[] = { "550-5.1.1 a", "550 b", NULL };
+	static const char *const cls[] = { "550 4.1.1 a", NULL };
+	struct reply_acc a;
+
+	ck_assert_int_eq(feed(&a, mixed), REPLY_ACC_DONE);
+	ck_assert(a.warnings & REPLY_WARN_ENH_MIXED);
+	ck_assert_int_eq(feed(&a, partial), REPLY_ACC_DONE);
+	ck_assert(a.warnings & REPLY_WARN_ENH_PARTIAL);
+	ck_assert_int_eq(feed(&a, cls), REPLY_ACC_DONE);
+	ck_assert(a.warnings & REPLY_WARN_ENH_CLASS);
+}
+END_TEST
+
+/* A hostile server sending an endless multi-line reply is cut off. */
+START_TEST(multiline_bounded)
+{
+	struct reply_acc a;
+	size_t i;
+
+	reply_acc_init(&a);
+	for (i = 0; i < REPLY_LINES_MAX; i++)
+		ck_assert_int_eq(reply_acc_line(&a, "250-x", 5), REPLY_ACC_MORE);
+	ck_assert_int_eq(reply_acc_line(&a, "250-x", 5), REPLY_ACC_TOO_MANY);
+	ck_assert_int_eq(reply_acc_line(&a, "250 x", 5), REPLY_ACC_TOO_MANY);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reply");
@@ -172,6 +257,12 @@ int main(void)
 	tcase_add_test(t, malformed_lines);
 	tcase_add_test(t, long_line_flagged);
 	tcase_add_test(t, ehlo_lines);
+	tcase_add_test(t, multiline_ehlo_reply);
+	tcase_add_test(t, multiline_continues_until_space);
+	tcase_add_test(t, multiline_mixed_codes_refused);
+	tcase_add_test(t, multiline_bad_line_refused);
+	tcase_add_test(t, multiline_enhanced_warnings);
+	tcase_add_test(t, multiline_bounded);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }

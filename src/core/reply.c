@@ -151,3 +151,63 @@ int reply_parse_ehlo(const char *text, size_t len, struct reply_ehlo *out)
 	out->params_len = len - start;
 	return 0;
 }
+
+static const char *const acc_names[] = {
+	[REPLY_ACC_MORE] = "more lines follow",
+	[REPLY_ACC_DONE] = "complete",
+	[REPLY_ACC_BAD_LINE] = "a line of the reply is not a reply line (RFC 5321 4.2)",
+	[REPLY_ACC_MIXED_CODES] = "the lines of one reply carry different codes (RFC 5321 4.2.1)",
+	[REPLY_ACC_TOO_MANY] = "the reply has too many lines",
+};
+_Static_assert(sizeof acc_names / sizeof acc_names[0] == REPLY_ACC_LAST,
+    "acc_names out of step with enum reply_acc_status");
+
+const char *reply_acc_status_str(enum reply_acc_status st)
+{
+	if ((unsigned)st >= REPLY_ACC_LAST)
+		return "unknown status";
+	return acc_names[st];
+}
+
+void reply_acc_init(struct reply_acc *a)
+{
+	*a = (struct reply_acc){ 0 };
+}
+
+static int enh_equal(const struct reply_enh *x, const struct reply_enh *y)
+{
+	return x->cls == y->cls && x->subject == y->subject &&
+	    x->detail == y->detail;
+}
+
+enum reply_acc_status reply_acc_line(struct reply_acc *a, const char *line,
+    size_t len)
+{
+	struct reply_line l;
+
+	if (a->lines >= REPLY_LINES_MAX)
+		return REPLY_ACC_TOO_MANY;
+	a->line_status = reply_parse_line(line, len, &l);
+	if (a->line_status != REPLY_OK)
+		return REPLY_ACC_BAD_LINE;
+	if (a->lines == 0) {
+		a->code = l.code;
+		a->has_enh = l.has_enh;
+		a->enh = l.enh;
+	} else if (l.code != a->code) {
+		return REPLY_ACC_MIXED_CODES;
+	} else if (l.has_enh != a->has_enh) {
+		a->warnings |= REPLY_WARN_ENH_PARTIAL;
+	} else if (l.has_enh && !enh_equal(&l.enh, &a->enh)) {
+		a->warnings |= REPLY_WARN_ENH_MIXED;
+	}
+	a->lines++;
+	if (l.too_long)
+		a->warnings |= REPLY_WARN_LONG_LINE;
+	if (l.has_enh && !reply_enh_agrees(l.code, &l.enh))
+		a->warnings |= REPLY_WARN_ENH_CLASS;
+	if (l.sep == '-')
+		return REPLY_ACC_MORE;
+	a->done = 1;
+	return REPLY_ACC_DONE;
+}

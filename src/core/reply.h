@@ -68,4 +68,45 @@ struct reply_ehlo {
  * when the text is not of that form. */
 int reply_parse_ehlo(const char *text, size_t len, struct reply_ehlo *out);
 
+/* A multi-line reply, assembled line by line (RFC 5321 4.2.1: every line
+ * but the last is "code-text", the last is "code SP text" or the bare
+ * code, and every line carries the same code).  Bounded: a reply of more
+ * than REPLY_LINES_MAX lines is refused, so a hostile peer cannot make us
+ * keep reading one reply forever. */
+#define REPLY_LINES_MAX 512
+
+enum reply_acc_status {
+	REPLY_ACC_MORE,		/* a continuation line: more must follow */
+	REPLY_ACC_DONE,		/* the last line: the reply is complete */
+	REPLY_ACC_BAD_LINE,	/* a line that is not a reply line */
+	REPLY_ACC_MIXED_CODES,	/* a line whose code differs from the first */
+	REPLY_ACC_TOO_MANY,	/* more than REPLY_LINES_MAX lines */
+	REPLY_ACC_LAST
+};
+
+/* Problems that do not stop the reply but are worth telling (bits). */
+enum {
+	REPLY_WARN_LONG_LINE = 1 << 0,	/* a line over 512 octets */
+	REPLY_WARN_ENH_MIXED = 1 << 1,	/* enhanced codes differ between lines */
+	REPLY_WARN_ENH_CLASS = 1 << 2,	/* an enhanced class disagrees with the code */
+	REPLY_WARN_ENH_PARTIAL = 1 << 3	/* some lines have an enhanced code, some not */
+};
+
+struct reply_acc {
+	int code;		/* of the first line, 0 before it */
+	size_t lines;
+	int done;
+	unsigned warnings;	/* REPLY_WARN_* */
+	int has_enh;		/* the first line carried an enhanced code */
+	struct reply_enh enh;	/* ... this one */
+	enum reply_status line_status;	/* why the last bad line was bad */
+};
+
+void reply_acc_init(struct reply_acc *a);
+/* reply_acc_line - add one line (without CRLF).  After DONE or an error
+ * the accumulator must be initialised again before the next reply. */
+enum reply_acc_status reply_acc_line(struct reply_acc *a, const char *line,
+    size_t len);
+const char *reply_acc_status_str(enum reply_acc_status st);
+
 #endif
