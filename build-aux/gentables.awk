@@ -60,7 +60,7 @@ BEGIN {
 	schema("keywords.rec", "ref_keyword",
 	    "Keyword*:kwkey Origin*:origin Status*:kwstatus Source* Section* Parameters* Enables*:enables Summary* Explanation* Warning Note")
 	schema("commands.rec", "ref_command",
-	    "Verb*:verbkey Status*:cmdstatus Section* Keyword*:kw Syntax* Success*:codes Intermediate*:codes Errors*:codes Summary* Explanation* Example* Note")
+	    "Verb*:verbkey Status*:cmdstatus Section* Keyword*:kw Phases*:phases Pipelining*:pipelining Syntax* Success*:codes Intermediate*:codes Errors*:codes Summary* Explanation* Example* Note")
 	schema("params.rec", "ref_param",
 	    "Param*:paramkey Commands*:verbs Keyword*:kws Section* Syntax* Value* Errors*:codes Summary* Explanation* Example* Note")
 	classorder = "2xx 3xx 4xx 5xx x0x x1x x2x x3x x4x x5x"
@@ -69,6 +69,8 @@ BEGIN {
 	okstatus["kwstatus"] = " current experimental obsolete historic vendor "
 	okstatus["cmdstatus"] = " required optional extension obsolete lmtp vendor "
 	okstatus["origin"] = " iana wild "
+	okstatus["pipelining"] = " anywhere last "
+	okphase = " greeted ready mail rcpt bdat "
 	maxlen = 4000
 	file = ""
 }
@@ -221,7 +223,7 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 		if (v !~ /^[A-Z0-9][A-Z0-9-]*$/) err(file, line, "'" v "' is not an upper-case name")
 		return
 	}
-	if (t == "origin" || t == "kwstatus" || t == "cmdstatus") {
+	if (t == "origin" || t == "kwstatus" || t == "cmdstatus" || t == "pipelining") {
 		if (index(okstatus[t], " " v " ") == 0) err(file, line, "'" v "' is not one of:" okstatus[t])
 		return
 	}
@@ -240,6 +242,8 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 			else pending("code", w, line)
 		} else if (t == "verbs") {
 			if (w != "CONNECT" && w != "DATA-END" && w != "ANY") pending("verb", w, line)
+		} else if (t == "phases") {
+			if (index(okphase, " " w " ") == 0) err(file, line, "'" w "' is not a phase (one of:" okphase ")")
 		} else if (t == "enh") {
 			if (w !~ /^X\.[0-9]+\.[0-9]+$/) err(file, line, "'" w "' is not an enhanced code (X.1.1 form)")
 			else pending("enh", w, line)

@@ -688,6 +688,32 @@ static void codes_line(const struct ref_command *c, char *buf, size_t size)
 	    "", REF_ANY_COMMAND_CODES);
 }
 
+/* phases_line - the phases of a verb in words */
+static void phases_line(const char *phases, char *buf, size_t size)
+{
+	static const struct { const char *token, *words; } names[] = {
+		{ "greeted", "before EHLO/HELO" },
+		{ "ready", "after EHLO/HELO with no transaction open" },
+		{ "mail", "after MAIL" },
+		{ "rcpt", "after an accepted RCPT" },
+		{ "bdat", "between BDAT chunks" },
+	};
+	const char *tok;
+	size_t len, i, used = 0;
+
+	buf[0] = 0;
+	while (ref_list_next(&phases, &tok, &len)) {
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			if (strlen(names[i].token) != len || strncmp(names[i].token, tok, len))
+				continue;
+			used += (size_t)snprintf(buf + used, size - used, "%s%s",
+			    used ? "; " : "", names[i].words);
+			if (used >= size)
+				return;
+		}
+	}
+}
+
 static void entry_command(struct out *o, const struct ref_command *c)
 {
 	char buf[512];
@@ -703,6 +729,8 @@ static void entry_command(struct out *o, const struct ref_command *c)
 		json_list(&o->j, "intermediate", c->intermediate);
 		json_list(&o->j, "errors", c->errors);
 		json_list(&o->j, "any_command", REF_ANY_COMMAND_CODES);
+		json_list(&o->j, "phases", c->phases);
+		json_string(&o->j, "pipelining", c->pipelining);
 	} else if (o->quiet) {
 		row(o, "", RENDER_BOLD, c->verb, c->summary, 4);
 		return;
@@ -713,6 +741,11 @@ static void entry_command(struct out *o, const struct ref_command *c)
 		field(o, NULL, "Syntax", c->syntax);
 		codes_line(c, buf, sizeof buf);
 		field(o, NULL, "Replies", buf);
+		phases_line(c->phases, buf, sizeof buf);
+		field(o, NULL, "Sent", buf);
+		field(o, NULL, "Pipelining", strcmp(c->pipelining, "last") == 0
+		    ? "only as the last command of a pipelined group (RFC 2920 3.1)"
+		    : "anywhere in a pipelined group (RFC 2920 3.1)");
 	}
 	field(o, "explanation", "Meaning", c->explanation);
 	field(o, "keyword", "Keyword", c->keyword);

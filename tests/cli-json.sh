@@ -35,7 +35,12 @@ jqcheck '.terms[0].results[0] | .type == "enhanced-subject" and (.codes | map(.c
 run --json help
 jqcheck '.terms[0].kind == "word" and (.terms[0].results | map(.type)) == ["command", "keyword"]' "HELP is a command and a keyword"
 jqcheck '.terms[0].results[0] | .verb == "HELP" and (.any_command == ["421", "500", "501"])' "command shape"
+jqcheck '.terms[0].results[0] | .pipelining == "last" and (.phases | index("greeted")) != null' "HELP may be sent at any time, last in a group"
 jqcheck '.terms[0].results[1] | .keyword == "HELP" and (.origin == "iana" or .origin == "wild") and (.enables|type) == "array"' "keyword shape"
+
+run --json MAIL RCPT DATA
+jqcheck '[.terms[].results[0].phases] == [["ready"], ["mail", "rcpt"], ["rcpt"]]' "transaction verbs by phase (RFC 5321 3.3)"
+jqcheck '[.terms[].results[0].pipelining] == ["anywhere", "anywhere", "last"]' "RFC 2920 3.1 positions"
 
 run --json NOTIFY=
 jqcheck '.terms[0].results[0] | .type == "parameter" and .param == "NOTIFY" and .commands == ["RCPT"] and .keywords == ["DSN"]' "parameter shape"

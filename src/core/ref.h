@@ -77,6 +77,8 @@ struct ref_command {
 	const char *status;
 	const char *section;
 	const char *keyword;		/* the EHLO keyword announcing it, or "" */
+	const char *phases;		/* where it may be sent: greeted ready mail rcpt bdat */
+	const char *pipelining;		/* RFC 2920 3.1: "anywhere" or "last" in a group */
 	const char *syntax;
 	const char *success;
 	const char *intermediate;
