@@ -112,7 +112,12 @@ struct syntax_opts {
 enum syntax_error syntax_parse_command(const char *line, size_t len,
     const struct syntax_opts *opts, struct syntax_cmd *cmd);
 
-/* Parse one piece alone (the whole of s must match). */
+/* Parse one piece alone (the whole of s must match).  syntax_parse_path
+ * accepts "<>" (sets null) and "<Postmaster>" (sets postmaster): whether
+ * the command allows them is the caller's decision, as
+ * syntax_parse_command makes it for MAIL and RCPT.  opts may be NULL
+ * (all options off, here and in syntax_parse_command).
+ * syntax_parse_domain takes ASCII only. */
 enum syntax_error syntax_parse_path(const char *s, size_t len,
     const struct syntax_opts *opts, struct syntax_path *out);
 enum syntax_error syntax_parse_domain(const char *s, size_t len);
