@@ -7,13 +7,9 @@
 
 #include "ref.h"
 
+#include "ascii.h"
 #include <stdlib.h>
 #include <string.h>
-
-static int upper(int c)
-{
-	return (c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c;
-}
 
 /* keycmp - compare name[0..len) upper-cased with the NUL-terminated key */
 static int keycmp(const char *name, size_t len, const char *key)
@@ -21,7 +17,7 @@ static int keycmp(const char *name, size_t len, const char *key)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		int a = upper((unsigned char)name[i]);
+		int a = ascii_upper((unsigned char)name[i]);
 		int b = (unsigned char)key[i];
 
 		if (b == 0 || a != b)

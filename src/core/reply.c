@@ -8,16 +8,7 @@
 
 #include "reply.h"
 
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int is_alnum(int c)
-{
-	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
+#include "ascii.h"
 static const char *const status_names[] = {
 	[REPLY_OK] = "ok",
 	[REPLY_ERR_EMPTY] = "empty reply line",
@@ -41,7 +32,7 @@ static size_t number(const char *s, size_t len, int *out)
 	size_t i = 0;
 	int v = 0;
 
-	while (i < len && i < 4 && is_digit((unsigned char)s[i]))
+	while (i < len && i < 4 && ascii_is_digit((unsigned char)s[i]))
 		v = v * 10 + (s[i++] - '0');
 	if (i == 0 || i > 3 || (i > 1 && s[0] == '0'))
 		return 0;
@@ -90,8 +81,8 @@ enum reply_status reply_parse_line(const char *s, size_t len,
 		;
 	if (i == len)
 		return REPLY_ERR_EMPTY;
-	if (i != 0 || len < 3 || !is_digit((unsigned char)s[0]) ||
-	    !is_digit((unsigned char)s[1]) || !is_digit((unsigned char)s[2]))
+	if (i != 0 || len < 3 || !ascii_is_digit((unsigned char)s[0]) ||
+	    !ascii_is_digit((unsigned char)s[1]) || !ascii_is_digit((unsigned char)s[2]))
 		return REPLY_ERR_CODE;
 	out->code = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
 	out->too_long = len > REPLY_LINE_MAX - 2;
@@ -123,9 +114,9 @@ int reply_parse_ehlo(const char *text, size_t len, struct reply_ehlo *out)
 {
 	size_t i = 0, start;
 
-	if (len == 0 || !is_alnum((unsigned char)text[0]))
+	if (len == 0 || !ascii_is_alnum((unsigned char)text[0]))
 		return -1;
-	while (i < len && (is_alnum((unsigned char)text[i]) || text[i] == '-'))
+	while (i < len && (ascii_is_alnum((unsigned char)text[i]) || text[i] == '-'))
 		i++;
 	/* Keywords seen in the wild carry '=' (AUTH=LOGIN): the whole token
 	 * up to a space is the keyword, as clients compare whole tokens. */

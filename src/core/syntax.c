@@ -19,52 +19,32 @@
 
 #include "syntax.h"
 
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int is_alpha(int c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-/* Let-dig = ALPHA / DIGIT (4.1.2) */
-static int is_let_dig(int c)
-{
-	return is_alpha(c) || is_digit(c);
-}
-
+#include "ascii.h"
 /* the characters of a verb or an esmtp-keyword (4.1.2) */
 static int is_keyword_char(int c)
 {
-	return is_let_dig(c) || c == '-';
+	return ascii_is_alnum(c) || c == '-';
 }
 
 static int is_hex(int c)
 {
-	return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+	return ascii_is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
 }
 
 /* upper_hex - the value of an upper-case hexadecimal digit, or -1 */
 static int upper_hex(int c)
 {
-	if (is_digit(c))
+	if (ascii_is_digit(c))
 		return c - '0';
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
 }
 
-static int to_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
 /* atext of RFC 5322 3.2.3, which Atom of RFC 5321 4.1.2 uses (ASCII) */
 static int is_atext(int c)
 {
-	if (is_let_dig(c))
+	if (ascii_is_alnum(c))
 		return 1;
 	switch (c) {
 	case '!': case '#': case '$': case '%': case '&': case '\'':
@@ -88,8 +68,8 @@ static int ci_equal(const char *s, size_t n, const char *name)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (name[i] == 0 || to_lower((unsigned char)s[i]) !=
-		    to_lower((unsigned char)name[i]))
+		if (name[i] == 0 || ascii_lower((unsigned char)s[i]) !=
+		    ascii_lower((unsigned char)name[i]))
 			return 0;
 	return name[n] == 0;
 }
@@ -102,8 +82,8 @@ static int ci_span_equal(const struct syntax_span *a,
 	if (a->len != b->len)
 		return 0;
 	for (i = 0; i < a->len; i++)
-		if (to_lower((unsigned char)a->p[i]) !=
-		    to_lower((unsigned char)b->p[i]))
+		if (ascii_lower((unsigned char)a->p[i]) !=
+		    ascii_lower((unsigned char)b->p[i]))
 			return 0;
 	return 1;
 }
@@ -240,7 +220,7 @@ static enum syntax_error domain(const char *s, size_t len, int utf8,
 				i += n;
 				continue;
 			}
-			if (!is_let_dig(c) && c != '-')
+			if (!ascii_is_alnum(c) && c != '-')
 				return SYNTAX_ERR_DOMAIN;
 			i++;
 		}
@@ -271,7 +251,7 @@ static int ipv4(const char *s, size_t len)
 		start = i;
 		v = 0;
 		while (i < len && i - start < 3 &&
-		    is_digit((unsigned char)s[i]))
+		    ascii_is_digit((unsigned char)s[i]))
 			v = v * 10 + (s[i++] - '0');
 		if (i == start || v > 255)
 			return 0;
@@ -327,10 +307,10 @@ static int ldh_str(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len == 0 || !is_let_dig((unsigned char)s[len - 1]))
+	if (len == 0 || !ascii_is_alnum((unsigned char)s[len - 1]))
 		return 0;
 	for (i = 0; i < len; i++)
-		if (!is_let_dig((unsigned char)s[i]) && s[i] != '-')
+		if (!ascii_is_alnum((unsigned char)s[i]) && s[i] != '-')
 			return 0;
 	return 1;
 }
@@ -576,7 +556,7 @@ static enum syntax_error params(const char *s, size_t len,
 			return SYNTAX_OK;
 		/* esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-") */
 		prm.keyword.p = s + i;
-		if (!is_let_dig((unsigned char)s[i]))
+		if (!ascii_is_alnum((unsigned char)s[i]))
 			return SYNTAX_ERR_PARAM;
 		while (i < len && is_keyword_char((unsigned char)s[i]))
 			i++;
