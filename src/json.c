@@ -8,6 +8,8 @@
 
 #include "json.h"
 
+#include <string.h>
+
 #include "ref.h"
 
 void json_init(struct json *j, FILE *out)
@@ -77,22 +79,13 @@ static void raw_string(FILE *out, const char *s, size_t len)
 	fputc('"', out);
 }
 
-static size_t slen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
 static void put_key(struct json *j, const char *key)
 {
 	if (!j->first[j->depth])
 		fputc(',', j->out);
 	j->first[j->depth] = 0;
 	if (key) {
-		raw_string(j->out, key, slen(key));
+		raw_string(j->out, key, strlen(key));
 		fputc(':', j->out);
 	}
 }
@@ -129,7 +122,7 @@ void json_stringn(struct json *j, const char *key, const char *val, size_t len)
 
 void json_string(struct json *j, const char *key, const char *val)
 {
-	json_stringn(j, key, val, val ? slen(val) : 0);
+	json_stringn(j, key, val, val ? strlen(val) : 0);
 }
 
 void json_int(struct json *j, const char *key, long val)

@@ -587,6 +587,19 @@ static void entry_enh_group(struct out *o, int cls, int subject)
 	}
 }
 
+/* range_matches - whether code fits a pattern such as "5xx" or "x5x" */
+static int range_matches(const char *pattern, int code)
+{
+	char name[8];
+	int i;
+
+	snprintf(name, sizeof name, "%d", code);
+	for (i = 0; i < 3; i++)
+		if (pattern[i] != 'x' && pattern[i] != name[i])
+			return 0;
+	return 1;
+}
+
 static void entry_range(struct out *o, const char *pattern)
 {
 	size_t i;
@@ -618,11 +631,9 @@ static void entry_range(struct out *o, const char *pattern)
 	for (i = 0; i < ref_code_count; i++) {
 		const struct ref_code *rc = &ref_code_table[i];
 
-		snprintf(name, sizeof name, "%d", rc->code);
-		if ((pattern[0] != 'x' && pattern[0] != name[0]) ||
-		    (pattern[1] != 'x' && pattern[1] != name[1]) ||
-		    (pattern[2] != 'x' && pattern[2] != name[2]))
+		if (!range_matches(pattern, rc->code))
 			continue;
+		snprintf(name, sizeof name, "%d", rc->code);
 		if (o->json) {
 			json_object_begin(&o->j, NULL);
 			json_int(&o->j, "code", rc->code);
@@ -681,11 +692,10 @@ static void entry_keyword(struct out *o, const struct ref_keyword *k)
  * codes any command may get */
 static void codes_line(const struct ref_command *c, char *buf, size_t size)
 {
-	snprintf(buf, size, "success %s%s%s; errors %s%s; any command: %s",
+	snprintf(buf, size, "success %s%s%s; errors %s; any command: %s",
 	    *c->success ? c->success : "none",
 	    *c->intermediate ? "; intermediate " : "", c->intermediate,
-	    *c->errors ? c->errors : "none specific",
-	    "", REF_ANY_COMMAND_CODES);
+	    *c->errors ? c->errors : "none specific", REF_ANY_COMMAND_CODES);
 }
 
 /* phases_line - the phases of a verb in words */
@@ -1010,15 +1020,9 @@ static int show_term(struct out *o, const struct lookup_term *t, int *count)
 		entry_code(o, c);
 		return 1;
 	case LOOKUP_RANGE:
-		for (i = 0; i < ref_code_count; i++) {
-			char name[8];
-
-			snprintf(name, sizeof name, "%d", ref_code_table[i].code);
-			if ((t->pattern[0] == 'x' || t->pattern[0] == name[0]) &&
-			    (t->pattern[1] == 'x' || t->pattern[1] == name[1]) &&
-			    (t->pattern[2] == 'x' || t->pattern[2] == name[2]))
+		for (i = 0; i < ref_code_count; i++)
+			if (range_matches(t->pattern, ref_code_table[i].code))
 				break;
-		}
 		if (i == ref_code_count) {
 			not_found(t, "no reply code in that range");
 			return 0;

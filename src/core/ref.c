@@ -8,7 +8,6 @@
 #include "ref.h"
 
 #include "ascii.h"
-#include <stdlib.h>
 #include <string.h>
 
 /* keycmp - compare name[0..len) upper-cased with the NUL-terminated key */
