@@ -63,6 +63,10 @@ BEGIN {
 	    "Verb*:verbkey Status*:cmdstatus Section* Keyword*:kw Phases*:phases Pipelining*:pipelining Syntax* Success*:codes Intermediate*:codes Errors*:codes Summary* Explanation* Example* Note")
 	schema("params.rec", "ref_param",
 	    "Param*:paramkey Commands*:verbs Keyword*:kws Section* Syntax* Value* Errors*:codes Summary* Explanation* Example* Note")
+	schema("personas.rec", "ref_persona",
+	    "Name*:namekey Summary* Explanation* Hostname* Greeting*:int Banner* Ehlo*:ehlo Keywords*:kws Keywords-tls:kws Size:num Auth-mechs:mechs Auth-policy*:authpolicy Tls-policy*:tlspolicy Plain-auth*:plainauth Max-rcpt*:num Rcpt-overflow*:int Vrfy*:vrfy Expn*:onoff Bare-lf*:barelf Greylist*:onoff Error-limit*:num Spool:num By-min:num Note")
+	schema("world.rec", "ref_world",
+	    "Address*:addrkey Kind*:worldkind Name Target Members:addrs Password Auth:acctauth Queue:num Note")
 	classorder = "2xx 3xx 4xx 5xx x0x x1x x2x x3x x4x x5x"
 	nclass = split(classorder, classlist, " ")
 	for (i = 1; i <= nclass; i++) classrank[classlist[i]] = i
@@ -71,6 +75,16 @@ BEGIN {
 	okstatus["origin"] = " iana wild "
 	okstatus["pipelining"] = " anywhere last "
 	okphase = " greeted ready mail rcpt bdat "
+	okstatus["ehlo"] = " accept reject hangup "
+	okstatus["authpolicy"] = " none relay always "
+	okstatus["tlspolicy"] = " optional required "
+	okstatus["plainauth"] = " any tls "
+	okstatus["vrfy"] = " verify cannot off "
+	okstatus["onoff"] = " on off "
+	okstatus["barelf"] = " accept reject "
+	okstatus["worldkind"] = " local relay nullmx node node-broken user forward moved full busy disabled list ambiguous reserved blocked "
+	okstatus["acctauth"] = " ok transition tempfail strong "
+	okmech = " PLAIN LOGIN CRAM-MD5 "
 	maxlen = 4000
 	file = ""
 }
@@ -223,7 +237,20 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 		if (v !~ /^[A-Z0-9][A-Z0-9-]*$/) err(file, line, "'" v "' is not an upper-case name")
 		return
 	}
-	if (t == "origin" || t == "kwstatus" || t == "cmdstatus" || t == "pipelining") {
+	if (t == "namekey") {
+		if (v !~ /^[a-z][a-z0-9-]*$/) err(file, line, "'" v "' is not a lower-case name")
+		return
+	}
+	if (t == "addrkey") {
+		if (v !~ /^([a-z0-9.+_-]+@)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/)
+			err(file, line, "'" v "' is not a lower-case domain or local@domain")
+		return
+	}
+	if (t == "num") {
+		if (v !~ /^[0-9]+$/ || length(v) > 12) err(file, line, "'" v "' is not a number")
+		return
+	}
+	if (t in okstatus) {
 		if (index(okstatus[t], " " v " ") == 0) err(file, line, "'" v "' is not one of:" okstatus[t])
 		return
 	}
@@ -249,6 +276,10 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 			else pending("enh", w, line)
 		} else if (t == "kws") {
 			pending("kw", w, line)
+		} else if (t == "mechs") {
+			if (index(okmech, " " w " ") == 0) err(file, line, "'" w "' is not a mechanism (one of:" okmech ")")
+		} else if (t == "addrs") {
+			if (w !~ /^[a-z0-9.+_-]+@[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/) err(file, line, "'" w "' is not a lower-case local@domain")
 		} else if (t == "enables") {
 			if (w ~ /^verb:/) pending("verb", substr(w, 6), line)
 			else if (w ~ /^param:/) pending("param", substr(w, 7), line)
@@ -302,8 +333,8 @@ END {
 			for (i = 1; i <= tnf[b]; i++) {
 				if (i > 1) line = line ", "
 				t = ttype[b, i]
-				if (!((r, i) in has)) line = line "NULL"
-				else if (t == "int") line = line (val[r, i] + 0)
+				if (!((r, i) in has)) line = line ((t == "num") ? "-1" : "NULL")
+				else if (t == "int" || t == "num") line = line (val[r, i] + 0)
 				else if (val[r, i] == "-") line = line "\"\""
 				else line = line cstr(val[r, i])
 			}

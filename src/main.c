@@ -14,6 +14,7 @@
 #include "lookup.h"
 #include "ref.h"
 #include "render.h"
+#include "simulate.h"
 
 enum { OPT_COLOR = 256, OPT_JSON };
 
@@ -90,6 +91,9 @@ int main(int argc, char **argv)
 	struct lookup_opts opts = { 0, 0, RENDER_COLOR_AUTO };
 	int c, color;
 
+	/* subcommands with options of their own */
+	if (argc > 1 && strcmp(argv[1], "simulate") == 0)
+		return simulate_main(argc - 1, argv + 1);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qhV", long_options, NULL)) != -1) {
 		switch (c) {

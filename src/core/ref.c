@@ -10,13 +10,15 @@
 #include "ascii.h"
 #include <string.h>
 
-/* keycmp - compare name[0..len) upper-cased with the NUL-terminated key */
-static int keycmp(const char *name, size_t len, const char *key)
+/* keycmp - compare name[0..len), folded to the key's case (upper, or
+ * lower when lower is set), with the NUL-terminated key */
+static int keycmp(const char *name, size_t len, const char *key, int lower)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		int a = ascii_upper((unsigned char)name[i]);
+		int a = lower ? ascii_lower((unsigned char)name[i])
+		    : ascii_upper((unsigned char)name[i]);
 		int b = (unsigned char)key[i];
 
 		if (b == 0 || a != b)
@@ -115,7 +117,7 @@ const struct ref_enhanced *ref_enh_detail(int subject, int detail)
 /* The name tables below share one search: a sorted array of structs whose
  * first member is the key string. */
 static const void *name_find(const void *table, size_t count, size_t size,
-    const char *name, size_t len)
+    const char *name, size_t len, int lower)
 {
 	size_t lo = 0, hi = count;
 
@@ -123,7 +125,7 @@ static const void *name_find(const void *table, size_t count, size_t size,
 		size_t mid = lo + (hi - lo) / 2;
 		const char *key = *(const char *const *)
 		    (const void *)((const char *)table + mid * size);
-		int c = keycmp(name, len, key);
+		int c = keycmp(name, len, key, lower);
 
 		if (c == 0)
 			return (const char *)table + mid * size;
@@ -138,13 +140,25 @@ static const void *name_find(const void *table, size_t count, size_t size,
 const struct ref_keyword *ref_keyword_find(const char *name, size_t len)
 {
 	return name_find(ref_keyword_table, ref_keyword_count,
-	    sizeof ref_keyword_table[0], name, len);
+	    sizeof ref_keyword_table[0], name, len, 0);
 }
 
 const struct ref_command *ref_command_find(const char *name, size_t len)
 {
 	return name_find(ref_command_table, ref_command_count,
-	    sizeof ref_command_table[0], name, len);
+	    sizeof ref_command_table[0], name, len, 0);
+}
+
+const struct ref_persona *ref_persona_find(const char *name, size_t len)
+{
+	return name_find(ref_persona_table, ref_persona_count,
+	    sizeof ref_persona_table[0], name, len, 1);
+}
+
+const struct ref_world *ref_world_find(const char *addr, size_t len)
+{
+	return name_find(ref_world_table, ref_world_count,
+	    sizeof ref_world_table[0], addr, len, 1);
 }
 
 const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n)
@@ -154,7 +168,7 @@ const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n)
 	/* params.rec is sorted by name, then commands: rows of one name are
 	 * adjacent.  The table is small; a scan keeps this obvious. */
 	for (i = 0; i < ref_param_count; i++) {
-		if (keycmp(name, len, ref_param_table[i].param) == 0) {
+		if (keycmp(name, len, ref_param_table[i].param, 0) == 0) {
 			if (count++ == 0)
 				first = i;
 		}

@@ -104,6 +104,48 @@ struct ref_param {
 	const char *note;
 };
 
+/* A persona of the simulated server (data/personas.rec).  Numbers absent
+ * from the data are -1. */
+struct ref_persona {
+	const char *name;
+	const char *summary;
+	const char *explanation;
+	const char *hostname;
+	int greeting;			/* 220, 554 (refuses service) or 521 */
+	const char *banner;
+	const char *ehlo;		/* accept, reject (500) or hangup */
+	const char *keywords;		/* announced before TLS */
+	const char *keywords_tls;	/* after TLS; NULL: the same without STARTTLS */
+	long size;			/* SIZE limit; -1 none */
+	const char *auth_mechs;		/* PLAIN LOGIN CRAM-MD5 */
+	const char *auth_policy;	/* none, relay (to relay), always */
+	const char *tls_policy;		/* optional, required (530 before STARTTLS) */
+	const char *plain_auth;		/* any, tls (538 before TLS) */
+	long max_rcpt;
+	int rcpt_overflow;		/* 452 (RFC 5321) or 552 (RFC 821) */
+	const char *vrfy;		/* verify, cannot (252), off (502) */
+	const char *expn;		/* on, off */
+	const char *bare_lf;		/* accept, reject */
+	const char *greylist;		/* on, off */
+	long error_limit;		/* bad commands before 421 */
+	long spool;			/* free spool octets (452 at MAIL); -1 none */
+	long by_min;			/* DELIVERBY minimum by-time; -1 none */
+	const char *note;
+};
+
+/* An address or domain of the simulated mail world (data/world.rec). */
+struct ref_world {
+	const char *address;		/* lower case: "domain" or "local@domain" */
+	const char *kind;		/* see data/README.md */
+	const char *name;		/* a real name, for VRFY */
+	const char *target;		/* forward (251) or new (551) address */
+	const char *members;		/* list members (EXPN) or candidates (553) */
+	const char *password;
+	const char *auth;		/* ok, transition, tempfail, strong */
+	long queue;			/* ETRN: messages waiting; -1 none */
+	const char *note;
+};
+
 extern const struct ref_class ref_class_table[];
 extern const size_t ref_class_count;
 extern const struct ref_code ref_code_table[];
@@ -116,6 +158,10 @@ extern const struct ref_command ref_command_table[];
 extern const size_t ref_command_count;
 extern const struct ref_param ref_param_table[];
 extern const size_t ref_param_count;
+extern const struct ref_persona ref_persona_table[];
+extern const size_t ref_persona_count;
+extern const struct ref_world ref_world_table[];
+extern const size_t ref_world_count;
 
 /* Codes that any command may get (RFC 5321 4.3.2). */
 #define REF_ANY_COMMAND_CODES "421 500 501"
@@ -133,6 +179,10 @@ const struct ref_command *ref_command_find(const char *name, size_t len);
 /* The first of the rows for parameter name (case-insensitive), and how many
  * rows (the same parameter may be listed once per command) in *n. */
 const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n);
+
+/* Case-insensitive, exact. */
+const struct ref_persona *ref_persona_find(const char *name, size_t len);
+const struct ref_world *ref_world_find(const char *addr, size_t len);
 
 /* ref_list_next - step through a space-separated list: returns 1 and sets
  * the token and its length to the next item, advancing *cursor; 0 at the end. */

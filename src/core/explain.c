@@ -1,0 +1,194 @@
+/* explain.c - turn replies and events into explanation lines
+ *
+ * The wording of each rule comes from the state machine (reply->reason);
+ * what codes and keywords mean comes from the tables.  Nothing here
+ * decides anything: it only puts the two side by side.
+ */
+#include <config.h>
+
+#include "explain.h"
+
+#include "ascii.h"
+#include "ref.h"
+#include "reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LINE 1024
+
+static const char *const kind_names[] = {
+	[EXPLAIN_WHY] = "why",
+	[EXPLAIN_CODE] = "code",
+	[EXPLAIN_ENHANCED] = "enhanced",
+	[EXPLAIN_KEYWORD] = "keyword",
+	[EXPLAIN_STATE] = "state",
+	[EXPLAIN_WARNING] = "warning",
+	[EXPLAIN_NOTE] = "note",
+};
+_Static_assert(sizeof kind_names / sizeof kind_names[0] == EXPLAIN_LAST,
+    "one name per kind");
+
+const char *explain_kind_str(enum explain_kind k)
+{
+	return (unsigned)k < EXPLAIN_LAST ? kind_names[k] : "?";
+}
+
+/* say - format one line and hand it over */
+static void say(explain_fn *fn, void *ctx, enum explain_kind kind,
+    const char *fmt, ...)
+{
+	char line[LINE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	fn(ctx, kind, line);
+}
+
+void explain_code(int code, const char *enh, const char *verb,
+    explain_fn *fn, void *ctx)
+{
+	const struct ref_code *rc = ref_code_find(code);
+	const struct ref_class *cl = ref_code_class(code);
+
+	if (rc)
+		say(fn, ctx, EXPLAIN_CODE, "%d: %s", code, rc->summary);
+	else if (cl)
+		say(fn, ctx, EXPLAIN_CODE,
+		    "%d is not a registered code; by its first digit it is a %s reply: %s",
+		    code, cl->name, cl->meaning);
+	else
+		say(fn, ctx, EXPLAIN_CODE,
+		    "%d is not a valid reply code (RFC 5321 4.2: the first digit is 2 to 5)",
+		    code);
+	if (verb && *verb && rc && !server_reply_allowed(verb, code) &&
+	    strcmp(verb, "AUTH") != 0)
+		say(fn, ctx, EXPLAIN_NOTE,
+		    "RFC 5321 4.3.2 and the extensions do not list %d as an answer to %s",
+		    code, verb);
+	if (enh && *enh) {
+		struct reply_enh e;
+		size_t n = strlen(enh);
+		const struct ref_enhanced *d = NULL;
+
+		if (reply_parse_enh(enh, n, &e) != n) {
+			say(fn, ctx, EXPLAIN_ENHANCED,
+			    "%s is not an enhanced status code (RFC 3463 2)", enh);
+			return;
+		}
+		d = ref_enh_detail(e.subject, e.detail);
+		if (d)
+			say(fn, ctx, EXPLAIN_ENHANCED, "%s: %s. %s", enh,
+			    d->title, d->summary);
+		else if ((d = ref_enh_subject(e.subject)) != NULL)
+			say(fn, ctx, EXPLAIN_ENHANCED,
+			    "%s: not in the registry; its subject %d is: %s", enh,
+			    e.subject, d->title);
+		else
+			say(fn, ctx, EXPLAIN_ENHANCED,
+			    "%s: not in the registry", enh);
+		if (!reply_enh_agrees(code, &e))
+			say(fn, ctx, EXPLAIN_WARNING,
+			    "the enhanced code's class %d disagrees with the reply code %d (RFC 3463 2)",
+			    e.cls, code);
+	}
+}
+
+void explain_ehlo_line(const char *text, size_t len, explain_fn *fn,
+    void *ctx)
+{
+	struct reply_ehlo e;
+	const struct ref_keyword *k;
+
+	if (reply_parse_ehlo(text, len, &e) != 0) {
+		say(fn, ctx, EXPLAIN_WARNING,
+		    "\"%.*s\" is not a keyword line (RFC 5321 4.1.1.1)",
+		    (int)(len > 60 ? 60 : len), text);
+		return;
+	}
+	k = ref_keyword_find(e.keyword, e.keyword_len);
+	if (k == NULL) {
+		say(fn, ctx, EXPLAIN_KEYWORD,
+		    "%.*s: not in smtpref's tables; a client ignores keywords it does not know (RFC 5321 2.2.2)",
+		    (int)e.keyword_len, e.keyword);
+		return;
+	}
+	if (e.params_len > 0 && e.keyword_len == 4 &&
+	    ascii_upper((unsigned char)e.keyword[0]) == 'S' &&
+	    ref_keyword_find("SIZE", 4) == k)
+		say(fn, ctx, EXPLAIN_KEYWORD,
+		    "SIZE %.*s: messages of up to %.*s octets are accepted; a client declares its size with MAIL ... SIZE=n (%s)",
+		    (int)e.params_len, e.params, (int)e.params_len, e.params,
+		    k->section);
+	else if (e.params_len > 0)
+		say(fn, ctx, EXPLAIN_KEYWORD, "%s %.*s: %s (%s)", k->keyword,
+		    (int)e.params_len, e.params, k->summary, k->section);
+	else
+		say(fn, ctx, EXPLAIN_KEYWORD, "%s: %s (%s)", k->keyword,
+		    k->summary, k->section[0] ? k->section : "not standardised");
+	if (k->warning)
+		say(fn, ctx, EXPLAIN_WARNING, "%s: %s", k->keyword, k->warning);
+}
+
+void explain_reply(const struct server_reply *r, enum explain_level level,
+    explain_fn *fn, void *ctx)
+{
+	if (level == EXPLAIN_OFF)
+		return;
+	say(fn, ctx, EXPLAIN_WHY, "%s (%s)", r->reason, r->section);
+	explain_code(r->code, level == EXPLAIN_FULL ? r->enh : NULL, r->verb,
+	    fn, ctx);
+	if (level == EXPLAIN_FULL && r->code == 250 &&
+	    strcmp(r->verb, "EHLO") == 0) {
+		/* every line but the first (the server's name) is a keyword */
+		const char *p = r->wire, *end = r->wire + r->wire_len;
+		int first = 1;
+
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+			if (n > 0 && p[n - 1] == '\r')
+				n--;
+			if (!first && n > 4)
+				explain_ehlo_line(p + 4, n - 4, fn, ctx);
+			first = 0;
+			p = nl ? nl + 1 : end;
+		}
+	}
+}
+
+void explain_event(const struct server_event *e, enum explain_level level,
+    explain_fn *fn, void *ctx)
+{
+	if (level == EXPLAIN_OFF)
+		return;
+	switch (e->kind) {
+	case SERVER_EV_PHASE:
+		if (level == EXPLAIN_FULL)
+			say(fn, ctx, EXPLAIN_STATE, "%s -> %s: %s (%s)",
+			    server_phase_str(e->from), server_phase_str(e->to),
+			    e->text, e->section);
+		break;
+	case SERVER_EV_WARNING:
+		say(fn, ctx, EXPLAIN_WARNING, "%s (%s)", e->text, e->section);
+		break;
+	case SERVER_EV_DISCARD:
+		say(fn, ctx, EXPLAIN_WARNING, "%zu octets discarded. %s (%s)",
+		    e->bytes, e->text, e->section);
+		break;
+	case SERVER_EV_NOTE:
+		say(fn, ctx, EXPLAIN_NOTE, "%s (%s)", e->text, e->section);
+		break;
+	case SERVER_EV_CLOSE:
+		if (level == EXPLAIN_FULL)
+			say(fn, ctx, EXPLAIN_STATE, "connection closed: %s",
+			    e->text);
+		break;
+	default:
+		break;
+	}
+}

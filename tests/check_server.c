@@ -1,0 +1,322 @@
+/* check_server.c - the simulated server: transcripts, the reply property,
+ * reply code coverage, and a random walk through every persona */
+#include <config.h>
+
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-run.h"
+#include "server.h"
+#include "transcript.h"
+
+#define FILES_MAX 256
+
+static char *files[FILES_MAX];
+static int nfiles;
+static char dir[1024];
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void find_transcripts(void)
+{
+	const char *top = getenv("top_srcdir");
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(dir, sizeof dir, "%s/tests/transcripts", top ? top : ".");
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && nfiles < FILES_MAX) {
+		size_t n = strlen(e->d_name);
+
+		if (n > 2 && strcmp(e->d_name + n - 2, ".t") == 0)
+			files[nfiles++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(files, (size_t)nfiles, sizeof files[0], by_name);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf) {
+		buf[n] = 0;
+		*len = (size_t)n;
+	}
+	return buf;
+}
+
+static int run_file(const char *name, struct transcript_stats *st, char *err,
+    size_t errsize)
+{
+	char path[2048];
+	size_t len;
+	char *text;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	text = slurp(path, &len);
+	if (text == NULL) {
+		snprintf(err, errsize, "%s: cannot read", path);
+		return -1;
+	}
+	rc = transcript_run(name, text, len, st, err, errsize);
+	free(text);
+	return rc;
+}
+
+START_TEST(transcript_file)
+{
+	char err[2600];
+	struct transcript_stats st;
+
+	memset(&st, 0, sizeof st);
+	ck_assert_msg(run_file(files[_i], &st, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(st.violation[0] == 0,
+	    "%s: a reply the tables do not allow: %s", files[_i], st.violation);
+}
+END_TEST
+
+START_TEST(there_are_transcripts)
+{
+	ck_assert_msg(nfiles >= 20, "only %d transcripts in %s", nfiles, dir);
+}
+END_TEST
+
+/* Every reply code from 211 to 556 that RFC 5321 and the implemented
+ * extensions define (reply-codes.rec Origin: RFC 5321, 1985 ETRN, 3207
+ * STARTTLS, 4954 AUTH, 7504) is reached by some transcript.  Not
+ * required: 355 (CHECKPOINT) and 453 (ATRN), whose extensions are not
+ * simulated, and the IANA-only codes 422 430 523 524 525 533. */
+static const int required[] = {
+	211, 214, 220, 221, 235, 250, 251, 252, 253, 334, 354, 421, 432, 450,
+	451, 452, 454, 455, 458, 459, 500, 501, 502, 503, 504, 521, 530, 534,
+	535, 538, 550, 551, 552, 553, 554, 555, 556
+};
+
+START_TEST(every_code_is_reachable)
+{
+	struct transcript_stats st;
+	char err[2600], missing[512] = "", seen[1024] = "";
+	size_t i, m = 0, k = 0;
+	int f;
+
+	memset(&st, 0, sizeof st);
+	for (f = 0; f < nfiles; f++)
+		ck_assert_msg(run_file(files[f], &st, err, sizeof err) == 0, "%s", err);
+	for (i = 0; i < sizeof required / sizeof required[0]; i++) {
+		if (st.codes[required[i]])
+			k += (size_t)snprintf(seen + k, sizeof seen - k, " %d", required[i]);
+		else
+			m += (size_t)snprintf(missing + m, sizeof missing - m, " %d", required[i]);
+	}
+	printf("reply codes reached by the transcripts:%s\n", seen);
+	printf("(%zu replies to %zu reads in %d transcripts)\n", st.replies,
+	    st.commands, nfiles);
+	ck_assert_msg(m == 0, "never reached:%s", missing);
+}
+END_TEST
+
+/* ---- the random walk: any sequence, any persona, the property holds ---- */
+
+static const char *const vocab[] = {
+	"EHLO client.example", "HELO client.example", "EHLO", "MAIL FROM:<a@example.com>",
+	"MAIL FROM:<>", "MAIL FROM:<a@example.com> SIZE=1000", "MAIL FROM:<a@example.com> SIZE=999999999",
+	"MAIL FROM:<a@example.com> BODY=8BITMIME", "MAIL FROM:<a@example.com> BODY=BINARYMIME",
+	"MAIL FROM:<a@example.com> SMTPUTF8", "MAIL FROM:<a@example.com> RET=HDRS ENVID=x",
+	"MAIL FROM:<a@example.com> BY=10;R", "MAIL FROM:<a@example.com> REQUIRETLS",
+	"MAIL FROM:<a@example.com> FOO=bar", "MAIL FROM:a@example.com", "MAIL FROM: <a@example.com>",
+	"MAIL FROM:<spammer@spam.example>", "RCPT TO:<alice@example.org>", "RCPT TO:<bob@example.org>",
+	"RCPT TO:<erin@example.org>", "RCPT TO:<frank@example.org>", "RCPT TO:<grace@example.org>",
+	"RCPT TO:<nobody@example.org>", "RCPT TO:<x@null.example>", "RCPT TO:<x@example.com>",
+	"RCPT TO:<postmaster>", "RCPT TO:<root@example.org>", "RCPT TO:<alice@example.org> NOTIFY=NEVER",
+	"RCPT TO:<alice@example.org> NOTIFY=BOGUS", "DATA", "DATA x", "RSET", "NOOP", "QUIT",
+	"VRFY alice", "VRFY smith", "VRFY", "EXPN staff@lists.example.org", "HELP", "HELP MAIL",
+	"HELP STATUS", "HELP nothing", "STARTTLS", "AUTH PLAIN", "AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=",
+	"AUTH LOGIN", "AUTH CRAM-MD5", "AUTH XOAUTH2", "*", "YWxpY2U=", "d29uZGVybGFuZA==", "!!!",
+	"ETRN example.net", "ETRN @example.net", "ETRN", "TURN", "SEND FROM:<a@b.example>",
+	"XEXCH50 1 2", "BDAT 5", "BDAT 0 LAST", "BDAT x", "FOO", "Subject: hi", "hello there", ".",
+	"..dot", "\x01\x02", "MAIL FROM:<\xc3\xa9@example.com> SMTPUTF8", "RCPT TO:<\xc3\xa9@example.org>",
+};
+
+/* xorshift - a small deterministic generator, so a failure repeats */
+static unsigned long xorshift(unsigned long *st)
+{
+	unsigned long x = *st;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *st = x;
+}
+
+static void walk_reply(void *ctx, const struct server_reply *r)
+{
+	char *bad = ctx;
+
+	if (!transcript_reply_ok(r) && !bad[0])
+		snprintf(bad, 256, "%d to %s (rule %s)", r->code, r->verb, r->rule);
+	if (r->wire_len < 6 || r->wire[r->wire_len - 2] != '\r' ||
+	    r->wire[r->wire_len - 1] != '\n')
+		snprintf(bad, 256, "malformed wire reply for %s", r->verb);
+}
+
+START_TEST(random_walk_keeps_the_property)
+{
+	unsigned long seed = 0x9e3779b97f4a7c15UL;
+	size_t p, round;
+	char bad[256] = "";
+	size_t nv = sizeof vocab / sizeof vocab[0];
+
+	for (p = 0; p < ref_persona_count; p++) {
+		for (round = 0; round < 40; round++) {
+			struct server_sink sink = { bad, walk_reply, NULL };
+			struct server *s = server_new(&ref_persona_table[p], NULL, &sink);
+			int i;
+
+			ck_assert_ptr_nonnull(s);
+			server_start(s);
+			for (i = 0; i < 60 && server_phase(s) != SERVER_CLOSED; i++) {
+				char line[600];
+				const char *v = vocab[xorshift(&seed) % nv];
+				int n = snprintf(line, sizeof line, "%s\r\n", v);
+
+				if (xorshift(&seed) % 7 == 0) {	/* two at once */
+					const char *w = vocab[xorshift(&seed) % nv];
+
+					n += snprintf(line + n, sizeof line - (size_t)n,
+					    "%s\r\n", w);
+				}
+				server_feed(s, line, (size_t)n);
+				ck_assert_msg(bad[0] == 0, "persona %s: %s",
+				    ref_persona_table[p].name, bad);
+			}
+			server_eof(s);
+			server_free(s);
+		}
+	}
+}
+END_TEST
+
+/* ---- bounded input ------------------------------------------------------ */
+
+static void count_reply(void *ctx, const struct server_reply *r)
+{
+	int *codes = ctx;
+
+	codes[codes[0] + 1] = r->code;
+	if (codes[0] < 30)
+		codes[0]++;
+}
+
+START_TEST(a_megabyte_line_gets_500_then_resyncs)
+{
+	int codes[32] = { 0 };
+	struct server_sink sink = { codes, count_reply, NULL };
+	struct server *s = server_new(NULL, NULL, &sink);
+	char *big = malloc(1 << 20);
+	size_t i;
+
+	memset(big, 'a', 1 << 20);
+	server_start(s);
+	for (i = 0; i < 4; i++)
+		server_feed(s, big, 1 << 20);
+	server_feed(s, "\r\nNOOP\r\n", 8);
+	ck_assert_int_eq(codes[0], 3);
+	ck_assert_int_eq(codes[1], 220);
+	ck_assert_int_eq(codes[2], 500);
+	ck_assert_int_eq(codes[3], 250);
+	free(big);
+	server_free(s);
+}
+END_TEST
+
+START_TEST(fault_arguments_are_checked)
+{
+	struct server *s = server_new(NULL, NULL, NULL);
+
+	ck_assert_int_eq(server_fault(s, "RCPT", 3, 452, "4.5.3"), 0);
+	ck_assert_int_eq(server_fault(s, "RCPT", 0, 452, ""), -1);
+	ck_assert_int_eq(server_fault(s, "RCPT", 1, 250, ""), -1);
+	ck_assert_int_eq(server_fault(s, "RCPT", 1, 452, "5.5.3"), -1);
+	ck_assert_int_eq(server_fault(s, "RCPT", 1, 452, "4.5"), -1);
+	ck_assert_int_eq(server_fault(s, "", 1, 452, NULL), -1);
+	server_free(s);
+}
+END_TEST
+
+START_TEST(allowed_replies_follow_the_tables)
+{
+	ck_assert(server_reply_allowed("RCPT", 251));
+	ck_assert(server_reply_allowed("RCPT", 556));
+	ck_assert(!server_reply_allowed("RCPT", 354));
+	ck_assert(server_reply_allowed("DATA", 354));
+	ck_assert(server_reply_allowed("CONNECT", 554));
+	ck_assert(!server_reply_allowed("CONNECT", 250));
+	ck_assert(server_reply_allowed("DATA-END", 552));
+	ck_assert(server_reply_allowed("QUIT", 500));
+	ck_assert(!server_reply_allowed("NOSUCH", 250));
+}
+END_TEST
+
+START_TEST(legal_verbs_follow_the_phase)
+{
+	struct server *s = server_new(NULL, NULL, NULL);
+
+	server_start(s);
+	ck_assert(server_verb_allowed(s, "EHLO"));
+	ck_assert(!server_verb_allowed(s, "MAIL"));
+	server_feed(s, "EHLO a.example\r\n", 16);
+	ck_assert(server_verb_allowed(s, "MAIL"));
+	ck_assert(server_verb_allowed(s, "STARTTLS"));
+	ck_assert(!server_verb_allowed(s, "RCPT"));
+	ck_assert(!server_verb_allowed(s, "AUTH"));	/* only after TLS */
+	server_free(s);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("server");
+	TCase *tc = tcase_create("transcripts");
+
+	find_transcripts();
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, there_are_transcripts);
+	if (nfiles > 0)
+		tcase_add_loop_test(tc, transcript_file, 0, nfiles);
+	tcase_add_test(tc, every_code_is_reachable);
+	tcase_add_test(tc, random_walk_keeps_the_property);
+	tcase_add_test(tc, a_megabyte_line_gets_500_then_resyncs);
+	tcase_add_test(tc, fault_arguments_are_checked);
+	tcase_add_test(tc, allowed_replies_follow_the_tables);
+	tcase_add_test(tc, legal_verbs_follow_the_phase);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return check_run(suite());
+}
