@@ -65,6 +65,8 @@ BEGIN {
 	    "Param*:paramkey Commands*:verbs Keyword*:kws Section* Syntax* Value* Errors*:codes Summary* Explanation* Example* Note")
 	schema("personas.rec", "ref_persona",
 	    "Name*:namekey Summary* Explanation* Hostname* Greeting*:int Banner* Ehlo*:ehlo Keywords*:kws Keywords-tls:kws Size:num Auth-mechs:mechs Auth-policy*:authpolicy Tls-policy*:tlspolicy Plain-auth*:plainauth Max-rcpt*:num Rcpt-overflow*:int Vrfy*:vrfy Expn*:onoff Bare-lf*:barelf Greylist*:onoff Error-limit*:num Spool:num By-min:num Note")
+	schema("scenarios.rec", "ref_scenario",
+	    "Name*:namekey Summary* Explanation* Helo* From* To*:addrs Body* Options*:scenopts Persona*:persona User Password Note")
 	schema("world.rec", "ref_world",
 	    "Address*:addrkey Kind*:worldkind Name Target Members:addrs Password Auth:acctauth Queue:num Note")
 	classorder = "2xx 3xx 4xx 5xx x0x x1x x2x x3x x4x x5x"
@@ -85,6 +87,7 @@ BEGIN {
 	okstatus["worldkind"] = " local relay nullmx node node-broken user forward moved full busy disabled list ambiguous reserved blocked "
 	okstatus["acctauth"] = " ok transition tempfail strong "
 	okmech = " PLAIN LOGIN CRAM-MD5 "
+	okscen = " pipelining starttls auth bdat helo-only 8bit smtputf8 size dsn "
 	maxlen = 4000
 	file = ""
 }
@@ -192,6 +195,7 @@ function endrecord(    i, f, t, v, n, r, key, sk) {
 	if (base == "keywords.rec") havekw[key] = 1
 	if (base == "commands.rec") haveverb[key] = 1
 	if (base == "params.rec") haveparam[rec["Param"]] = 1
+	if (base == "personas.rec") havepersona[key] = 1
 	if (base == "reply-classes.rec" && !(key in classrank))
 		err(file, recstart, "unknown digit '" key "' (expected one of: " classorder ")")
 }
@@ -246,6 +250,10 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 			err(file, line, "'" v "' is not a lower-case domain or local@domain")
 		return
 	}
+	if (t == "persona") {
+		pending("persona", v, line)
+		return
+	}
 	if (t == "num") {
 		if (v !~ /^[0-9]+$/ || length(v) > 12) err(file, line, "'" v "' is not a number")
 		return
@@ -276,6 +284,8 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 			else pending("enh", w, line)
 		} else if (t == "kws") {
 			pending("kw", w, line)
+		} else if (t == "scenopts") {
+			if (index(okscen, " " w " ") == 0) err(file, line, "'" w "' is not a scenario option (one of:" okscen ")")
 		} else if (t == "mechs") {
 			if (index(okmech, " " w " ") == 0) err(file, line, "'" w "' is not a mechanism (one of:" okmech ")")
 		} else if (t == "addrs") {
@@ -308,6 +318,7 @@ END {
 		if (k == "enh" && !(v in haveenh)) err(pfile[i], pline[i], "enhanced code " v " is not in enhanced-codes.rec")
 		if (k == "kw" && !(v in havekw)) err(pfile[i], pline[i], "keyword " v " is not in keywords.rec")
 		if (k == "param" && !(v in haveparam)) err(pfile[i], pline[i], "parameter " v " is not in params.rec")
+		if (k == "persona" && !(v in havepersona)) err(pfile[i], pline[i], "persona " v " is not in personas.rec")
 	}
 	if (nerr) {
 		printf "gentables: %d error(s)\n", nerr > "/dev/stderr"

@@ -1171,8 +1171,12 @@ int lookup_terms(char *const *terms, int n, const struct lookup_opts *opts)
 /* ---------------------------------------------------------------- */
 /* list and search                                                   */
 
-enum table { T_CODES, T_ENHANCED, T_KEYWORDS, T_COMMANDS, T_PARAMS, T_LAST };
-static const char *const table_names[] = { "codes", "enhanced", "keywords", "commands", "params" };
+/* The reference tables come first; search stops at T_PERSONAS, since
+ * personas and scenarios describe the simulation, not SMTP. */
+enum table { T_CODES, T_ENHANCED, T_KEYWORDS, T_COMMANDS, T_PARAMS,
+	T_PERSONAS, T_SCENARIOS, T_LAST };
+static const char *const table_names[] = { "codes", "enhanced", "keywords",
+	"commands", "params", "personas", "scenarios" };
 _Static_assert(sizeof table_names / sizeof table_names[0] == T_LAST,
     "table_names out of step with enum table");
 
@@ -1184,6 +1188,8 @@ static size_t table_count(enum table t)
 	case T_KEYWORDS: return ref_keyword_count;
 	case T_COMMANDS: return ref_command_count;
 	case T_PARAMS: return ref_param_count;
+	case T_PERSONAS: return ref_persona_count;
+	case T_SCENARIOS: return ref_scenario_count;
 	case T_LAST: break;
 	}
 	return 0;
@@ -1210,6 +1216,45 @@ static void show_row(struct out *o, enum table t, size_t i)
 	case T_KEYWORDS: entry_keyword(o, &ref_keyword_table[i]); break;
 	case T_COMMANDS: entry_command(o, &ref_command_table[i]); break;
 	case T_PARAMS: entry_param(o, &ref_param_table[i]); break;
+	case T_PERSONAS: {
+		const struct ref_persona *p = &ref_persona_table[i];
+
+		if (o->json) {
+			json_object_begin(&o->j, NULL);
+			json_string(&o->j, "type", "persona");
+			json_string(&o->j, "name", p->name);
+			json_string(&o->j, "summary", p->summary);
+			json_string(&o->j, "explanation", p->explanation);
+			json_string(&o->j, "hostname", p->hostname);
+			json_int(&o->j, "greeting", p->greeting);
+			json_list(&o->j, "keywords", p->keywords);
+			json_list(&o->j, "keywords_tls", p->keywords_tls ?
+			    p->keywords_tls : p->keywords);
+			if (p->size >= 0)
+				json_int(&o->j, "size", p->size);
+			json_object_end(&o->j);
+		} else {
+			row(o, "", RENDER_PLAIN, p->name, p->summary, 14);
+		}
+		break;
+	}
+	case T_SCENARIOS: {
+		const struct ref_scenario *sc = &ref_scenario_table[i];
+
+		if (o->json) {
+			json_object_begin(&o->j, NULL);
+			json_string(&o->j, "type", "scenario");
+			json_string(&o->j, "name", sc->name);
+			json_string(&o->j, "summary", sc->summary);
+			json_string(&o->j, "explanation", sc->explanation);
+			json_list(&o->j, "options", sc->options);
+			json_string(&o->j, "persona", sc->persona);
+			json_object_end(&o->j);
+		} else {
+			row(o, "", RENDER_PLAIN, sc->name, sc->summary, 20);
+		}
+		break;
+	}
 	case T_LAST: break;
 	}
 	o->quiet = quiet;
@@ -1300,7 +1345,7 @@ static const char *row_field(enum table t, size_t i, int f)
 			const char *v[] = { p->param, p->summary, p->explanation, p->syntax, p->value, p->note };
 			return f < 6 ? v[f] ? v[f] : "" : NULL;
 		}
-	case T_LAST:
+	default:
 		break;
 	}
 	return NULL;
@@ -1344,7 +1389,7 @@ int lookup_search(char *const *words, int n, const struct lookup_opts *opts)
 		json_array_end(&o.j);
 		json_array_begin(&o.j, "results");
 	}
-	for (t = 0; t < T_LAST; t++) {
+	for (t = 0; t < T_PERSONAS; t++) {
 		for (i = 0; i < table_count(t); i++) {
 			if (!row_matches(t, i, words, n))
 				continue;

@@ -64,6 +64,6 @@ int lookup_list(const char *what, const struct lookup_opts *o);
 int lookup_search(char *const *words, int n, const struct lookup_opts *o);
 
 /* The names lookup_list accepts, space-separated (for help and completion). */
-#define LOOKUP_LISTS "codes enhanced keywords commands params"
+#define LOOKUP_LISTS "codes enhanced keywords commands params personas scenarios"
 
 #endif

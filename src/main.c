@@ -32,7 +32,9 @@ static void usage(FILE *out)
 {
 	fputs(
 "Usage: smtpref [OPTION]... TERM...\n"
-"       smtpref [OPTION]... list codes|enhanced|keywords|commands|params\n"
+"       smtpref [OPTION]... list codes|enhanced|keywords|commands|params|\n"
+"                                personas|scenarios\n"
+"       smtpref simulate [--persona NAME] [--explain]  (see smtpref simulate --help)\n"
 "       smtpref [OPTION]... search WORD...\n"
 "\n"
 "Explain SMTP reply codes, enhanced status codes, EHLO keywords, commands\n"
@@ -135,7 +137,7 @@ int main(int argc, char **argv)
 			return usage_error("list takes one of: %s", LOOKUP_LISTS);
 		st = lookup_list(argv[1], &opts);
 		if (st == 2)
-			return usage_error("cannot list '%s' (use codes, enhanced, keywords, commands or params)", argv[1]);
+			return usage_error("cannot list '%s' (use codes, enhanced, keywords, commands, params, personas or scenarios)", argv[1]);
 		return st;
 	}
 	if (!strcmp(argv[0], "search")) {

@@ -12,7 +12,9 @@
 
 #include "simulate.h"
 
+#include "client.h"
 #include "explain.h"
+#include "reply.h"
 #include "ref.h"
 #include "server.h"
 
@@ -27,6 +29,11 @@ struct sim {
 	enum explain_level level;
 	int quit;		/* a 221 was sent */
 	int failed;		/* writing stdout failed */
+	/* explanations of events, held back until the reply they belong
+	 * to has been written (the server records a phase change before it
+	 * answers) */
+	char held[8192];
+	size_t nheld;
 };
 
 static void out(struct sim *m, const char *p, size_t n)
@@ -46,6 +53,31 @@ static void explain_line(void *ctx, enum explain_kind kind, const char *text)
 	out(m, "\n", 1);
 }
 
+/* hold_line - an event's explanation, written after the next reply */
+static void hold_line(void *ctx, enum explain_kind kind, const char *text)
+{
+	struct sim *m = ctx;
+	int n = snprintf(m->held + m->nheld, sizeof m->held - m->nheld,
+	    "# %-8s %s\n", explain_kind_str(kind), text);
+
+	if (n < 0 || (size_t)n >= sizeof m->held - m->nheld) {
+		/* full: write what is held, then this line */
+		out(m, m->held, m->nheld);
+		m->nheld = 0;
+		explain_line(ctx, kind, text);
+		return;
+	}
+	m->nheld += (size_t)n;
+}
+
+static void flush_held(struct sim *m)
+{
+	out(m, m->held, m->nheld);
+	m->nheld = 0;
+	if (fflush(stdout) != 0)
+		m->failed = 1;
+}
+
 static void on_reply(void *ctx, const struct server_reply *r)
 {
 	struct sim *m = ctx;
@@ -54,39 +86,159 @@ static void on_reply(void *ctx, const struct server_reply *r)
 	if (r->code == 221)
 		m->quit = 1;
 	explain_reply(r, m->level, explain_line, m);
-	if (fflush(stdout) != 0)
-		m->failed = 1;
+	flush_held(m);
 }
 
 static void on_event(void *ctx, const struct server_event *e)
 {
 	struct sim *m = ctx;
 
-	explain_event(e, m->level, explain_line, m);
-	if (m->level != EXPLAIN_OFF && fflush(stdout) != 0)
-		m->failed = 1;
+	explain_event(e, m->level, hold_line, m);
 }
 
 static void usage(FILE *f)
 {
 	fputs(
 "Usage: smtpref simulate [--persona NAME] [--explain[=brief|full]]\n"
+"       smtpref simulate --role server [--scenario NAME] [--explain[=LEVEL]]\n"
 "\n"
 "Play a simulated SMTP server on standard input and output: the greeting\n"
 "is written first, then each command read from stdin is answered exactly\n"
 "as on the wire (CRLF line endings).  End of input is a dropped connection.\n"
 "\n"
+"With --role server you play the server: the simulated client writes its\n"
+"commands to stdout and reads your replies from stdin (start with a\n"
+"greeting such as 220 mx.example.org).\n"
+"\n"
 "  -p, --persona NAME   the server to play (smtpref list personas);\n"
 "                       default: modern\n"
-"  -e, --explain[=LEVEL]  follow each reply with explanation lines starting\n"
-"                       with '# ' (LEVEL brief or full; default full)\n"
+"  -r, --role ROLE      client (you send commands; the default) or server\n"
+"                       (you send replies)\n"
+"  -s, --scenario NAME  what the simulated client does (smtpref list\n"
+"                       scenarios); default: plain\n"
+"  -e, --explain[=LEVEL]  add explanation lines starting with '# '\n"
+"                       (LEVEL brief or full; default full)\n"
 "  -h, --help           show this help and exit\n"
 "\n"
-"Exit status: 0 the session ended with QUIT, 1 it ended otherwise,\n"
+"Exit status: 0 the session ended with QUIT (221), 1 it ended otherwise,\n"
 "2 usage error.\n"
 "\n"
-"Example:\n"
-"  printf 'EHLO me.example\\r\\nQUIT\\r\\n' | smtpref simulate --persona rfc821\n", f);
+"Examples:\n"
+"  printf 'EHLO me.example\\r\\nQUIT\\r\\n' | smtpref simulate --persona rfc821\n"
+"  smtpref simulate --role server --scenario several-recipients\n", f);
+}
+
+/* ---- the learner plays the server ---------------------------------- */
+
+static const char *const finding_names[] = {
+	[CLIENT_BAD_REPLY] = "bad",
+	[CLIENT_BAD_CODE] = "code",
+	[CLIENT_BAD_ENHANCED] = "enhanced",
+	[CLIENT_DIFFERS] = "expected",
+	[CLIENT_DECISION] = "client",
+};
+_Static_assert(sizeof finding_names / sizeof finding_names[0] ==
+    CLIENT_FINDING_LAST, "one name per finding kind");
+
+static void on_finding(void *ctx, const struct client_finding *f)
+{
+	struct sim *m = ctx;
+	char line[2048];
+	int n;
+
+	if (m->level == EXPLAIN_OFF && f->kind == CLIENT_DECISION)
+		return;
+	if (f->kind == CLIENT_DIFFERS && f->expected == 0)
+		n = snprintf(line, sizeof line, "# %-8s a conforming server would close the connection without a reply: %s (%s)\n",
+		    finding_names[f->kind], f->text, f->section);
+	else if (f->kind == CLIENT_DIFFERS)
+		n = snprintf(line, sizeof line, "# %-8s a conforming server would answer %d%s%s: %s (%s)\n",
+		    finding_names[f->kind], f->expected,
+		    f->expected_enh && *f->expected_enh ? " " : "",
+		    f->expected_enh ? f->expected_enh : "", f->text, f->section);
+	else
+		n = snprintf(line, sizeof line, "# %-8s %s (%s)\n",
+		    finding_names[f->kind], f->text, f->section);
+	if (n > 0)
+		out(m, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+/* client_turn - let the client send all it wants to; 1 when it is done */
+static int client_turn(struct sim *m, struct client *c, char *buf, size_t size)
+{
+	for (;;) {
+		size_t len = 0;
+		enum client_action a = client_next(c, buf, size, &len);
+
+		if (a == CLIENT_SEND) {
+			out(m, buf, len);
+			continue;
+		}
+		if (a == CLIENT_RECONNECT) {
+			static const char msg[] =
+			    "# client   the connection is gone; the client connects again: send a new greeting\n";
+
+			out(m, msg, sizeof msg - 1);
+			continue;
+		}
+		if (fflush(stdout) != 0)
+			m->failed = 1;
+		return a == CLIENT_CLOSE;
+	}
+}
+
+static int play_server(struct sim *m, const struct ref_scenario *sc)
+{
+	struct client_sink sink = { m, on_finding };
+	struct client *c = client_new(sc, &sink);
+	static char buf[1 << 16], reply[1 << 16];
+	size_t rlen = 0;
+	struct reply_acc acc;
+	char line[4096];
+	int done;
+
+	if (c == NULL) {
+		fputs("smtpref simulate: out of memory\n", stderr);
+		return 1;
+	}
+	reply_acc_init(&acc);
+	done = client_turn(m, c, buf, sizeof buf);
+	while (!done && !m->failed && fgets(line, sizeof line, stdin)) {
+		size_t n = strlen(line);
+		enum reply_acc_status st;
+
+		/* a line longer than the buffer: keep its start, drop the rest */
+		if (n == sizeof line - 1 && line[n - 1] != '\n') {
+			int ch;
+
+			while ((ch = getchar()) != EOF && ch != '\n')
+				;
+			line[n - 1] = '\n';
+		}
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		st = reply_acc_line(&acc, line, n);
+		if (rlen + n + 2 <= sizeof reply) {
+			memcpy(reply + rlen, line, n);
+			memcpy(reply + rlen + n, "\r\n", 2);
+			rlen += n + 2;
+		}
+		if (st == REPLY_ACC_MORE)
+			continue;
+		if (rlen >= 3 && memcmp(reply, "221", 3) == 0)
+			m->quit = 1;
+		client_reply(c, reply, rlen);
+		rlen = 0;
+		reply_acc_init(&acc);
+		done = client_turn(m, c, buf, sizeof buf);
+	}
+	if (!done) {
+		client_dropped(c);
+		done = client_turn(m, c, buf, sizeof buf);
+	}
+	done = client_phase(c) == CLIENT_DONE && m->quit;
+	client_free(c);
+	return m->failed ? 1 : done ? 0 : 1;
 }
 
 static int usage_error(const char *msg, const char *arg)
@@ -102,19 +254,22 @@ int simulate_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "persona", required_argument, NULL, 'p' },
 		{ "explain", optional_argument, NULL, 'e' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "scenario", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sim m = { EXPLAIN_OFF, 0, 0 };
+	struct sim m = { .level = EXPLAIN_OFF };
 	const struct ref_persona *p = ref_persona_find("modern", 6);
 	struct server_sink sink = { &m, on_reply, on_event };
 	struct server *s;
+	const struct ref_scenario *sc = NULL;
 	char buf[65536];
-	int c;
+	int c, role_server = 0;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "p:e::h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:e::r:s:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			p = ref_persona_find(optarg, strlen(optarg));
@@ -129,6 +284,17 @@ int simulate_main(int argc, char **argv)
 			else
 				return usage_error("--explain takes brief or full, not", optarg);
 			break;
+		case 'r':
+			if (strcmp(optarg, "server") == 0)
+				role_server = 1;
+			else if (strcmp(optarg, "client") != 0)
+				return usage_error("--role takes client or server, not", optarg);
+			break;
+		case 's':
+			sc = ref_scenario_find(optarg, strlen(optarg));
+			if (sc == NULL)
+				return usage_error("unknown scenario (see 'smtpref list scenarios'):", optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -138,6 +304,13 @@ int simulate_main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument", argv[optind]);
+	if (sc && !role_server)
+		return usage_error("--scenario needs --role server", NULL);
+	if (role_server) {
+		if (sc == NULL)
+			sc = ref_scenario_find("plain", 5);
+		return play_server(&m, sc);
+	}
 
 	s = server_new(p, NULL, &sink);
 	if (s == NULL) {
@@ -158,7 +331,9 @@ int simulate_main(int argc, char **argv)
 			break;
 		}
 		server_feed(s, buf, (size_t)n);
+		flush_held(&m);
 	}
+	flush_held(&m);
 	server_free(s);
 	if (fflush(stdout) != 0 || m.failed) {
 		fprintf(stderr, "smtpref simulate: writing stdout: %s\n",

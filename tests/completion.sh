@@ -30,4 +30,12 @@ complete_words smtpref 553 STARTT
 expect_out '^STARTTLS$' "a command as a later term"
 complete_words smtpref --js
 expect_out '^--json$' "an option"
+complete_words smtpref sim
+expect_out '^simulate$' "the simulate subcommand"
+complete_words smtpref simulate --persona rf
+expect_out '^rfc821$' "a persona after --persona"
+complete_words smtpref simulate --pers
+expect_out '^--persona$' "simulate's own options"
+complete_words smtpref list pers
+expect_out '^personas$' "personas after list"
 finish

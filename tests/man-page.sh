@@ -9,7 +9,7 @@ for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
 	checks=$((checks + 1))
 	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks $opt"
 done
-for sub in list search; do
+for sub in list search simulate; do
 	checks=$((checks + 1))
 	grep -qE "^\\.B[IR]? $sub|^\\.B $sub" "$man" || fail "man page lacks the $sub subcommand"
 done

@@ -97,8 +97,10 @@ void explain_code(int code, const char *enh, const char *verb,
 	}
 }
 
-void explain_ehlo_line(const char *text, size_t len, explain_fn *fn,
-    void *ctx)
+/* ehlo_line - explain one EHLO line; warnings are for real servers,
+ * where a keyword's risk matters, not for the simulated one */
+static void ehlo_line(const char *text, size_t len, int warnings,
+    explain_fn *fn, void *ctx)
 {
 	struct reply_ehlo e;
 	const struct ref_keyword *k;
@@ -129,8 +131,14 @@ void explain_ehlo_line(const char *text, size_t len, explain_fn *fn,
 	else
 		say(fn, ctx, EXPLAIN_KEYWORD, "%s: %s (%s)", k->keyword,
 		    k->summary, k->section[0] ? k->section : "not standardised");
-	if (k->warning)
+	if (warnings && k->warning)
 		say(fn, ctx, EXPLAIN_WARNING, "%s: %s", k->keyword, k->warning);
+}
+
+void explain_ehlo_line(const char *text, size_t len, explain_fn *fn,
+    void *ctx)
+{
+	ehlo_line(text, len, 1, fn, ctx);
 }
 
 void explain_reply(const struct server_reply *r, enum explain_level level,
@@ -154,7 +162,7 @@ void explain_reply(const struct server_reply *r, enum explain_level level,
 			if (n > 0 && p[n - 1] == '\r')
 				n--;
 			if (!first && n > 4)
-				explain_ehlo_line(p + 4, n - 4, fn, ctx);
+				ehlo_line(p + 4, n - 4, 0, fn, ctx);
 			first = 0;
 			p = nl ? nl + 1 : end;
 		}

@@ -161,6 +161,12 @@ const struct ref_world *ref_world_find(const char *addr, size_t len)
 	    sizeof ref_world_table[0], addr, len, 1);
 }
 
+const struct ref_scenario *ref_scenario_find(const char *name, size_t len)
+{
+	return name_find(ref_scenario_table, ref_scenario_count,
+	    sizeof ref_scenario_table[0], name, len, 1);
+}
+
 const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n)
 {
 	size_t i, first = ref_param_count, count = 0;

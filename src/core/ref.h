@@ -146,6 +146,23 @@ struct ref_world {
 	const char *note;
 };
 
+/* A scenario for the simulated client (data/scenarios.rec). */
+struct ref_scenario {
+	const char *name;
+	const char *summary;
+	const char *explanation;
+	const char *helo;		/* the client's name for EHLO/HELO */
+	const char *from;		/* the reverse-path; "" for <> */
+	const char *to;			/* recipients, space separated */
+	const char *body;		/* the message, lines separated by \n */
+	const char *options;		/* pipelining starttls auth bdat helo-only
+					 * 8bit smtputf8 size dsn; "" for none */
+	const char *persona;		/* the conforming server to compare with */
+	const char *user;		/* AUTH user and password, or NULL */
+	const char *password;
+	const char *note;
+};
+
 extern const struct ref_class ref_class_table[];
 extern const size_t ref_class_count;
 extern const struct ref_code ref_code_table[];
@@ -162,6 +179,8 @@ extern const struct ref_persona ref_persona_table[];
 extern const size_t ref_persona_count;
 extern const struct ref_world ref_world_table[];
 extern const size_t ref_world_count;
+extern const struct ref_scenario ref_scenario_table[];
+extern const size_t ref_scenario_count;
 
 /* Codes that any command may get (RFC 5321 4.3.2). */
 #define REF_ANY_COMMAND_CODES "421 500 501"
@@ -183,6 +202,7 @@ const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n);
 /* Case-insensitive, exact. */
 const struct ref_persona *ref_persona_find(const char *name, size_t len);
 const struct ref_world *ref_world_find(const char *addr, size_t len);
+const struct ref_scenario *ref_scenario_find(const char *name, size_t len);
 
 /* ref_list_next - step through a space-separated list: returns 1 and sets
  * the token and its length to the next item, advancing *cursor; 0 at the end. */

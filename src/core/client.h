@@ -1,0 +1,118 @@
+/* client.h - a conforming SMTP client's state machine
+ *
+ * Two uses, one machine:
+ *  - driving: given a scenario (data/scenarios.rec), the client decides
+ *    what a conforming client sends next, from the replies it gets (the
+ *    learner plays the server, or `smtpref simulate --role server`);
+ *  - tracking: the user decides what to send (a real server, issue 5) and
+ *    the client only records each command, so that every reply can be
+ *    validated against the command it answers and the session's phase is
+ *    known.
+ * In both, every reply is validated (RFC 5321 4.2 syntax and multi-line
+ * form, whether the code is one RFC 5321 4.3.2 and the extensions allow
+ * for that command, the enhanced code's class) and, when driving, a shadow
+ * simulated server fed with the same commands says what a conforming
+ * server would have answered, with its rule.
+ *
+ * Pure: no I/O, no globals.  Findings go to a callback.
+ */
+#ifndef SMTPREF_CLIENT_H
+#define SMTPREF_CLIENT_H
+
+#include <stddef.h>
+
+#include "ref.h"
+#include "server.h"
+
+/* Scenarios (struct ref_scenario, data/scenarios.rec) are in ref.h. */
+
+/* What the client waits for, or did last. */
+enum client_phase {
+	CLIENT_GREETING,	/* connected, waiting for 220 */
+	CLIENT_EHLO,		/* EHLO sent */
+	CLIENT_HELO,		/* HELO sent */
+	CLIENT_STARTTLS,	/* STARTTLS sent */
+	CLIENT_AUTH,		/* AUTH sent or in its 334 exchange */
+	CLIENT_MAIL,		/* MAIL sent */
+	CLIENT_RCPT,		/* RCPT sent */
+	CLIENT_DATA,		/* DATA sent, waiting for 354 */
+	CLIENT_MESSAGE,		/* message and final dot sent */
+	CLIENT_BDAT,		/* a BDAT chunk sent */
+	CLIENT_RSET,		/* RSET sent */
+	CLIENT_QUIT,		/* QUIT sent */
+	CLIENT_OTHER,		/* tracking: a command with no phase of its own */
+	CLIENT_DONE,		/* the session is over */
+	CLIENT_PHASE_LAST
+};
+const char *client_phase_str(enum client_phase p);
+
+enum client_finding_kind {
+	CLIENT_BAD_REPLY,	/* not a valid reply (syntax, multi-line form) */
+	CLIENT_BAD_CODE,	/* a code RFC 5321 4.3.2 does not allow here */
+	CLIENT_BAD_ENHANCED,	/* enhanced code malformed or of the wrong class */
+	CLIENT_DIFFERS,		/* a conforming server would have answered otherwise */
+	CLIENT_DECISION,	/* what the client does next, and why */
+	CLIENT_FINDING_LAST
+};
+
+struct client_finding {
+	enum client_finding_kind kind;
+	const char *text;	/* one or two sentences for the learner */
+	const char *section;	/* "RFC 5321 4.3.2" */
+	int expected;		/* CLIENT_DIFFERS: the conforming code, else 0 */
+	const char *expected_enh;	/* "" when none */
+	const char *rule;	/* CLIENT_DIFFERS: the shadow server's rule */
+};
+
+struct client_sink {
+	void *ctx;
+	void (*finding)(void *ctx, const struct client_finding *f);
+};
+
+enum client_action {
+	CLIENT_SEND,		/* out holds bytes to send */
+	CLIENT_WAIT,		/* waiting for a reply */
+	CLIENT_RECONNECT,	/* the client connects again (then greeting):
+				 * after a hang-up on EHLO (it then uses
+				 * HELO), and once after a session whose
+				 * recipients got only temporary (4xx)
+				 * failures, to retry them (greylisting) */
+	CLIENT_CLOSE		/* the client is finished with the connection */
+};
+
+struct client;
+
+/* client_new - a client driving scenario sc (NULL: tracking mode) */
+struct client *client_new(const struct ref_scenario *sc,
+    const struct client_sink *sink);
+void client_free(struct client *c);
+
+/* client_next - what to do now.  CLIENT_SEND: out[0..*len) holds the
+ * bytes (a command with CRLF, a pipelined group, or the dot-stuffed
+ * message ending in CRLF.CRLF, or a BDAT command and its chunk).  Call it
+ * again after each reply until it says CLIENT_WAIT or CLIENT_CLOSE.
+ * size should be at least 64 KiB. */
+enum client_action client_next(struct client *c, char *out, size_t size,
+    size_t *len);
+
+/* client_reply - one complete reply as received, CRLFs included (one or
+ * more lines).  Validates it, reports findings, updates the state. */
+void client_reply(struct client *c, const char *wire, size_t len);
+
+/* client_dropped - the server closed the connection */
+void client_dropped(struct client *c);
+
+/* client_sent - tracking mode: the user sent this command line (without
+ * CRLF); the next reply answers it.  A pipelined group is several calls.
+ * After a 354 the lines are the message, up to the line "."; after a
+ * 334 to AUTH a line is the answer; after "BDAT n" the next lines
+ * (counted with their CRLF) are the chunk's n octets. */
+void client_sent(struct client *c, const char *line, size_t len);
+
+enum client_phase client_phase(const struct client *c);
+/* client_offers - the last EHLO reply listed keyword (whole token) */
+int client_offers(const struct client *c, const char *keyword);
+/* client_tls - the client believes TLS is active (after 220 to STARTTLS) */
+int client_tls(const struct client *c);
+
+#endif
