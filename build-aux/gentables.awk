@@ -64,7 +64,7 @@ BEGIN {
 	schema("params.rec", "ref_param",
 	    "Param*:paramkey Commands*:verbs Keyword*:kws Section* Syntax* Value* Errors*:codes Summary* Explanation* Example* Note")
 	schema("personas.rec", "ref_persona",
-	    "Name*:namekey Summary* Explanation* Hostname* Greeting*:int Banner* Ehlo*:ehlo Keywords*:kws Keywords-tls:kws Size:num Auth-mechs:mechs Auth-policy*:authpolicy Tls-policy*:tlspolicy Plain-auth*:plainauth Max-rcpt*:num Rcpt-overflow*:int Vrfy*:vrfy Expn*:onoff Bare-lf*:barelf Greylist*:onoff Error-limit*:num Spool:num By-min:num Note")
+	    "Name*:namekey Summary* Explanation* Hostname* Greeting*:int Banner* Ehlo*:ehlo Keywords*:kws Keywords-tls:kws Size:num Auth-mechs:mechs Auth-policy*:authpolicy Tls-policy*:tlspolicy Plain-auth*:plainauth Max-rcpt*:num Rcpt-overflow*:int Vrfy*:vrfy Expn*:onoff Bare-lf*:barelf Greylist*:onoff Error-limit*:num Spool:num By-min:num Queue-delay:num Note")
 	schema("scenarios.rec", "ref_scenario",
 	    "Name*:namekey Summary* Explanation* Helo* From* To*:addrs Body* Options*:scenopts Persona*:persona User Password Note")
 	schema("world.rec", "ref_world",

@@ -180,6 +180,19 @@ static void walk_reply(void *ctx, const struct server_reply *r)
 	if (r->wire_len < 6 || r->wire[r->wire_len - 2] != '\r' ||
 	    r->wire[r->wire_len - 1] != '\n')
 		snprintf(bad, 256, "malformed wire reply for %s", r->verb);
+	{
+		/* RFC 5321 4.5.3.1.5: reply lines of at most 512 octets */
+		const char *p = r->wire, *end = r->wire + r->wire_len, *nl;
+
+		for (; p < end; p = nl + 1) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			if (nl == NULL || nl - p + 1 > 512) {
+				snprintf(bad, 256, "reply line over 512 octets for %s",
+				    r->verb);
+				break;
+			}
+		}
+	}
 }
 
 START_TEST(random_walk_keeps_the_property)
@@ -216,6 +229,229 @@ START_TEST(random_walk_keeps_the_property)
 			server_free(s);
 		}
 	}
+}
+END_TEST
+
+/* ---- what EHLO announces ------------------------------------------------ */
+
+struct capture {
+	char wire[4096];
+	size_t len;
+	int code;
+	int n;
+};
+
+static void capture_reply(void *ctx, const struct server_reply *r)
+{
+	struct capture *c = ctx;
+
+	c->code = r->code;
+	c->n++;
+	c->len = r->wire_len < sizeof c->wire - 1 ? r->wire_len : sizeof c->wire - 1;
+	memcpy(c->wire, r->wire, c->len);
+	c->wire[c->len] = 0;
+}
+
+/* check_ehlo_lines - the EHLO reply in c lists exactly the keywords of
+ * list (minus STARTTLS when tls), in order, SIZE with the persona's limit */
+static void check_ehlo_lines(const struct ref_persona *p, const struct capture *c,
+    const char *list, int tls)
+{
+	char kws[1024], *save = NULL, *kw;
+	const char *line = strstr(c->wire, "\r\n");
+
+	ck_assert_msg(strncmp(c->wire, "250", 3) == 0, "%s: %s", p->name, c->wire);
+	snprintf(kws, sizeof kws, "%s", list);
+	for (kw = strtok_r(kws, " ", &save); kw; kw = strtok_r(NULL, " ", &save)) {
+		size_t n = strlen(kw);
+
+		if (tls && strcmp(kw, "STARTTLS") == 0)
+			continue;
+		ck_assert_msg(line != NULL && strncmp(line + 2, "250", 3) == 0 &&
+		    strncmp(line + 6, kw, n) == 0 &&
+		    (line[6 + n] == '\r' || line[6 + n] == ' '),
+		    "%s: %s not where expected in %s", p->name, kw, c->wire);
+		if (strcmp(kw, "SIZE") == 0 && p->size >= 0)
+			ck_assert_msg(strtol(line + 11, NULL, 10) == p->size,
+			    "%s: SIZE %ld expected in %s", p->name, p->size, c->wire);
+		line = strstr(line + 2, "\r\n");
+	}
+	/* nothing more, and the last line is "250 " */
+	ck_assert_msg(line != NULL && line[2] == 0, "%s: extra lines in %s",
+	    p->name, c->wire);
+	ck_assert_msg(c->wire[0] == '2' && (strstr(c->wire, "\r\n250 ") != NULL ||
+	    strchr(c->wire, '\n') == c->wire + c->len - 1),
+	    "%s: the last line of %s", p->name, c->wire);
+	if (tls)
+		ck_assert_msg(strstr(c->wire, "STARTTLS") == NULL,
+		    "%s: STARTTLS offered inside TLS (RFC 3207 4.2)", p->name);
+}
+
+START_TEST(ehlo_lists_the_persona_keywords)
+{
+	size_t i;
+
+	for (i = 0; i < ref_persona_count; i++) {
+		const struct ref_persona *p = &ref_persona_table[i];
+		struct capture c;
+		struct server_sink sink = { &c, capture_reply, NULL };
+		struct server *s;
+		const char *kw;
+
+		if (p->greeting != 220 || strcmp(p->ehlo, "accept") != 0)
+			continue;
+		memset(&c, 0, sizeof c);
+		s = server_new(p, NULL, &sink);
+		server_start(s);
+		server_feed(s, "EHLO client.example\r\n", 21);
+		ck_assert_int_eq(c.n, 2);
+		kw = p->keywords ? p->keywords : "";
+		check_ehlo_lines(p, &c, kw, 0);
+		ck_assert_int_eq(server_offers(s, "starttls"),
+		    strstr(kw, "STARTTLS") != NULL);
+		if (server_offers(s, "STARTTLS")) {
+			server_feed(s, "STARTTLS\r\n", 10);
+			ck_assert_int_eq(c.code, 220);
+			ck_assert(server_tls_active(s));
+			ck_assert_int_eq(server_ehlo_used(s), 0);
+			ck_assert(!server_offers(s, "STARTTLS"));
+			server_feed(s, "EHLO client.example\r\n", 21);
+			check_ehlo_lines(p, &c, p->keywords_tls ? p->keywords_tls :
+			    kw, 1);
+			ck_assert(!server_offers(s, "STARTTLS"));
+		}
+		server_free(s);
+	}
+}
+END_TEST
+
+/* HELP for every verb of the tables: one 214 whose lines all fit in 512
+ * octets (RFC 5321 4.5.3.1.5) and all carry the enhanced code (RFC 2034 3) */
+START_TEST(help_fits_for_every_verb)
+{
+	struct capture c;
+	struct server_sink sink = { &c, capture_reply, NULL };
+	struct server *s = server_new(NULL, NULL, &sink);
+	size_t i;
+
+	memset(&c, 0, sizeof c);
+	server_start(s);
+	server_feed(s, "EHLO client.example\r\n", 21);
+	for (i = 0; i < ref_command_count; i++) {
+		char line[64];
+		const char *p, *nl;
+		int n = snprintf(line, sizeof line, "HELP %s\r\n",
+		    ref_command_table[i].verb);
+
+		c.n = 0;
+		server_feed(s, line, (size_t)n);
+		ck_assert_int_eq(c.n, 1);
+		ck_assert_int_eq(c.code, 214);
+		for (p = c.wire; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			ck_assert_ptr_nonnull(nl);
+			ck_assert_msg(nl - p + 1 <= 512, "HELP %s: a line of %d octets",
+			    ref_command_table[i].verb, (int)(nl - p + 1));
+			ck_assert_msg(strncmp(p + 4, "2.0.0 ", 6) == 0,
+			    "HELP %s: no enhanced code on %.20s",
+			    ref_command_table[i].verb, p);
+		}
+	}
+	server_free(s);
+}
+END_TEST
+
+/* RFC 5321 4.5.3.1.8: "The minimum total number of recipients that MUST
+ * be buffered is 100"; refusing fewer violates it, so no persona may */
+START_TEST(personas_buffer_100_recipients)
+{
+	size_t i;
+
+	for (i = 0; i < ref_persona_count; i++)
+		ck_assert_msg(ref_persona_table[i].max_rcpt >= 100,
+		    "persona %s: Max-rcpt %ld", ref_persona_table[i].name,
+		    ref_persona_table[i].max_rcpt);
+}
+END_TEST
+
+/* ---- how the input is split into reads does not matter ----------------- */
+
+struct codes {
+	int code[64];
+	int n;
+};
+
+static void codes_reply(void *ctx, const struct server_reply *r)
+{
+	struct codes *c = ctx;
+
+	if (c->n < 64)
+		c->code[c->n++] = r->code;
+}
+
+static const char session[] =
+    "EHLO client.example\r\nMAIL FROM:<ann@example.com>\r\n"
+    "RCPT TO:<alice@example.org>\r\nDATA\r\nSubject: x\r\n\r\n..dot\r\n"
+    "x\n.\r\nNOOP\r\n.\r\nMAIL FROM:<ann@example.com>\r\n"
+    "RCPT TO:<alice@example.org>\r\nBDAT 7\r\nab\r\n.\r\nBDAT 0 LAST\r\n"
+    "QUIT\r\n";
+
+START_TEST(byte_at_a_time_is_the_same)
+{
+	struct codes whole, bytes;
+	struct server_sink sw = { &whole, codes_reply, NULL };
+	struct server_sink sb = { &bytes, codes_reply, NULL };
+	struct server *a = server_new(NULL, NULL, &sw);
+	struct server *b = server_new(NULL, NULL, &sb);
+	size_t i;
+	static const int want[] = { 220, 250, 250, 250, 354, 250, 250, 250,
+		250, 250, 221 };
+
+	memset(&whole, 0, sizeof whole);
+	memset(&bytes, 0, sizeof bytes);
+	server_start(a);
+	server_start(b);
+	server_feed(a, session, sizeof session - 1);
+	for (i = 0; i < sizeof session - 1; i++)
+		server_feed(b, session + i, 1);
+	ck_assert_int_eq(whole.n, (int)(sizeof want / sizeof want[0]));
+	ck_assert_int_eq(bytes.n, whole.n);
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		ck_assert_int_eq(whole.code[i], want[i]);
+		ck_assert_int_eq(bytes.code[i], want[i]);
+	}
+	ck_assert_int_eq(server_phase(a), SERVER_CLOSED);
+	ck_assert_int_eq(server_phase(b), SERVER_CLOSED);
+	server_free(a);
+	server_free(b);
+}
+END_TEST
+
+/* A DATA line longer than the line buffer whose CR ends one read and
+ * whose LF starts the next is still a CRLF line: the "." after it ends
+ * the message (a lost CR would make the server miss the end of data) */
+START_TEST(long_line_crlf_split_across_reads)
+{
+	struct codes c;
+	struct server_sink sink = { &c, codes_reply, NULL };
+	struct server *s = server_new(NULL, NULL, &sink);
+	char *big = malloc(20001);
+
+	memset(&c, 0, sizeof c);
+	memset(big, 'a', 20000);
+	big[20000] = '\r';
+	server_start(s);
+	server_feed(s, "EHLO a.example\r\nMAIL FROM:<a@example.com>\r\n"
+	    "RCPT TO:<alice@example.org>\r\nDATA\r\n", 78);
+	ck_assert_int_eq(c.n, 5);
+	ck_assert_int_eq(c.code[4], 354);
+	server_feed(s, big, 20001);
+	server_feed(s, "\n.\r\n", 4);
+	ck_assert_int_eq(c.n, 6);
+	ck_assert_int_eq(c.code[5], 500);	/* line too long, RFC 5321 4.5.3.1.6 */
+	ck_assert_int_eq(server_phase(s), SERVER_READY);
+	free(big);
+	server_free(s);
 }
 END_TEST
 
@@ -312,6 +548,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, fault_arguments_are_checked);
 	tcase_add_test(tc, allowed_replies_follow_the_tables);
 	tcase_add_test(tc, legal_verbs_follow_the_phase);
+	tcase_add_test(tc, ehlo_lists_the_persona_keywords);
+	tcase_add_test(tc, personas_buffer_100_recipients);
+	tcase_add_test(tc, help_fits_for_every_verb);
+	tcase_add_test(tc, byte_at_a_time_is_the_same);
+	tcase_add_test(tc, long_line_crlf_split_across_reads);
 	suite_add_tcase(s, tc);
 	return s;
 }

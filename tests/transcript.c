@@ -9,7 +9,8 @@
 #include <string.h>
 
 #define QMAX 256
-#define READ_MAX 65536
+#define READ_MAX 65536		/* the buffer of one read, to start with */
+#define READ_CAP (32UL << 20)	/* and at most (repeat can build a big body) */
 
 struct got {
 	int code;
@@ -121,6 +122,29 @@ static long unescape(const char *s, size_t len, char *out, size_t size)
 	return (long)n;
 }
 
+/* reserve - room for need octets in *buf, growing it up to READ_CAP;
+ * -1 when that is too much or memory ran out */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+	char *nb;
+	size_t n = *cap;
+
+	if (need <= *cap)
+		return 0;
+	if (need > READ_CAP)
+		return -1;
+	while (n < need)
+		n *= 2;
+	if (n > READ_CAP)
+		n = READ_CAP;
+	nb = realloc(*buf, n);
+	if (nb == NULL)
+		return -1;
+	*buf = nb;
+	*cap = n;
+	return 0;
+}
+
 static int fail(char *err, size_t size, const char *name, size_t line,
     const char *fmt, ...)
 {
@@ -143,7 +167,7 @@ int transcript_run(const char *name, const char *text, size_t len,
 	struct server *s = NULL;
 	struct server_memory mem;
 	char *buf = malloc(READ_MAX);
-	size_t blen = 0, lineno = 0, pos = 0;
+	size_t cap = READ_MAX, blen = 0, lineno = 0, pos = 0;
 	int pending = 0, rc = -1;
 
 	memset(&mem, 0, sizeof mem);
@@ -240,14 +264,14 @@ int transcript_run(const char *name, const char *text, size_t len,
 			}
 			if (word[0] == '>')
 				u->nevents = 0;
-			if (raw) {
-				k = unescape(arg, al, buf + blen, READ_MAX - blen);
-			} else if (blen + al + 2 <= READ_MAX) {
+			if (reserve(&buf, &cap, blen + al + 2) != 0) {
+				k = -1;
+			} else if (raw) {
+				k = unescape(arg, al, buf + blen, cap - blen);
+			} else {
 				memcpy(buf + blen, arg, al);
 				memcpy(buf + blen + al, "\r\n", 2);
 				k = (long)al + 2;
-			} else {
-				k = -1;
 			}
 			if (k < 0) {
 				fail(err, errsize, name, lineno, "bad escape or read too long");
@@ -260,13 +284,21 @@ int transcript_run(const char *name, const char *text, size_t len,
 			int times;
 			char *end;
 
-			times = (int)strtol(arg, &end, 10);
-			while (*end == ' ')
+			times = al ? (int)strtol(arg, &end, 10) : 0;
+			if (al == 0)
+				end = (char *)arg;
+			while (end < arg + al && *end == ' ')
 				end++;
 			{
 				size_t tl = al - (size_t)(end - arg);
 
-				while (times-- > 0 && blen + tl + 2 <= READ_MAX) {
+				if (times < 1 || reserve(&buf, &cap,
+				    blen + (size_t)times * (tl + 2)) != 0) {
+					fail(err, errsize, name, lineno,
+					    "repeat N TEXT: bad count or read too long");
+					goto out;
+				}
+				while (times-- > 0) {
 					memcpy(buf + blen, end, tl);
 					memcpy(buf + blen + tl, "\r\n", 2);
 					blen += tl + 2;

@@ -6,6 +6,8 @@
 #ifndef SMTPREF_ASCII_H
 #define SMTPREF_ASCII_H
 
+#include <stddef.h>
+
 static inline int ascii_is_digit(int c)
 {
 	return c >= '0' && c <= '9';
@@ -30,6 +32,18 @@ static inline int ascii_upper(int c)
 static inline int ascii_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* ascii_ieq - s[0..len) equals the NUL-terminated word, ignoring ASCII case */
+static inline int ascii_ieq(const char *s, size_t len, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (word[i] == 0 || ascii_lower((unsigned char)s[i]) !=
+		    ascii_lower((unsigned char)word[i]))
+			return 0;
+	return word[len] == 0;
 }
 
 #endif

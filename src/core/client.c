@@ -245,30 +245,6 @@ const char *client_phase_str(enum client_phase p)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* ci_eq - s[0..len) equals the NUL-terminated word, ignoring case */
-static int ci_eq(const char *s, size_t len, const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (word[i] == 0 || ascii_upper((unsigned char)s[i]) !=
-		    ascii_upper((unsigned char)word[i]))
-			return 0;
-	return word[len] == 0;
-}
-
-/* list_has_ci - the space-separated list holds word (whole token, any case) */
-static int list_has_ci(const char *list, const char *word)
-{
-	const char *cur = list, *tok;
-	size_t n;
-
-	while (ref_list_next(&cur, &tok, &n))
-		if (ci_eq(tok, n, word))
-			return 1;
-	return 0;
-}
-
 /* set_phase - the only way to change the phase */
 static void set_phase(struct client *c, enum client_phase p)
 {
@@ -318,7 +294,7 @@ static int offers(const struct client *c, const char *keyword)
 	size_t i;
 
 	for (i = 0; i < c->nkws; i++)
-		if (ci_eq(c->kws[i], strlen(c->kws[i]), keyword))
+		if (ascii_ieq(c->kws[i], strlen(c->kws[i]), keyword))
 			return 1;
 	return 0;
 }
@@ -844,9 +820,9 @@ static void perm_failure(struct client *c, const char *what)
  * two only inside TLS (RFC 4954 4, 14) */
 static void choose_mech(struct client *c)
 {
-	int cram = list_has_ci(c->mechs, "CRAM-MD5");
-	int plain = list_has_ci(c->mechs, "PLAIN");
-	int login = list_has_ci(c->mechs, "LOGIN");
+	int cram = ref_list_has_ci(c->mechs, "CRAM-MD5", strlen("CRAM-MD5"));
+	int plain = ref_list_has_ci(c->mechs, "PLAIN", strlen("PLAIN"));
+	int login = ref_list_has_ci(c->mechs, "LOGIN", strlen("LOGIN"));
 
 	c->mech = MECH_NONE;
 	if (c->sc->user == NULL || c->sc->password == NULL) {
@@ -1704,7 +1680,7 @@ struct client *client_new(const struct ref_scenario *sc,
 	cur = sc->options ? sc->options : "";
 	while (ref_list_next(&cur, &tok, &len))
 		for (i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
-			if (ci_eq(tok, len, option_names[i].name))
+			if (ascii_ieq(tok, len, option_names[i].name))
 				c->opts |= option_names[i].bit;
 	c->use_helo = (c->opts & OPT_HELO_ONLY) != 0;
 	cur = sc->to ? sc->to : "";

@@ -214,3 +214,23 @@ int ref_list_has(const char *list, const char *word, size_t len)
 			return 1;
 	return 0;
 }
+
+int ref_list_has_ci(const char *list, const char *word, size_t len)
+{
+	const char *cur = list, *tok;
+	size_t n;
+
+	if (list == NULL)
+		return 0;
+	while (ref_list_next(&cur, &tok, &n))
+		if (n == len) {
+			size_t i;
+
+			for (i = 0; i < n && ascii_lower((unsigned char)tok[i]) ==
+			    ascii_lower((unsigned char)word[i]); i++)
+				;
+			if (i == n)
+				return 1;
+		}
+	return 0;
+}

@@ -130,6 +130,7 @@ struct ref_persona {
 	long error_limit;		/* bad commands before 421 */
 	long spool;			/* free spool octets (452 at MAIL); -1 none */
 	long by_min;			/* DELIVERBY minimum by-time; -1 none */
+	long queue_delay;		/* seconds the queue needs now (455 below) */
 	const char *note;
 };
 
@@ -209,5 +210,7 @@ const struct ref_scenario *ref_scenario_find(const char *name, size_t len);
 int ref_list_next(const char **cursor, const char **tok, size_t *len);
 /* ref_list_has - whether list holds the item word (exact, case-sensitive) */
 int ref_list_has(const char *list, const char *word, size_t len);
+/* ref_list_has_ci - the same, ignoring ASCII case; list may be NULL */
+int ref_list_has_ci(const char *list, const char *word, size_t len);
 
 #endif

@@ -50,6 +50,7 @@ struct txn {
 	int smtputf8;
 	unsigned long size;	/* octets received (DATA unstuffed, or BDAT) */
 	int long_line, bare_lf, bare_cr, spam, eight_bit, smuggle;
+	int long_first;		/* the long line came before the size limit */
 	int chunks;		/* BDAT chunks received */
 };
 
@@ -77,13 +78,15 @@ struct server {
 	size_t linelen;
 	int overflow;		/* the current line did not fit */
 	size_t linetotal;	/* its whole length */
+	int last_cr;		/* the last octet of the line so far was CR */
 	int prev_crlf;		/* DATA: the previous line ended in CRLF */
 	unsigned long bdat_left;
 	int bdat_pending;	/* a BDAT command waits for its chunk */
 	int bdat_last;
 	unsigned long bdat_count;
+	char bdat_cmd[32];	/* the BDAT line, run once its chunk is read */
+	size_t bdat_cmdlen;
 	int discard;		/* STARTTLS: throw away the rest of this read */
-	int after_last;		/* a "last in group" command was answered */
 
 	/* AUTH exchange */
 	enum mech mech;
@@ -133,55 +136,9 @@ const char *server_phase_key(enum server_phase p)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* ci_eq - s[0..len) equals the NUL-terminated word, ignoring case */
-static int ci_eq(const char *s, size_t len, const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (word[i] == 0 || ascii_upper((unsigned char)s[i]) !=
-		    ascii_upper((unsigned char)word[i]))
-			return 0;
-	return word[len] == 0;
-}
-
-/* list_has_ci - the space-separated list holds word (any case) */
-static int list_has_ci(const char *list, const char *word, size_t len)
-{
-	const char *cur = list, *tok;
-	size_t n;
-
-	if (list == NULL)
-		return 0;
-	while (ref_list_next(&cur, &tok, &n))
-		if (n == len) {
-			size_t i;
-
-			for (i = 0; i < n; i++)
-				if (ascii_upper((unsigned char)tok[i]) !=
-				    ascii_upper((unsigned char)word[i]))
-					break;
-			if (i == n)
-				return 1;
-		}
-	return 0;
-}
-
 static int on(const char *policy)
 {
 	return policy != NULL && strcmp(policy, "on") == 0;
-}
-
-/* lower_copy - a lower-case, NUL-terminated copy of s[0..len) */
-static void lower_copy(char *out, size_t size, const char *s, size_t len)
-{
-	size_t i;
-
-	if (len >= size)
-		len = size - 1;
-	for (i = 0; i < len; i++)
-		out[i] = (char)ascii_lower((unsigned char)s[i]);
-	out[len] = 0;
 }
 
 static void emit(struct server *s, enum server_event_kind kind,
@@ -238,7 +195,7 @@ static int persona_has(const struct server *s, const char *kw)
 
 	if (s->tls && s->p->keywords_tls == NULL && strcmp(kw, "STARTTLS") == 0)
 		return 0;
-	return list_has_ci(k, kw, strlen(kw));
+	return ref_list_has_ci(k, kw, strlen(kw));
 }
 
 /* offers - the EHLO reply in effect announced keyword */
@@ -254,25 +211,30 @@ static int enhanced_on(const struct server *s)
 
 static int mech_offered(const struct server *s, const char *m)
 {
-	return list_has_ci(s->p->auth_mechs, m, strlen(m));
+	return ref_list_has_ci(s->p->auth_mechs, m, strlen(m));
 }
 
-/* line_max - the longest command line accepted, RFC 5321 4.5.3.1.4 plus
- * the increments of the extensions announced (state-machine.md 7) */
-static size_t line_max(const struct server *s)
+/* line_max - the longest command line accepted for verb: 512 octets
+ * (RFC 5321 4.5.3.1.4), and for MAIL and RCPT the increments of the
+ * extensions announced, which lengthen only the lines that carry their
+ * parameters (state-machine.md 7) */
+static size_t line_max(const struct server *s, const char *verb)
 {
 	size_t n = SYNTAX_LINE_MAX;
+	int mail = strcmp(verb, "MAIL") == 0;
 
-	if (s->phase == SERVER_GREETED || s->ehlo != 1)
+	if (s->ehlo != 1 || (!mail && strcmp(verb, "RCPT") != 0))
 		return n;
-	if (offers(s, "SIZE")) n += 26;
-	if (offers(s, "BINARYMIME")) n += 16;
-	if (offers(s, "DELIVERBY")) n += 17;
-	if (offers(s, "SMTPUTF8")) n += 10;
-	if (offers(s, "REQUIRETLS")) n += 11;
-	if (offers(s, "MT-PRIORITY")) n += 15;
-	if (offers(s, "AUTH")) n += 500;
-	if (offers(s, "DSN") && n < 1036)
+	if (mail) {
+		if (offers(s, "SIZE")) n += 26;		/* RFC 1870 3 */
+		if (offers(s, "BINARYMIME")) n += 16;	/* RFC 3030 3 */
+		if (offers(s, "DELIVERBY")) n += 17;	/* RFC 2852 2 */
+		if (offers(s, "SMTPUTF8")) n += 10;	/* RFC 6531 3.1 */
+		if (offers(s, "REQUIRETLS")) n += 11;	/* RFC 8689 2 */
+		if (offers(s, "MT-PRIORITY")) n += 15;	/* RFC 6710 3 */
+		if (offers(s, "AUTH")) n += 500;	/* RFC 4954 3 */
+	}
+	if (offers(s, "DSN") && n < 1036)		/* RFC 3461 5.4 */
 		n = 1036;
 	return n;
 }
@@ -317,8 +279,7 @@ static void reply(struct server *s, int code, const char *enh,
 	r.section = section;
 	r.wire = s->wire;
 	r.wire_len = n;
-	r.closes = code == 221 || code == 421 || (code == 554 &&
-	    strcmp(verb, "CONNECT") == 0 && 0);
+	r.closes = code == 221 || code == 421;
 	if (s->sink.reply)
 		s->sink.reply(s->sink.ctx, &r);
 }
@@ -563,9 +524,8 @@ static void h_hello(struct server *s, struct cmd *c)
 	int had_txn = s->phase == SERVER_MAIL || s->phase == SERVER_RCPT ||
 	    s->phase == SERVER_BDAT;
 
-	lower_copy(s->helo, sizeof s->helo, c->sc.host.p, c->sc.host.len);
-	memcpy(s->helo, c->sc.host.p, c->sc.host.len < sizeof s->helo - 1 ?
-	    c->sc.host.len : sizeof s->helo - 1);
+	snprintf(s->helo, sizeof s->helo, "%.*s", (int)c->sc.host.len,
+	    c->sc.host.p);
 	if (had_txn)
 		note(s, SERVER_EV_NOTE, "ehlo-resets", "RFC 5321 4.1.4",
 		    "A new %s in the middle of a transaction cancels it, as RSET would.",
@@ -651,6 +611,49 @@ static void bad_param(struct server *s, const struct syntax_param *prm,
 	    "Invalid parameter value");
 }
 
+/* param_refused - answer a MAIL or RCPT parameter that this session
+ * cannot take, and return 1; 0 when the parameter is offered */
+static int param_refused(struct server *s, const char *verb,
+    const struct syntax_param *prm)
+{
+	const char *k = prm->keyword.p;
+	size_t kl = prm->keyword.len;
+	char reason[TEXT_MAX], text[64];
+
+	if (param_offered(s, verb, prm))
+		return 0;
+	if (s->ehlo != 1) {
+		/* after HELO the command is "MAIL FROM:<path>" and nothing
+		 * more: parameters belong to service extensions, which only
+		 * EHLO negotiates (RFC 5321 2.2.1, 4.1.1.2) */
+		snprintf(reason, sizeof reason,
+		    "The parameter %.*s needs an extension, and extensions exist only after EHLO: this session began with HELO, so nothing may follow the address.",
+		    (int)kl, k);
+		error(s, 501, "5.5.4", "params-need-ehlo",
+		    "RFC 5321 2.2.1; RFC 5321 4.1.1.2", reason,
+		    "Syntax error: no parameters allowed after HELO");
+		return 1;
+	}
+	if (strcmp(verb, "MAIL") == 0 && ascii_ieq(k, kl, "REQUIRETLS") &&
+	    !s->tls && ref_list_has_ci(s->p->keywords_tls, "REQUIRETLS", 10)) {
+		/* offered only inside TLS (RFC 8689 2): say so, as RFC 3207 4
+		 * does for commands that need TLS */
+		reply(s, 530, "5.7.10", "requiretls-needs-tls",
+		    "RFC 8689 2; RFC 3207 4",
+		    "REQUIRETLS asks for TLS on every hop, starting with this one, and this server offers it only inside TLS: use STARTTLS first.",
+		    "REQUIRETLS needs TLS: issue STARTTLS first");
+		return 1;
+	}
+	snprintf(reason, sizeof reason,
+	    "The parameter %.*s belongs to an extension this server did not announce; a client must only use what EHLO listed.",
+	    (int)kl, k);
+	snprintf(text, sizeof text, "%s parameters not recognized or not implemented",
+	    strcmp(verb, "MAIL") == 0 ? "MAIL FROM" : "RCPT TO");
+	error(s, 555, "5.5.4", "param-not-offered", "RFC 5321 4.1.1.11", reason,
+	    text);
+	return 1;
+}
+
 /* mail_params - check MAIL's parameters; 0 when all are fine (and the
  * transaction fields set), -1 when a reply was sent */
 static int mail_params(struct server *s, struct cmd *c)
@@ -663,17 +666,9 @@ static int mail_params(struct server *s, struct cmd *c)
 		size_t kl = prm->keyword.len, vl = prm->value.len;
 		char reason[TEXT_MAX];
 
-		if (!param_offered(s, "MAIL", prm)) {
-			snprintf(reason, sizeof reason, s->ehlo == 1 ?
-			    "The parameter %.*s belongs to an extension this server did not announce; a client must only use what EHLO listed." :
-			    "The parameter %.*s needs an extension, and extensions exist only after EHLO (this session began with HELO).",
-			    (int)kl, k);
-			error(s, 555, "5.5.4", "param-not-offered",
-			    "RFC 5321 4.1.1.11", reason,
-			    "MAIL FROM parameters not recognized or not implemented");
+		if (param_refused(s, "MAIL", prm))
 			return -1;
-		}
-		if (ci_eq(k, kl, "SIZE")) {
+		if (ascii_ieq(k, kl, "SIZE")) {
 			long n;
 
 			if (!is_digits(v, vl, 18)) {
@@ -700,13 +695,13 @@ static int mail_params(struct server *s, struct cmd *c)
 				return -1;
 			}
 			s->t.declared = n;
-		} else if (ci_eq(k, kl, "BODY")) {
-			if (v && ci_eq(v, vl, "7BIT"))
+		} else if (ascii_ieq(k, kl, "BODY")) {
+			if (v && ascii_ieq(v, vl, "7BIT"))
 				s->t.body = BODY_7BIT;
-			else if (v && ci_eq(v, vl, "8BITMIME") &&
+			else if (v && ascii_ieq(v, vl, "8BITMIME") &&
 			    offers(s, "8BITMIME"))
 				s->t.body = BODY_8BITMIME;
-			else if (v && ci_eq(v, vl, "BINARYMIME") &&
+			else if (v && ascii_ieq(v, vl, "BINARYMIME") &&
 			    offers(s, "BINARYMIME"))
 				s->t.body = BODY_BINARYMIME;
 			else {
@@ -714,18 +709,18 @@ static int mail_params(struct server *s, struct cmd *c)
 				    "BODY is 7BIT, 8BITMIME or BINARYMIME, and only the ones announced");
 				return -1;
 			}
-		} else if (ci_eq(k, kl, "SMTPUTF8")) {
+		} else if (ascii_ieq(k, kl, "SMTPUTF8")) {
 			if (v) {
 				bad_param(s, prm, "RFC 6531 3.4", "SMTPUTF8 takes no value");
 				return -1;
 			}
 			s->t.smtputf8 = 1;
-		} else if (ci_eq(k, kl, "RET")) {
-			if (!v || !(ci_eq(v, vl, "FULL") || ci_eq(v, vl, "HDRS"))) {
+		} else if (ascii_ieq(k, kl, "RET")) {
+			if (!v || !(ascii_ieq(v, vl, "FULL") || ascii_ieq(v, vl, "HDRS"))) {
 				bad_param(s, prm, "RFC 3461 4.3", "RET is FULL or HDRS");
 				return -1;
 			}
-		} else if (ci_eq(k, kl, "ENVID")) {
+		} else if (ascii_ieq(k, kl, "ENVID")) {
 			char tmp[128];
 
 			if (!v || vl > 100 ||
@@ -733,7 +728,7 @@ static int mail_params(struct server *s, struct cmd *c)
 				bad_param(s, prm, "RFC 3461 4.4", "ENVID is xtext of at most 100 characters");
 				return -1;
 			}
-		} else if (ci_eq(k, kl, "AUTH")) {
+		} else if (ascii_ieq(k, kl, "AUTH")) {
 			char tmp[512];
 
 			if (!v || (!(vl == 2 && v[0] == '<' && v[1] == '>') &&
@@ -741,7 +736,7 @@ static int mail_params(struct server *s, struct cmd *c)
 				bad_param(s, prm, "RFC 4954 5", "AUTH= takes an xtext mailbox or <>");
 				return -1;
 			}
-		} else if (ci_eq(k, kl, "BY")) {
+		} else if (ascii_ieq(k, kl, "BY")) {
 			/* by-value = by-time ";" by-mode [ "T" ]; by-time may be negative */
 			const char *semi = v ? memchr(v, ';', vl) : NULL;
 			size_t tl = semi ? (size_t)(semi - v) : 0, ml;
@@ -763,24 +758,38 @@ static int mail_params(struct server *s, struct cmd *c)
 				bad_param(s, prm, "RFC 2852 4", "with R the time must be positive");
 				return -1;
 			}
+			/* below the minimum the server announced: permanent
+			 * (RFC 2852 4, "DELIVERBY min-by-time") */
 			if (s->p->by_min > 0 && t < s->p->by_min &&
 			    (semi[1] == 'R' || semi[1] == 'r')) {
 				snprintf(reason, sizeof reason,
-				    "Delivery within %ld seconds cannot be promised right now (the queue needs %ld); the client may try again or ask for longer.",
-				    t, s->p->by_min);
-				reply(s, 455, "4.5.4", "by-too-short",
-				    "RFC 5321 4.1.1.11; RFC 2852 4", reason,
-				    "Server unable to accommodate parameters");
+				    "This server announced DELIVERBY %ld: it never promises delivery in less. Ask for at least %ld seconds.",
+				    s->p->by_min, s->p->by_min);
+				error(s, 555, "5.5.4", "by-below-minimum",
+				    "RFC 2852 4", reason,
+				    "BY time is below the server's minimum");
 				return -1;
 			}
-		} else if (ci_eq(k, kl, "MT-PRIORITY")) {
+			/* above the minimum, but the queue is slow right now:
+			 * a temporary refusal (RFC 5321 4.1.1.11) */
+			if (s->p->queue_delay > 0 && t < s->p->queue_delay &&
+			    (semi[1] == 'R' || semi[1] == 'r')) {
+				snprintf(reason, sizeof reason,
+				    "The queue needs about %ld seconds at the moment, so delivery within %ld cannot be promised now; try again later or ask for longer.",
+				    s->p->queue_delay, t);
+				reply(s, 455, "4.3.0", "by-queue-busy",
+				    "RFC 5321 4.1.1.11; RFC 2852 4", reason,
+				    "Server unable to accommodate parameters now");
+				return -1;
+			}
+		} else if (ascii_ieq(k, kl, "MT-PRIORITY")) {
 			int neg = vl > 0 && (v[0] == '-' || v[0] == '+');
 
 			if (!v || !is_digits(v + neg, vl - (size_t)neg, 1)) {
 				bad_param(s, prm, "RFC 6710 3", "MT-PRIORITY is a number from -9 to 9");
 				return -1;
 			}
-		} else if (ci_eq(k, kl, "REQUIRETLS")) {
+		} else if (ascii_ieq(k, kl, "REQUIRETLS")) {
 			if (v) {
 				bad_param(s, prm, "RFC 8689 4.1", "REQUIRETLS takes no value");
 				return -1;
@@ -863,18 +872,9 @@ static int rcpt_params(struct server *s, struct cmd *c)
 		const char *k = prm->keyword.p, *v = prm->value.p;
 		size_t kl = prm->keyword.len, vl = prm->value.len;
 
-		if (!param_offered(s, "RCPT", prm)) {
-			char reason[TEXT_MAX];
-
-			snprintf(reason, sizeof reason,
-			    "The parameter %.*s belongs to no extension announced in this session.",
-			    (int)kl, k);
-			error(s, 555, "5.5.4", "param-not-offered",
-			    "RFC 5321 4.1.1.11", reason,
-			    "RCPT TO parameters not recognized or not implemented");
+		if (param_refused(s, "RCPT", prm))
 			return -1;
-		}
-		if (ci_eq(k, kl, "NOTIFY")) {
+		if (ascii_ieq(k, kl, "NOTIFY")) {
 			/* "NEVER" alone, or a list of SUCCESS, FAILURE, DELAY */
 			size_t a = 0, never = 0, items = 0;
 
@@ -883,11 +883,11 @@ static int rcpt_params(struct server *s, struct cmd *c)
 
 				while (b < vl && v[b] != ',')
 					b++;
-				if (ci_eq(v + a, b - a, "NEVER"))
+				if (ascii_ieq(v + a, b - a, "NEVER"))
 					never++;
-				else if (!ci_eq(v + a, b - a, "SUCCESS") &&
-				    !ci_eq(v + a, b - a, "FAILURE") &&
-				    !ci_eq(v + a, b - a, "DELAY"))
+				else if (!ascii_ieq(v + a, b - a, "SUCCESS") &&
+				    !ascii_ieq(v + a, b - a, "FAILURE") &&
+				    !ascii_ieq(v + a, b - a, "DELAY"))
 					items = 99;
 				items++;
 				a = b + 1;
@@ -899,7 +899,7 @@ static int rcpt_params(struct server *s, struct cmd *c)
 				    "NOTIFY is NEVER, or a comma-separated list of SUCCESS, FAILURE and DELAY");
 				return -1;
 			}
-		} else if (ci_eq(k, kl, "ORCPT")) {
+		} else if (ascii_ieq(k, kl, "ORCPT")) {
 			const char *semi = v ? memchr(v, ';', vl) : NULL;
 			char tmp[520];
 
@@ -982,7 +982,7 @@ static void h_rcpt(struct server *s, struct cmd *c)
 		return;
 	}
 	w = mailbox(pa->local.p, pa->local.len, pa->host.p, pa->host.len);
-	if (w == NULL && ci_eq(pa->local.p, pa->local.len, "postmaster")) {
+	if (w == NULL && ascii_ieq(pa->local.p, pa->local.len, "postmaster")) {
 		snprintf(text, sizeof text, "Recipient <%s> OK", addr);
 		rcpt_accepted(s, 250, "2.1.5", "postmaster", "RFC 5321 4.5.1",
 		    "Every mail domain must accept mail for its postmaster.", text);
@@ -1078,7 +1078,15 @@ static void h_data(struct server *s, struct cmd *c)
 	    "End data with <CR><LF>.<CR><LF>");
 }
 
-/* finish_message - the end of DATA or BDAT LAST: accept or refuse */
+/* size_over - the message so far is larger than the SIZE limit */
+static int size_over(const struct server *s)
+{
+	return s->p->size > 0 && s->t.size > (unsigned long)s->p->size;
+}
+
+/* finish_message - the end of DATA or BDAT LAST: accept or refuse.  Of
+ * a too long line and a too large message, the one that came first is
+ * reported (security-cases L2). */
 static void finish_message(struct server *s, const char *verb)
 {
 	char reason[TEXT_MAX], text[128];
@@ -1090,7 +1098,7 @@ static void finish_message(struct server *s, const char *verb)
 			    "the message was refused");
 		return;
 	}
-	if (s->p->size > 0 && s->t.size > (unsigned long)s->p->size) {
+	if (size_over(s) && !(s->t.long_line && s->t.long_first)) {
 		snprintf(reason, sizeof reason,
 		    "The message has %lu octets, over the %ld the server announced with SIZE.",
 		    s->t.size, s->p->size);
@@ -1171,8 +1179,10 @@ static void data_line(struct server *s, const char *p, size_t len,
 	/* 4.5.2: a leading dot was doubled by the client; it does not count */
 	if (total > 0 && p[0] == '.')
 		total--;
-	if (total + 2 > DATA_LINE_MAX)
+	if (total + 2 > DATA_LINE_MAX && !s->t.long_line) {
 		s->t.long_line = 1;
+		s->t.long_first = !size_over(s);
+	}
 	s->t.size += total + 2;
 	s->prev_crlf = crlf;
 }
@@ -1184,7 +1194,7 @@ static void h_bdat(struct server *s, struct cmd *c)
 	(void)c;
 	s->t.chunks++;
 	s->t.size += s->bdat_count;
-	if (s->p->size > 0 && s->t.size > (unsigned long)s->p->size) {
+	if (size_over(s)) {
 		snprintf(reason, sizeof reason,
 		    "The chunks add up to %lu octets, over the %ld announced with SIZE. The transaction is over: send RSET and start again.",
 		    s->t.size, s->p->size);
@@ -1267,6 +1277,18 @@ static const struct ref_world *find_local(const char *a, size_t n,
 	return NULL;
 }
 
+/* strip_smtputf8 - drop the SMTPUTF8 parameter that RFC 6531 3.7.4.2
+ * allows after the argument of VRFY and EXPN where SMTPUTF8 is offered */
+static void strip_smtputf8(const struct server *s, struct cmd *c)
+{
+	if (!offers(s, "SMTPUTF8") || c->arglen <= 9 ||
+	    !ascii_ieq(c->arg + c->arglen - 9, 9, " SMTPUTF8"))
+		return;
+	c->arglen -= 9;
+	while (c->arglen > 0 && c->arg[c->arglen - 1] == ' ')
+		c->arglen--;
+}
+
 static void h_vrfy(struct server *s, struct cmd *c)
 {
 	const struct ref_world *w;
@@ -1285,6 +1307,7 @@ static void h_vrfy(struct server *s, struct cmd *c)
 		    "Cannot VRFY user, but will accept message and attempt delivery");
 		return;
 	}
+	strip_smtputf8(s, c);
 	w = find_local(c->arg, c->arglen, &remote);
 	if (remote) {
 		reply(s, 252, "2.0.0", "vrfy-remote", "RFC 5321 3.5.3",
@@ -1339,6 +1362,7 @@ static void h_expn(struct server *s, struct cmd *c)
 	int remote;
 	char text[TEXT_MAX];
 
+	strip_smtputf8(s, c);
 	w = find_local(c->arg, c->arglen, &remote);
 	if (remote) {
 		reply(s, 252, "2.0.0", "expn-remote", "RFC 5321 3.5.3",
@@ -1395,7 +1419,7 @@ static void h_help(struct server *s, struct cmd *c)
 		    text);
 		return;
 	}
-	if (ci_eq(c->arg, c->arglen, "STATUS")) {
+	if (ascii_ieq(c->arg, c->arglen, "STATUS")) {
 		snprintf(text, sizeof text,
 		    "%s status\nsession: %s\nclient: %s\ngreeting: %s\nTLS: %s\nauthenticated: %s\nrecipients: %zu\nEnd of status",
 		    s->p->hostname, server_phase_str(s->phase),
@@ -1638,11 +1662,11 @@ static void h_auth(struct server *s, struct cmd *c)
 	}
 	sp = memchr(a, ' ', n);
 	ml = sp ? (size_t)(sp - a) : n;
-	if (ci_eq(a, ml, "PLAIN") && mech_offered(s, "PLAIN"))
+	if (ascii_ieq(a, ml, "PLAIN") && mech_offered(s, "PLAIN"))
 		s->mech = MECH_PLAIN;
-	else if (ci_eq(a, ml, "LOGIN") && mech_offered(s, "LOGIN"))
+	else if (ascii_ieq(a, ml, "LOGIN") && mech_offered(s, "LOGIN"))
 		s->mech = MECH_LOGIN;
-	else if (ci_eq(a, ml, "CRAM-MD5") && mech_offered(s, "CRAM-MD5"))
+	else if (ascii_ieq(a, ml, "CRAM-MD5") && mech_offered(s, "CRAM-MD5"))
 		s->mech = MECH_CRAM;
 	else {
 		snprintf(reason, sizeof reason,
@@ -1908,7 +1932,11 @@ static void unknown_verb(struct server *s, const char *line, size_t len)
 
 	for (i = 0; i < len && line[i] != ' ' && i < 40; i++)
 		;
-	if (i > 0 && line[i - 1] == ':')
+	if (len == 0 || line[0] == ' ' || line[0] == '\t')
+		snprintf(reason, sizeof reason, len == 0 ?
+		    "The line is empty: a command starts with a verb such as EHLO, MAIL or QUIT." :
+		    "The line starts with white space: a command starts with its verb, with nothing before it.");
+	else if (i > 0 && line[i - 1] == ':')
 		snprintf(reason, sizeof reason,
 		    "\"%.*s\" looks like a message header: headers belong inside DATA, after the 354 reply.",
 		    (int)i, line);
@@ -1944,6 +1972,11 @@ static void not_offered(struct server *s, const struct ref_command *row)
 		section = "RFC 5321 2.2.1";
 		snprintf(reason, sizeof reason,
 		    "%s belongs to the %s extension, and extensions exist only after EHLO; this session began with HELO.",
+		    row->verb, row->keyword);
+	} else if (!s->tls && row->keyword[0] &&
+	    ref_list_has_ci(s->p->keywords_tls, row->keyword, strlen(row->keyword))) {
+		snprintf(reason, sizeof reason,
+		    "This server offers %s only inside TLS: send STARTTLS, then EHLO again, and %s will be listed.",
 		    row->verb, row->keyword);
 	} else {
 		snprintf(reason, sizeof reason,
@@ -1984,7 +2017,7 @@ static int parse_bdat(const char *a, size_t n, unsigned long *count, int *last)
 	*last = 0;
 	if (i == n)
 		return 0;
-	if (a[i] != ' ' || !ci_eq(a + i + 1, n - i - 1, "LAST"))
+	if (a[i] != ' ' || !ascii_ieq(a + i + 1, n - i - 1, "LAST"))
 		return -1;
 	*last = 1;
 	return 0;
@@ -2024,6 +2057,20 @@ static void command(struct server *s, const char *line, size_t len)
 			    "Error: no service, send QUIT");
 		return;
 	}
+	/* a NUL or a bare CR makes the whole line invalid, whatever its verb
+	 * (RFC 5321 2.3.8, 4.1.1; security-cases L6: never read a line as
+	 * if it ended at the NUL) */
+	if (memchr(line, 0, len) != NULL || memchr(line, '\r', len) != NULL) {
+		syntax_reply(s, c.row, memchr(line, 0, len) ? SYNTAX_ERR_NUL :
+		    SYNTAX_ERR_BARE_CR);
+		return;
+	}
+	/* too long for any command: 500 before looking further (RFC 5321
+	 * 4.5.3.1.4; security-cases L1) */
+	if (len + 2 > line_max(s, c.row ? c.row->verb : "")) {
+		syntax_reply(s, c.row, SYNTAX_ERR_LINE_TOO_LONG);
+		return;
+	}
 	if (c.row == NULL) {
 		unknown_verb(s, line, len);
 		return;
@@ -2057,18 +2104,21 @@ static void command(struct server *s, const char *line, size_t len)
 			"Error: TLS already active");
 		return;
 	}
-	fn = find_handler(c.row->verb);
-	if (fn == NULL || strcmp(c.row->status, "obsolete") == 0 ||
-	    !implemented(s, c.row) ||
-	    (s->ehlo == 2 && strcmp(c.row->status, "extension") == 0)) {
-		not_offered(s, c.row);
-		return;
-	}
+	/* RFC 3207 4: a server requiring TLS "SHOULD reply to every command
+	 * other than NOOP, EHLO, STARTTLS, or QUIT" with 530, also to
+	 * commands it offers only inside TLS (AUTH) */
 	if (strcmp(s->p->tls_policy, "required") == 0 && !s->tls &&
 	    !tls_exempt(c.row->verb)) {
 		error(s, 530, "5.7.0", "tls-required", "RFC 3207 4",
 		    "This server accepts nothing but EHLO, STARTTLS, NOOP and QUIT before TLS is active.",
 		    "Must issue a STARTTLS command first");
+		return;
+	}
+	fn = find_handler(c.row->verb);
+	if (fn == NULL || strcmp(c.row->status, "obsolete") == 0 ||
+	    !implemented(s, c.row) ||
+	    (s->ehlo == 2 && strcmp(c.row->status, "extension") == 0)) {
+		not_offered(s, c.row);
 		return;
 	}
 	if (strcmp(s->p->auth_policy, "always") == 0 && !s->authed &&
@@ -2090,7 +2140,7 @@ static void command(struct server *s, const char *line, size_t len)
 	o.smtputf8 = strcmp(c.row->verb, "RCPT") == 0 ? s->t.smtputf8 :
 	    offers(s, "SMTPUTF8");
 	o.lenient = strcmp(s->p->bare_lf, "reject") != 0;
-	o.line_max = line_max(s);
+	o.line_max = line_max(s, c.row->verb);
 	e = syntax_parse_command(line, len, &o, &c.sc);
 	if (e != SYNTAX_OK) {
 		syntax_reply(s, c.row, e);
@@ -2111,8 +2161,17 @@ static void command(struct server *s, const char *line, size_t len)
 	fn(s, &c);
 }
 
+/* bdat_done - the whole chunk of a BDAT command has arrived: now the
+ * command itself is checked and answered */
+static void bdat_done(struct server *s)
+{
+	s->bdat_pending = 0;
+	command(s, s->bdat_cmd, s->bdat_cmdlen);
+}
+
 /* line_done - a whole line is in s->line (without LF); crlf tells
- * whether it ended in CRLF */
+ * whether it ended in CRLF.  When the line overflowed, s->line holds
+ * only its beginning, and the CR (if any) was not kept. */
 static void line_done(struct server *s, int crlf)
 {
 	size_t len = s->linelen;
@@ -2122,18 +2181,23 @@ static void line_done(struct server *s, int crlf)
 	s->linelen = 0;
 	s->overflow = 0;
 	s->linetotal = 0;
-	if (crlf)
-		len--, total--;	/* the CR */
+	if (crlf) {
+		total--;	/* the CR */
+		if (!overflow)
+			len--;
+	}
 	if (s->phase == SERVER_DATA) {
 		data_line(s, s->line, len, total, crlf);
 		return;
 	}
 	if (!crlf) {
 		if (strcmp(s->p->bare_lf, "reject") == 0) {
-			s->cur_verb = "";
+			s->cur_verb = s->phase == SERVER_AUTH ? "AUTH" : "";
 			error(s, 500, "5.5.2", "bare-lf-command", "RFC 5321 2.3.8",
 			    "This line ended in a bare LF. A strict server accepts only CRLF line endings.",
 			    "Error: bare <LF> received");
+			/* any reply but 334 ends an AUTH exchange (RFC 4954 4) */
+			auth_fail(s);
 			return;
 		}
 		note(s, SERVER_EV_WARNING, "bare-lf-command", "RFC 5321 2.3.8",
@@ -2150,42 +2214,35 @@ static void line_done(struct server *s, int crlf)
 		    "Error: line too long");
 		return;
 	}
-	if (len > 0 && memchr(s->line, 0, len) == NULL &&
-	    s->phase != SERVER_CLOSED) {
-		/* a BDAT command: its chunk follows at once */
-		if (len >= 4 && ci_eq(s->line, 4, "BDAT") &&
-		    (len == 4 || s->line[4] == ' ')) {
-			unsigned long count;
-			int last;
+	/* a BDAT command: its chunk follows at once, and the server reads
+	 * it before answering, even to refuse it (RFC 3030 2).  Only a
+	 * server that announced CHUNKING knows this; to any other, BDAT is
+	 * an unknown command and the octets after it are commands. */
+	if (len >= 4 && ascii_ieq(s->line, 4, "BDAT") && (len == 4 ||
+	    s->line[4] == ' ') && offers(s, "CHUNKING") &&
+	    memchr(s->line, 0, len) == NULL) {
+		unsigned long count;
+		int last;
 
-			if (parse_bdat(s->line + 5, len > 5 ? len - 5 : 0,
-			    &count, &last) != 0) {
-				s->cur_verb = "BDAT";
-				error(s, 501, "5.5.4", "bdat-syntax", "RFC 3030 3",
-				    "BDAT needs the exact size of the chunk that follows, and optionally LAST: BDAT 1000 LAST. The server cannot tell where this chunk ends.",
-				    "Syntax: BDAT count [LAST]");
-				return;
-			}
-			memcpy(s->line + LINE_BUF / 2, s->line, len < LINE_BUF / 2 ? len : LINE_BUF / 2 - 1);
-			s->bdat_pending = 1;
-			s->bdat_left = count;
-			s->bdat_count = count;
-			s->bdat_last = last;
-			s->linetotal = len;	/* kept for the command */
+		if (parse_bdat(s->line + 5, len > 5 ? len - 5 : 0,
+		    &count, &last) != 0 || len >= sizeof s->bdat_cmd) {
+			s->cur_verb = "BDAT";
+			error(s, 501, "5.5.4", "bdat-syntax", "RFC 3030 3",
+			    "BDAT needs the exact size of the chunk that follows, and optionally LAST: BDAT 1000 LAST. The server cannot tell where this chunk ends.",
+			    "Syntax: BDAT count [LAST]");
 			return;
 		}
+		memcpy(s->bdat_cmd, s->line, len);
+		s->bdat_cmdlen = len;
+		s->bdat_pending = 1;
+		s->bdat_left = count;
+		s->bdat_count = count;
+		s->bdat_last = last;
+		if (count == 0)
+			bdat_done(s);	/* "BDAT 0 LAST": no chunk to wait for */
+		return;
 	}
 	command(s, s->line, len);
-}
-
-/* bdat_done - the whole chunk of a BDAT command has arrived */
-static void bdat_done(struct server *s)
-{
-	size_t len = s->linetotal < LINE_BUF / 2 ? s->linetotal : LINE_BUF / 2 - 1;
-
-	s->bdat_pending = 0;
-	s->linetotal = 0;
-	command(s, s->line + LINE_BUF / 2, len);
 }
 
 /* pipelining_check - more input follows a command in the same read: fine
@@ -2243,18 +2300,15 @@ int server_feed(struct server *s, const char *buf, size_t len)
 				memcpy(s->line + s->linelen, buf + i, n);
 				s->linelen += n;
 			}
+			if (n > 0)	/* the CR of a CRLF may end the previous read */
+				s->last_cr = buf[i + n - 1] == '\r';
 			s->linetotal += n;
 			i += n;
 			if (!lf)
 				break;
 			i++;	/* the LF */
-			crlf = s->linetotal > 0 && s->linelen > 0 &&
-			    s->line[s->linelen - 1] == '\r' && !(s->overflow &&
-			    s->linelen == sizeof s->line && buf[i - 2] != '\r');
-			if (s->overflow)
-				crlf = buf[i - 2 >= i ? 0 : i - 2] == '\r' && i >= 2;
-			if (crlf && s->overflow)
-				s->line[s->linelen - 1] = '\r';
+			crlf = s->last_cr;
+			s->last_cr = 0;
 			{
 				enum server_phase before = s->phase;
 

@@ -62,18 +62,6 @@ static int is_dcontent(int c)
 	return (c >= 33 && c <= 90) || (c >= 94 && c <= 126);
 }
 
-/* ci_equal - s (n octets) equals the NUL-terminated name, ignoring case */
-static int ci_equal(const char *s, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (name[i] == 0 || ascii_lower((unsigned char)s[i]) !=
-		    ascii_lower((unsigned char)name[i]))
-			return 0;
-	return name[n] == 0;
-}
-
 static int ci_span_equal(const struct syntax_span *a,
     const struct syntax_span *b)
 {
@@ -337,7 +325,7 @@ static enum syntax_error literal(const char *s, size_t len,
 		return SYNTAX_OK;
 	}
 	/* "IPv6:" is an ABNF string, so its case does not matter */
-	if (ci_equal(p, colon, "IPv6")) {
+	if (ascii_ieq(p, colon, "IPv6")) {
 		if (!ipv6(p + colon + 1, n - colon - 1))
 			return SYNTAX_ERR_ADDRESS_LITERAL;
 		*kind = SYNTAX_HOST_IPV6;
@@ -497,7 +485,7 @@ static enum syntax_error path(const char *s, size_t len,
 	if (s[i] == '>') {
 		/* 4.1.1.3: "<Postmaster>", case-insensitive, RCPT only */
 		if (!out->quoted && !out->had_route &&
-		    ci_equal(out->local.p, n, "Postmaster")) {
+		    ascii_ieq(out->local.p, n, "Postmaster")) {
 			out->postmaster = 1;
 			*used = i + 1;
 			return SYNTAX_OK;
@@ -606,7 +594,7 @@ static enum syntax_error mail_rcpt(const char *a, size_t alen, int is_mail,
 	size_t kwlen = is_mail ? 5 : 3, used;
 	enum syntax_error e;
 
-	if (alen < kwlen || !ci_equal(a, kwlen, kw))
+	if (alen < kwlen || !ascii_ieq(a, kwlen, kw))
 		return is_mail ? SYNTAX_ERR_FROM_EXPECTED :
 		    SYNTAX_ERR_TO_EXPECTED;
 	a += kwlen;
@@ -776,7 +764,7 @@ enum syntax_error syntax_parse_address_literal(const char *s, size_t len,
 
 int syntax_verb_is(const struct syntax_span *verb, const char *name)
 {
-	return verb->p != NULL && ci_equal(verb->p, verb->len, name);
+	return verb->p != NULL && ascii_ieq(verb->p, verb->len, name);
 }
 
 const struct syntax_param *syntax_param_find(const struct syntax_cmd *cmd,
@@ -785,7 +773,7 @@ const struct syntax_param *syntax_param_find(const struct syntax_cmd *cmd,
 	size_t i;
 
 	for (i = 0; i < cmd->nparams && i < SYNTAX_PARAMS_MAX; i++)
-		if (ci_equal(cmd->params[i].keyword.p,
+		if (ascii_ieq(cmd->params[i].keyword.p,
 		    cmd->params[i].keyword.len, name))
 			return &cmd->params[i];
 	return NULL;
