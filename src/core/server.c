@@ -1241,14 +1241,30 @@ static void h_quit(struct server *s, struct cmd *c)
 	close_session(s, "quit", "RFC 5321 4.1.1.10", "QUIT");
 }
 
+/* local_user - the mailbox name at one of the server's own domains (the
+ * world's "local" domains, in table order), or NULL */
+static const struct ref_world *local_user(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ref_world_count; i++) {
+		const struct ref_world *d = &ref_world_table[i], *w;
+
+		if (strcmp(d->kind, "local") != 0 || strchr(d->address, '@'))
+			continue;
+		w = mailbox(name, n, d->address, strlen(d->address));
+		if (w)
+			return w;
+	}
+	return NULL;
+}
+
 /* find_local - the world entry for name: "alice", "alice@example.org" or
  * "<alice@example.org>"; *remote set when the domain is not ours */
 static const struct ref_world *find_local(const char *a, size_t n,
     int *remote)
 {
 	const char *at;
-	static const char *const locals[] = { "example.org", "lists.example.org" };
-	size_t i;
 
 	*remote = 0;
 	if (n >= 2 && a[0] == '<' && a[n - 1] == '>') {
@@ -1266,15 +1282,7 @@ static const struct ref_world *find_local(const char *a, size_t n,
 		}
 		return mailbox(a, (size_t)(at - a), d, dl);
 	}
-	/* a bare name: the server's own domains */
-	for (i = 0; i < sizeof locals / sizeof locals[0]; i++) {
-		const struct ref_world *w = mailbox(a, n, locals[i],
-		    strlen(locals[i]));
-
-		if (w)
-			return w;
-	}
-	return NULL;
+	return local_user(a, n);
 }
 
 /* strip_smtputf8 - drop the SMTPUTF8 parameter that RFC 6531 3.7.4.2
@@ -1491,8 +1499,8 @@ static void auth_check(struct server *s, const char *user, size_t ulen,
 
 	if (ulen > 0 && memchr(user, '@', ulen))
 		w = world(user, ulen);
-	else if (ulen > 0 && ulen <= SYNTAX_LOCAL_MAX)
-		w = mailbox(user, ulen, "example.org", 11);
+	else if (ulen > 0)
+		w = local_user(user, ulen);
 	if (w == NULL || w->password == NULL) {
 		reply(s, 535, "5.7.8", "auth-bad-credentials", "RFC 4954 6",
 		    "The user name or the password is wrong.",
