@@ -1068,39 +1068,48 @@ static void compose_rcpt(struct client *c)
 	c->rcpts[i].st = R_SENT;
 }
 
+/* The MAIL parameters a scenario may ask for: each is sent only when its
+ * keyword was announced, and the learner is told once when it is not
+ * (RFC 5321 4.1.1.11: no parameter without its extension). */
+static const struct {
+	unsigned opt, told;
+	const char *keyword;
+	const char *param;	/* SIZE's value is added after it */
+	const char *section;
+	const char *missing;
+} mail_param_rows[] = {
+	{ OPT_SIZE, TOLD_SIZE, "SIZE", " SIZE=", "RFC 1870 3; RFC 5321 4.1.1.11",
+	  "The server does not announce SIZE, so the client leaves SIZE= out." },
+	{ OPT_8BIT, TOLD_8BIT, "8BITMIME", " BODY=8BITMIME", "RFC 6152 2; RFC 5321 4.1.1.11",
+	  "The server does not announce 8BITMIME, so the client leaves BODY=8BITMIME out." },
+	{ OPT_SMTPUTF8, TOLD_UTF8, "SMTPUTF8", " SMTPUTF8", "RFC 6531 3.4; RFC 5321 4.1.1.11",
+	  "The server does not announce SMTPUTF8, so the client leaves that parameter out." },
+	{ OPT_DSN, TOLD_DSN, "DSN", " RET=HDRS", "RFC 3461 4; RFC 5321 4.1.1.11",
+	  "The server does not announce DSN, so the client asks for no delivery reports (no RET= or NOTIFY=)." },
+};
+
 /* mail_params - the MAIL parameters of the extensions both sides want */
 static void mail_params(struct client *c, char *p, size_t size)
 {
-	size_t n = 0;
+	size_t n = 0, i;
 
 	p[0] = 0;
-	if (c->opts & OPT_SIZE) {
-		if (offers(c, "SIZE"))
-			n += (size_t)snprintf(p + n, size - n, " SIZE=%zu", c->raw_len);
-		else if (once(c, TOLD_SIZE))
-			say(c, CLIENT_DECISION, "RFC 1870 3; RFC 5321 4.1.1.11",
-			    "The server does not announce SIZE, so the client leaves SIZE= out.");
-	}
-	if (c->opts & OPT_8BIT) {
-		if (offers(c, "8BITMIME"))
-			n += (size_t)snprintf(p + n, size - n, " BODY=8BITMIME");
-		else if (once(c, TOLD_8BIT))
-			say(c, CLIENT_DECISION, "RFC 6152 2; RFC 5321 4.1.1.11",
-			    "The server does not announce 8BITMIME, so the client leaves BODY=8BITMIME out.");
-	}
-	if (c->opts & OPT_SMTPUTF8) {
-		if (offers(c, "SMTPUTF8"))
-			n += (size_t)snprintf(p + n, size - n, " SMTPUTF8");
-		else if (once(c, TOLD_UTF8))
-			say(c, CLIENT_DECISION, "RFC 6531 3.4; RFC 5321 4.1.1.11",
-			    "The server does not announce SMTPUTF8, so the client leaves that parameter out.");
-	}
-	if (c->opts & OPT_DSN) {
-		if (offers(c, "DSN"))
-			snprintf(p + n, size - n, " RET=HDRS");
-		else if (once(c, TOLD_DSN))
-			say(c, CLIENT_DECISION, "RFC 3461 4; RFC 5321 4.1.1.11",
-			    "The server does not announce DSN, so the client asks for no delivery reports (no RET= or NOTIFY=).");
+	for (i = 0; i < sizeof mail_param_rows / sizeof mail_param_rows[0]; i++) {
+		int w;
+
+		if (!(c->opts & mail_param_rows[i].opt))
+			continue;
+		if (!offers(c, mail_param_rows[i].keyword)) {
+			if (once(c, mail_param_rows[i].told))
+				say(c, CLIENT_DECISION, mail_param_rows[i].section,
+				    "%s", mail_param_rows[i].missing);
+			continue;
+		}
+		w = mail_param_rows[i].opt == OPT_SIZE ?
+		    snprintf(p + n, size - n, "%s%zu", mail_param_rows[i].param, c->raw_len) :
+		    snprintf(p + n, size - n, "%s", mail_param_rows[i].param);
+		if (w > 0 && (size_t)w < size - n)
+			n += (size_t)w;
 	}
 }
 
