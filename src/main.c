@@ -6,10 +6,12 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lookup.h"
 #include "ref.h"
@@ -35,6 +37,7 @@ static void usage(FILE *out)
 "       smtpref [OPTION]... list codes|enhanced|keywords|commands|params|\n"
 "                                personas|scenarios\n"
 "       smtpref simulate [--persona NAME] [--explain]  (see smtpref simulate --help)\n"
+"       smtpref shell [--role client|server] [--persona NAME]  (see smtpref shell --help)\n"
 "       smtpref [OPTION]... search WORD...\n"
 "\n"
 "Explain SMTP reply codes, enhanced status codes, EHLO keywords, commands\n"
@@ -80,6 +83,48 @@ static void version(void)
 	    ref_command_count, ref_param_count);
 }
 
+/* The modes that run in smtpref-interactive, which links readline,
+ * ncursesw and OpenSSL (doc/DESIGN.md, "Start-up cost"). */
+static const char *const interactive_modes[] = {
+	"shell", "connect", "lesson", "tui", NULL
+};
+
+static int is_interactive_mode(const char *s)
+{
+	size_t i;
+
+	for (i = 0; interactive_modes[i]; i++)
+		if (strcmp(s, interactive_modes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* run_interactive - exec smtpref-interactive with argv (argv[0] is the
+ * mode).  SMTPREF_LIBEXECDIR overrides where it is looked for, so the
+ * tests can run it from the build tree.  Returns only on failure. */
+static int run_interactive(char **argv)
+{
+	const char *dir = getenv("SMTPREF_LIBEXECDIR");
+	char path[4096];
+	char **args;
+	int n;
+
+	if (dir == NULL || *dir == 0)
+		dir = PKGLIBEXECDIR;
+	n = snprintf(path, sizeof path, "%s/smtpref-interactive", dir);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		fputs("smtpref: SMTPREF_LIBEXECDIR is too long\n", stderr);
+		return 2;
+	}
+	args = argv - 1;	/* argv[-1] exists: it is our own argv[0] */
+	args[0] = path;
+	execv(path, args);
+	fprintf(stderr, "smtpref: cannot run %s: %s\n"
+	    "smtpref: the interactive modes need it; is smtpref installed "
+	    "completely ('make install')?\n", path, strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("smtpref: ", stderr);
@@ -96,6 +141,14 @@ int main(int argc, char **argv)
 	/* subcommands with options of their own */
 	if (argc > 1 && strcmp(argv[1], "simulate") == 0)
 		return simulate_main(argc - 1, argv + 1);
+	if (argc > 1 && is_interactive_mode(argv[1]))
+		return run_interactive(argv + 1);
+	/* smtpref alone on a terminal opens the shell */
+	if (argc == 1 && isatty(0) && isatty(1)) {
+		static char *shell_argv[] = { NULL, "shell", NULL };
+
+		return run_interactive(shell_argv + 1);
+	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qhV", long_options, NULL)) != -1) {
 		switch (c) {

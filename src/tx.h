@@ -1,0 +1,52 @@
+/* tx.h - one item of what a session shows: the common currency of the
+ * interactive front ends
+ *
+ * The simulated sessions (session.c), real connections (conn.c) and the
+ * lesson runner produce items; the shell prints them, the TUI puts them in
+ * its panes, record.c keeps the wire lines for a saved transcript.  Text
+ * is one line without its line ending; a credential is already redacted
+ * when the item is made, so no front end can leak it.
+ */
+#ifndef SMTPREF_TX_H
+#define SMTPREF_TX_H
+
+#include <stddef.h>
+
+enum tx_kind {
+	TX_SENT,	/* a line the client sent */
+	TX_RECEIVED,	/* a line of a reply the client received */
+	TX_EXPLAIN,	/* an explanation line; label says which kind */
+	TX_FINDING,	/* the peer broke a rule (a protocol violation) */
+	TX_HINT,	/* a hint for a beginner who seems stuck */
+	TX_NOTE,	/* smtpref says something: dot-stuffing, TLS, retry */
+	TX_ERROR,	/* something failed: network, TLS, a bad meta-command */
+	TX_KIND_LAST
+};
+
+struct tx_item {
+	enum tx_kind kind;
+	int tls;		/* SENT/RECEIVED: under TLS (swaks '~') */
+	int code;		/* RECEIVED: the reply's code, else 0 */
+	int secret;		/* SENT: text had a credential, now redacted */
+	int by_learner;		/* SENT/RECEIVED: the learner typed it */
+	const char *label;	/* EXPLAIN/FINDING: "why", "code", ...; or NULL */
+	const char *text;
+	size_t len;
+};
+
+struct tx_sink {
+	void *ctx;
+	void (*item)(void *ctx, const struct tx_item *it);
+};
+
+/* tx_emit - a convenience: send one item of kind with text to the sink */
+static inline void tx_emit(const struct tx_sink *s, enum tx_kind kind,
+    const char *label, const char *text, size_t len)
+{
+	struct tx_item it = { kind, 0, 0, 0, 0, label, text, len };
+
+	if (s && s->item)
+		s->item(s->ctx, &it);
+}
+
+#endif
