@@ -312,6 +312,7 @@ size_t lookup_suggest(const char *s, char out[][32], size_t max)
 struct out {
 	int json;
 	int quiet;
+	FILE *out, *err;
 	struct json j;
 	struct render r;
 };
@@ -321,10 +322,12 @@ static void out_init(struct out *o, const struct lookup_opts *opts)
 	memset(o, 0, sizeof *o);
 	o->json = opts->json;
 	o->quiet = opts->quiet;
+	o->out = opts->out ? opts->out : stdout;
+	o->err = opts->err ? opts->err : stderr;
 	if (o->json)
-		json_init(&o->j, stdout);
+		json_init(&o->j, o->out);
 	else
-		render_init(&o->r, stdout, opts->color);
+		render_init(&o->r, o->out, opts->color);
 }
 
 /* field - one labelled fact; NULL and "" values are left out of the text
@@ -976,19 +979,20 @@ static void entry_ehlo_line(struct out *o, const struct lookup_term *t)
 /* smtpref TERM...                                                   */
 
 /* not_found - the stderr message for a term, with suggestions */
-static void not_found(const struct lookup_term *t, const char *why)
+static void not_found(const struct out *o, const struct lookup_term *t,
+    const char *why)
 {
 	char sug[5][32];
 	size_t n = lookup_suggest(t->term, sug, 5), i;
 
-	fprintf(stderr, "smtpref: %s: %s", t->term, why);
+	fprintf(o->err, "smtpref: %s: %s", t->term, why);
 	if (n) {
-		fputs("; did you mean ", stderr);
+		fputs("; did you mean ", o->err);
 		for (i = 0; i < n; i++)
-			fprintf(stderr, "%s%s", sug[i], i + 2 < n ? ", " : i + 1 < n ? " or " : "");
-		fputc('?', stderr);
+			fprintf(o->err, "%s%s", sug[i], i + 2 < n ? ", " : i + 1 < n ? " or " : "");
+		fputc('?', o->err);
 	}
-	fputc('\n', stderr);
+	fputc('\n', o->err);
 }
 
 /* show_term - print the entries for one term; 1 if any was found */
@@ -1010,9 +1014,9 @@ static int show_term(struct out *o, const struct lookup_term *t, int *count)
 
 				digits_line(t->code, digits, sizeof digits);
 				snprintf(buf, sizeof buf, "no such reply code (by its digits: %s)", digits);
-				not_found(t, buf);
+				not_found(o, t, buf);
 			} else {
-				not_found(t, "no such reply code (RFC 5321 4.2: 2xx to 5xx, second digit 0 to 5)");
+				not_found(o, t, "no such reply code (RFC 5321 4.2: 2xx to 5xx, second digit 0 to 5)");
 			}
 			return 0;
 		}
@@ -1024,7 +1028,7 @@ static int show_term(struct out *o, const struct lookup_term *t, int *count)
 			if (range_matches(t->pattern, ref_code_table[i].code))
 				break;
 		if (i == ref_code_count) {
-			not_found(t, "no reply code in that range");
+			not_found(o, t, "no reply code in that range");
 			return 0;
 		}
 		separator(o, count);
@@ -1040,7 +1044,7 @@ static int show_term(struct out *o, const struct lookup_term *t, int *count)
 				    t->enh_subject, s->title);
 			else
 				snprintf(buf, sizeof buf, "not a registered enhanced status code");
-			not_found(t, buf);
+			not_found(o, t, buf);
 			return 0;
 		}
 		separator(o, count);
@@ -1048,7 +1052,7 @@ static int show_term(struct out *o, const struct lookup_term *t, int *count)
 		return 1;
 	case LOOKUP_ENH_SUBJECT:
 		if (ref_enh_subject(t->enh_subject) == NULL) {
-			not_found(t, "no such enhanced status subject (X.0.X to X.7.X)");
+			not_found(o, t, "no such enhanced status subject (X.0.X to X.7.X)");
 			return 0;
 		}
 		separator(o, count);
@@ -1081,14 +1085,14 @@ static int show_term(struct out *o, const struct lookup_term *t, int *count)
 			subline(o, RENDER_DIM, buf);
 		}
 		if (!cmd && !kw && !p) {
-			not_found(t, "not a command, EHLO keyword or parameter smtpref knows");
+			not_found(o, t, "not a command, EHLO keyword or parameter smtpref knows");
 			return 0;
 		}
 		return 1;
 	case LOOKUP_PARAM:
 		p = ref_param_find(t->word, t->word_len, &n);
 		if (!p) {
-			not_found(t, "not a MAIL, RCPT, VRFY or EXPN parameter smtpref knows");
+			not_found(o, t, "not a MAIL, RCPT, VRFY or EXPN parameter smtpref knows");
 			return 0;
 		}
 		for (i = 0; i < n; i++) {
@@ -1114,11 +1118,11 @@ static int show_term(struct out *o, const struct lookup_term *t, int *count)
 
 		if (st != REPLY_OK) {
 			snprintf(buf, sizeof buf, "not a valid reply line: %s", reply_status_str(st));
-			not_found(t, buf);
+			not_found(o, t, buf);
 			return 0;
 		}
 	}
-	not_found(t, "not a reply code, enhanced code, command, EHLO keyword, parameter or reply line");
+	not_found(o, t, "not a reply code, enhanced code, command, EHLO keyword, parameter or reply line");
 	return 0;
 }
 
@@ -1164,7 +1168,7 @@ int lookup_terms(char *const *terms, int n, const struct lookup_opts *opts)
 		json_object_end(&o.j);
 		json_end(&o.j);
 	}
-	fflush(stdout);
+	fflush(o.out);
 	return missing ? 1 : 0;
 }
 
@@ -1285,7 +1289,7 @@ int lookup_list(const char *what, const struct lookup_opts *opts)
 		json_object_end(&o.j);
 		json_end(&o.j);
 	}
-	fflush(stdout);
+	fflush(o.out);
 	return 0;
 }
 
@@ -1402,12 +1406,12 @@ int lookup_search(char *const *words, int n, const struct lookup_opts *opts)
 		json_object_end(&o.j);
 		json_end(&o.j);
 	}
-	fflush(stdout);
+	fflush(o.out);
 	if (hits == 0) {
-		fputs("smtpref: search: nothing matches", stderr);
+		fputs("smtpref: search: nothing matches", o.err);
 		for (i = 0; i < (size_t)n; i++)
-			fprintf(stderr, " \"%s\"", words[i]);
-		fputc('\n', stderr);
+			fprintf(o.err, " \"%s\"", words[i]);
+		fputc('\n', o.err);
 		return 1;
 	}
 	return 0;

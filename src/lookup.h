@@ -8,6 +8,7 @@
 #define SMTPREF_LOOKUP_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "render.h"
 #include "reply.h"
@@ -45,6 +46,8 @@ struct lookup_opts {
 	int json;
 	int quiet;		/* one line per entry */
 	enum render_color_mode color;
+	FILE *out;		/* NULL: stdout */
+	FILE *err;		/* NULL: stderr */
 };
 
 const char *lookup_kind_str(enum lookup_kind k);

@@ -135,7 +135,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 int main(int argc, char **argv)
 {
-	struct lookup_opts opts = { 0, 0, RENDER_COLOR_AUTO };
+	struct lookup_opts opts = { .color = RENDER_COLOR_AUTO };
 	int c, color;
 
 	/* subcommands with options of their own */

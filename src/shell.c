@@ -1,14 +1,545 @@
-/* shell.c - the interactive teaching shell (being built) */
+/* shell.c - the interactive teaching shell: GNU readline around a console
+ *
+ * On a terminal, readline's callback interface reads the lines, inside a
+ * poll loop, so that Ctrl-C can cancel the line being typed and a resize
+ * is noticed without readline owning the signals.  Elsewhere (a pipe, a
+ * file) lines are read one by one with no prompt, so the shell can be
+ * scripted.  What the console says is drawn here: server lines coloured
+ * by reply class, explanations under them, wrapped to the terminal.
+ */
 #include <config.h>
 
 #include "shell.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "console.h"
+#include "ref.h"
+#include "render.h"
+
+#define HISTORY_MAX 1000	/* lines kept in the history file */
+#define LINE_MAX_SCRIPT 65536	/* a line read from a pipe */
+#define LABEL_COLS 11		/* "  enhanced " before an explanation */
+
+struct shell {
+	struct console *con;
+	struct render r;
+	int interactive;
+	char history[4096 + 16];	/* the history file, "" when none */
+	int status;
+};
+
+/* The readline callbacks carry no context pointer. */
+static struct shell *the_shell;
+
+static volatile sig_atomic_t got_sigint, got_sigwinch, got_sigterm;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGINT)
+		got_sigint = 1;
+	else if (sig == SIGWINCH)
+		got_sigwinch = 1;
+	else
+		got_sigterm = sig;
+}
+
+/* ---- drawing items --------------------------------------------------- */
+
+static void label(struct shell *sh, const char *text, enum render_style st)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "  %-*s", LABEL_COLS - 3, text ? text : "");
+	render_text(&sh->r, st, buf);
+	render_text(&sh->r, RENDER_PLAIN, " ");
+}
+
+static void draw_item(void *ctx, const struct tx_item *it)
+{
+	struct shell *sh = ctx;
+	char *text = malloc(it->len + 1);
+
+	if (text == NULL)
+		return;
+	memcpy(text, it->text, it->len);
+	text[it->len] = 0;
+	switch (it->kind) {
+	case TX_SENT:
+		/* the learner's own lines are on the screen already */
+		if (!it->by_learner) {
+			render_text(&sh->r, RENDER_BOLD, text);
+			render_newline(&sh->r);
+		}
+		break;
+	case TX_RECEIVED:
+		if (!it->by_learner) {
+			render_text(&sh->r, render_code_style(it->code), text);
+			render_newline(&sh->r);
+		}
+		break;
+	case TX_EXPLAIN:
+		if (it->label && (!strcmp(it->label, "ref") || !strcmp(it->label, "diagram"))) {
+			render_text(&sh->r, RENDER_PLAIN, text);
+		} else if (it->label && !strcmp(it->label, "you are")) {
+			render_text(&sh->r, RENDER_BOLD, text);
+		} else {
+			label(sh, it->label, RENDER_LABEL);
+			render_wrap(&sh->r, RENDER_PLAIN, text, LABEL_COLS);
+		}
+		render_newline(&sh->r);
+		break;
+	case TX_FINDING:
+		label(sh, it->label ? it->label : "!", RENDER_WARN);
+		render_wrap(&sh->r, RENDER_WARN, text, LABEL_COLS);
+		render_newline(&sh->r);
+		break;
+	case TX_HINT:
+		label(sh, "hint", RENDER_CLASS3);
+		render_wrap(&sh->r, RENDER_BOLD, text, LABEL_COLS);
+		render_newline(&sh->r);
+		break;
+	case TX_NOTE:
+		label(sh, it->label ? it->label : "note", RENDER_LABEL);
+		render_wrap(&sh->r, RENDER_PLAIN, text, LABEL_COLS);
+		render_newline(&sh->r);
+		break;
+	case TX_ERROR:
+		fflush(stdout);
+		fprintf(stderr, "smtpref: %s\n", text);
+		break;
+	default:
+		break;
+	}
+	free(text);
+}
+
+/* ---- history --------------------------------------------------------- */
+
+/* mkdirs - create dir and its parents (mode 0700); 0 or -1 */
+static int mkdirs(char *dir)
+{
+	char *p;
+
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* history_open - $XDG_STATE_HOME/smtpref/history, read in */
+static void history_open(struct shell *sh)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char dir[4096];
+	int n;
+
+	using_history();
+	stifle_history(HISTORY_MAX);
+	if (state && state[0] == '/')
+		n = snprintf(dir, sizeof dir, "%s/smtpref", state);
+	else if (home && home[0])
+		n = snprintf(dir, sizeof dir, "%s/.local/state/smtpref", home);
+	else
+		return;
+	if (n < 0 || (size_t)n + 9 > sizeof dir)
+		return;
+	if (mkdirs(dir) < 0) {
+		fprintf(stderr, "smtpref: history not kept: cannot create %s: %s\n",
+		    dir, strerror(errno));
+		return;
+	}
+	snprintf(sh->history, sizeof sh->history, "%s/history", dir);
+	errno = 0;
+	if (read_history(sh->history) != 0 && errno != ENOENT)
+		fprintf(stderr, "smtpref: cannot read the history %s: %s\n",
+		    sh->history, strerror(errno));
+	if (access(sh->history, F_OK) != 0 && write_history(sh->history) != 0) {
+		fprintf(stderr, "smtpref: history not kept: cannot write %s\n",
+		    sh->history);
+		sh->history[0] = 0;
+	}
+}
+
+/* history_keep - one line, written at once so a crash loses nothing */
+static void history_keep(struct shell *sh, const char *line)
+{
+	HIST_ENTRY *last;
+
+	if (line[0] == 0 || line[0] == ' ')
+		return;		/* a leading space keeps a line out, as in bash */
+	last = history_get(history_base + history_length - 1);
+	if (last && strcmp(last->line, line) == 0)
+		return;
+	add_history(line);
+	if (sh->history[0])
+		append_history(1, sh->history);
+}
+
+static void history_close(struct shell *sh)
+{
+	if (sh->history[0])
+		history_truncate_file(sh->history, HISTORY_MAX);
+}
+
+/* ---- readline -------------------------------------------------------- */
+
+static char prompt_buf[128];
+
+static const char *prompt(struct shell *sh)
+{
+	const char *p = console_prompt(sh->con);
+
+	if (!sh->r.color)
+		return p;
+	/* \001 and \002 tell readline the escapes take no room */
+	snprintf(prompt_buf, sizeof prompt_buf, "\001\033[1;34m\002%.*s\001\033[0m\002 ",
+	    (int)strlen(p) - 1, p);
+	return prompt_buf;
+}
+
+static void on_line(char *line);
+
+static void reinstall(struct shell *sh)
+{
+	rl_callback_handler_remove();
+	if (!console_done(sh->con))
+		rl_callback_handler_install(prompt(sh), on_line);
+}
+
+static void on_line(char *line)
+{
+	struct shell *sh = the_shell;
+	int secret;
+
+	if (line == NULL) {
+		/* Ctrl-D on an empty line */
+		fputc('\n', stdout);
+		console_eof(sh->con);
+		reinstall(sh);
+		return;
+	}
+	if (strchr(line, '\n'))
+		secret = console_paste(sh->con, line, strlen(line));
+	else
+		secret = console_line(sh->con, line, strlen(line));
+	if (!secret && !strchr(line, '\n'))
+		history_keep(sh, line);
+	free(line);
+	fflush(stdout);
+	reinstall(sh);
+}
+
+/* Completion: the console's candidates, handed to readline one by one. */
+static char **cands;
+static size_t ncands, cands_cap;
+static int cands_flags;
+
+static void cand_add(void *ctx, const char *candidate)
+{
+	(void)ctx;
+	if (ncands == cands_cap) {
+		size_t cap = cands_cap ? cands_cap * 2 : 64;
+		char **p = realloc(cands, cap * sizeof *p);
+
+		if (p == NULL)
+			return;
+		cands = p;
+		cands_cap = cap;
+	}
+	if ((cands[ncands] = strdup(candidate)) != NULL)
+		ncands++;
+}
+
+static char *cand_next(const char *text, int state)
+{
+	static size_t i;
+
+	(void)text;
+	if (state == 0)
+		i = 0;
+	return i < ncands ? strdup(cands[i++]) : NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	size_t i;
+	char **m;
+
+	(void)text;
+	for (i = 0; i < ncands; i++)
+		free(cands[i]);
+	ncands = 0;
+	cands_flags = console_complete(the_shell->con, rl_line_buffer,
+	    (size_t)start, (size_t)end, cand_add, NULL);
+	if (cands_flags & CONSOLE_COMPLETE_FILES)
+		return NULL;	/* readline's own file name completion */
+	rl_attempted_completion_over = 1;
+	rl_completion_append_character = cands_flags & CONSOLE_COMPLETE_SPACE ? ' ' : '\0';
+	if (ncands == 0)
+		return NULL;
+	m = rl_completion_matches(text, cand_next);
+	return m;
+}
+
+static void interrupted(struct shell *sh)
+{
+	console_interrupt(sh->con);
+	rl_free_line_state();
+	rl_callback_sigcleanup();
+	rl_replace_line("", 0);
+	rl_point = rl_end = 0;
+	fputs("^C", stdout);
+	rl_crlf();
+	reinstall(sh);
+}
+
+static int run_interactive(struct shell *sh)
+{
+	struct sigaction sa;
+	struct pollfd pfd = { 0, POLLIN, 0 };
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	rl_readline_name = "smtpref";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_attempted_completion_function = complete;
+	/* ':' '<' and '=' end a word, so "FROM:<al" completes "al" */
+	rl_basic_word_break_characters = " \t\n<=";
+	rl_completer_word_break_characters = " \t\n<=";
+	rl_variable_bind("completion-ignore-case", "on");
+	history_open(sh);
+	console_start(sh->con);
+	fflush(stdout);
+	rl_callback_handler_install(prompt(sh), on_line);
+
+	while (!console_done(sh->con)) {
+		int n = poll(&pfd, 1, -1);
+
+		if (got_sigterm)
+			break;
+		if (got_sigint) {
+			got_sigint = 0;
+			interrupted(sh);
+			continue;
+		}
+		if (got_sigwinch) {
+			got_sigwinch = 0;
+			rl_resize_terminal();
+			render_init(&sh->r, stdout, sh->r.color ? RENDER_COLOR_ALWAYS : RENDER_COLOR_NEVER);
+			continue;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+			rl_callback_read_char();
+	}
+	rl_callback_handler_remove();	/* gives the terminal back */
+	history_close(sh);
+	for (size_t i = 0; i < ncands; i++)
+		free(cands[i]);
+	free(cands);
+	if (got_sigterm) {
+		signal(got_sigterm, SIG_DFL);
+		raise(got_sigterm);
+	}
+	return sh->status;
+}
+
+/* run_script - lines from a pipe or a file, one by one, no prompt */
+static int run_script(struct shell *sh)
+{
+	char *line = malloc(LINE_MAX_SCRIPT);
+	unsigned long lineno = 0;
+
+	if (line == NULL) {
+		fputs("smtpref shell: out of memory\n", stderr);
+		return 1;
+	}
+	console_start(sh->con);
+	while (!console_done(sh->con) && fgets(line, LINE_MAX_SCRIPT, stdin)) {
+		size_t n = strlen(line);
+
+		lineno++;
+		if (n == LINE_MAX_SCRIPT - 1 && line[n - 1] != '\n') {
+			int ch;
+
+			while ((ch = getchar()) != EOF && ch != '\n')
+				;
+			fprintf(stderr, "smtpref: line %lu: longer than %d octets; ignored\n",
+			    lineno, LINE_MAX_SCRIPT - 2);
+			continue;
+		}
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		line[n] = 0;
+		console_line(sh->con, line, n);
+		fflush(stdout);
+	}
+	if (!console_done(sh->con))
+		console_eof(sh->con);
+	free(line);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "smtpref: writing stdout: %s\n", strerror(errno));
+		return 1;
+	}
+	return sh->status;
+}
+
+static void usage(FILE *f)
+{
+	fputs(
+"Usage: smtpref shell [--role client|server] [--persona NAME] [--scenario NAME]\n"
+"                     [--explain=LEVEL] [--color[=WHEN]]\n"
+"\n"
+"Learn SMTP by typing it.  As the client (the default) you type commands\n"
+"and a simulated server answers; as the server you type the replies to a\n"
+"simulated client.  Every reply is explained as it appears.\n"
+"\n"
+"  -r, --role ROLE        client (you send commands) or server (you reply)\n"
+"  -p, --persona NAME     the simulated server (smtpref list personas);\n"
+"                         default: modern\n"
+"  -s, --scenario NAME    what the simulated client does, in the server role\n"
+"                         (smtpref list scenarios); default: plain\n"
+"  -e, --explain=LEVEL    full (the default), brief or off\n"
+"      --no-hints         no hints after mistakes\n"
+"      --color[=WHEN]     auto (the default), always or never; NO_COLOR is honoured\n"
+"  -h, --help             show this help and exit\n"
+"\n"
+"Inside, lines starting with ':' are for smtpref (:help lists them):\n"
+"  :state  :diagram  :explain 553  :fault RCPT 3 452 4.5.3  :pipe\n"
+"  :role server  :persona greylist  :save FILE  :replay FILE  :quit\n"
+"Tab completes commands, addresses, parameters and codes; Ctrl-D leaves.\n"
+"When standard input is not a terminal, lines are read one by one.\n"
+"\n"
+"Examples:\n"
+"  smtpref shell\n"
+"  smtpref shell --persona rfc821\n"
+"  smtpref shell --role server --scenario pipelined\n"
+"  printf 'EHLO me.example\\nQUIT\\n' | smtpref shell --explain=brief\n", f);
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "smtpref shell: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+	fputs("Try 'smtpref shell --help' for more information.\n", stderr);
+	return 2;
+}
 
 int shell_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("smtpref shell: not built yet\n", stderr);
-	return 1;
+	enum { OPT_COLOR = 256, OPT_NO_HINTS };
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "persona", required_argument, NULL, 'p' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "explain", required_argument, NULL, 'e' },
+		{ "no-hints", no_argument, NULL, OPT_NO_HINTS },
+		{ "color", optional_argument, NULL, OPT_COLOR },
+		{ "colour", optional_argument, NULL, OPT_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct console_opts co = { { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 }, 0 };
+	enum render_color_mode color = RENDER_COLOR_AUTO;
+	struct shell sh;
+	struct tx_sink sink = { &sh, draw_item };
+	int c, st;
+
+	memset(&sh, 0, sizeof sh);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "r:p:s:e:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (strcmp(optarg, "server") == 0)
+				co.session.role = SESSION_SERVER;
+			else if (strcmp(optarg, "client") != 0)
+				return usage_error("--role takes client or server, not", optarg);
+			break;
+		case 'p':
+			co.session.persona = ref_persona_find(optarg, strlen(optarg));
+			if (co.session.persona == NULL)
+				return usage_error("unknown persona (see 'smtpref list personas'):", optarg);
+			break;
+		case 's':
+			co.session.scenario = ref_scenario_find(optarg, strlen(optarg));
+			if (co.session.scenario == NULL)
+				return usage_error("unknown scenario (see 'smtpref list scenarios'):", optarg);
+			co.session.role = SESSION_SERVER;
+			break;
+		case 'e':
+			if (strcmp(optarg, "full") == 0)
+				co.session.level = EXPLAIN_FULL;
+			else if (strcmp(optarg, "brief") == 0)
+				co.session.level = EXPLAIN_BRIEF;
+			else if (strcmp(optarg, "off") == 0)
+				co.session.level = EXPLAIN_OFF;
+			else
+				return usage_error("--explain takes full, brief or off, not", optarg);
+			break;
+		case OPT_NO_HINTS:
+			co.session.hints = 0;
+			break;
+		case OPT_COLOR:
+			st = optarg ? render_parse_color(optarg) : RENDER_COLOR_ALWAYS;
+			if (st < 0)
+				return usage_error("--color takes auto, always or never, not", optarg);
+			color = (enum render_color_mode)st;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			if (optopt && optopt < 256) {
+				char o[3] = { '-', (char)optopt, 0 };
+
+				return usage_error("unknown option or missing argument:", o);
+			}
+			return usage_error("unknown option or missing argument:", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+
+	sh.interactive = isatty(0) && isatty(1);
+	co.interactive = sh.interactive;
+	render_init(&sh.r, stdout, color);
+	sh.con = console_new(&co, &sink);
+	if (sh.con == NULL) {
+		fputs("smtpref shell: out of memory\n", stderr);
+		return 1;
+	}
+	the_shell = &sh;
+	st = sh.interactive ? run_interactive(&sh) : run_script(&sh);
+	console_free(sh.con);
+	return st;
 }

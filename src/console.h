@@ -1,0 +1,66 @@
+/* console.h - what the learner's lines do, whatever draws them
+ *
+ * The shell (readline) and the TUI (curses) read lines and draw items; the
+ * console decides what a line means: a meta-command (":state"), a line for
+ * the session, a line of a pipelined group, a step of a replay.  It keeps
+ * the transcript and offers completions.  It does not touch the terminal.
+ */
+#ifndef SMTPREF_CONSOLE_H
+#define SMTPREF_CONSOLE_H
+
+#include <stddef.h>
+
+#include "session.h"
+#include "tx.h"
+
+struct console_opts {
+	struct session_opts session;
+	int interactive;	/* a person at a terminal: replays step */
+};
+
+struct console;
+
+/* console_new - NULL when out of memory */
+struct console *console_new(const struct console_opts *o,
+    const struct tx_sink *sink);
+void console_free(struct console *c);
+void console_start(struct console *c);
+
+/* console_line - one line typed (no line ending).  Returns 1 when the
+ * line held a credential: it must not go into the history. */
+int console_line(struct console *c, const char *line, size_t len);
+
+/* console_paste - text holding several lines at once (a terminal paste):
+ * commands go out as one pipelined group, other lines one by one.
+ * Returns 1 when a line held a credential. */
+int console_paste(struct console *c, const char *text, size_t len);
+
+/* console_eof - the learner leaves (Ctrl-D): QUIT first, then done */
+void console_eof(struct console *c);
+
+/* console_interrupt - Ctrl-C: abandon a pipelined group or a replay */
+void console_interrupt(struct console *c);
+
+/* console_done - :quit or end of input: the front end should leave */
+int console_done(const struct console *c);
+
+/* console_prompt - "smtp> ", "data> ", "reply> " ... */
+const char *console_prompt(const struct console *c);
+
+struct session *console_session(struct console *c);
+
+/* Completion: candidates for the word line[start..end) given what comes
+ * before it.  add() is called for each candidate that starts with the
+ * word (any case).  The result says how to finish a single match. */
+enum {
+	CONSOLE_COMPLETE_SPACE = 1,	/* append a space */
+	CONSOLE_COMPLETE_FILES = 2	/* complete file names instead */
+};
+int console_complete(const struct console *c, const char *line,
+    size_t start, size_t end,
+    void (*add)(void *ctx, const char *candidate), void *ctx);
+
+/* console_meta_names - the meta-commands, for help and completion tests */
+const char *console_meta_name(size_t i);
+
+#endif
