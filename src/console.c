@@ -1092,6 +1092,21 @@ static void offer_addresses(struct cand *k, const char *suffix)
 		}
 }
 
+/* any_offered - whether the server announced any keyword of list */
+static int any_offered(const struct server *srv, const char *list)
+{
+	const char *cur = list, *tok;
+	size_t n;
+	char kw[64];
+
+	while (ref_list_next(&cur, &tok, &n)) {
+		snprintf(kw, sizeof kw, "%.*s", (int)n, tok);
+		if (server_offers(srv, kw))
+			return 1;
+	}
+	return 0;
+}
+
 static void offer_params(struct cand *k, const struct server *srv, const char *verb)
 {
 	size_t i;
@@ -1102,10 +1117,10 @@ static void offer_params(struct cand *k, const struct server *srv, const char *v
 
 		if (!ref_list_has(p->commands, verb, strlen(verb)))
 			continue;
-		if (srv && p->keyword[0] && !server_offers(srv, p->keyword))
+		if (srv && p->keyword[0] && !any_offered(srv, p->keyword))
 			continue;
 		/* a parameter with a value ends in '='; a keyword alone in ' ' */
-		snprintf(buf, sizeof buf, "%s%s", p->param, p->value && p->value[0] ? "=" : "");
+		snprintf(buf, sizeof buf, "%s%s", p->param, strchr(p->syntax, '=') ? "=" : "");
 		offer(k, buf);
 	}
 }

@@ -32,6 +32,12 @@ complete_words smtpref --js
 expect_out '^--json$' "an option"
 complete_words smtpref sim
 expect_out '^simulate$' "the simulate subcommand"
+complete_words smtpref sh
+expect_out '^shell$' "the shell subcommand"
+complete_words smtpref shell --no
+expect_out '^--no-hints$' "the shell's own options"
+complete_words smtpref shell --persona gr
+expect_out '^greylist$' "the shell's --persona takes a persona"
 complete_words smtpref simulate --persona rf
 expect_out '^rfc821$' "a persona after --persona"
 complete_words smtpref simulate --pers

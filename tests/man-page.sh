@@ -9,7 +9,20 @@ for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
 	checks=$((checks + 1))
 	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks $opt"
 done
-for sub in list search simulate; do
+# the shell's own options, and its meta-commands
+"$SMTPREF" shell --help >"$tmp/out" 2>"$tmp/err"
+for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
+	checks=$((checks + 1))
+	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks shell option $opt"
+done
+printf ':help\n' | "$SMTPREF" shell --explain=brief >"$tmp/out" 2>"$tmp/err"
+for meta in $(grep -oE '^  help +  :[a-z]+' "$tmp/out" | awk '{ print $2 }'); do
+	checks=$((checks + 1))
+	sed 's/\\//g' "$man" | grep -qE -- "^\.B[IR]? \"?$meta( |\"|\$)" || fail "man page lacks the meta-command $meta"
+done
+checks=$((checks + 1))
+[ "$(grep -cE '^  help +  :[a-z]+' "$tmp/out")" -ge 14 ] || fail "the shell's :help lists its meta-commands"
+for sub in list search simulate shell; do
 	checks=$((checks + 1))
 	grep -qE "^\\.B[IR]? $sub|^\\.B $sub" "$man" || fail "man page lacks the $sub subcommand"
 done
