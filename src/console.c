@@ -428,10 +428,83 @@ static const char *client_verb(enum client_phase p)
 	}
 }
 
+size_t console_next(const struct console *c, char *buf, size_t size)
+{
+	size_t i, off = 0;
+
+	buf[0] = 0;
+	if (session_role(c->s) == SESSION_CLIENT) {
+		const struct server *srv = session_server(c->s);
+		enum server_phase ph = server_phase(srv);
+
+		if (ph == SERVER_DATA || ph == SERVER_CLOSED || ph == SERVER_AUTH)
+			return 0;
+		for (i = 0; i < ref_command_count; i++) {
+			const struct ref_command *cmd = &ref_command_table[i];
+			int n;
+
+			if (!verb_usable(srv, cmd))
+				continue;
+			n = snprintf(buf + off, size - off, "%s%s", off ? " " : "", cmd->verb);
+			if (n > 0 && (size_t)n < size - off)
+				off += (size_t)n;
+		}
+	} else {
+		const struct client *cl = session_client(c->s);
+		const char *verb = client_verb(client_phase(cl));
+
+		if (verb == NULL || client_phase(cl) == CLIENT_DONE)
+			return 0;
+		for (i = 0; i < ref_code_count; i++) {
+			int n, code = ref_code_table[i].code;
+
+			if (!server_reply_allowed(verb, code))
+				continue;
+			n = snprintf(buf + off, size - off, "%s%d", off ? " " : "", code);
+			if (n > 0 && (size_t)n < size - off)
+				off += (size_t)n;
+		}
+	}
+	return off;
+}
+
+const char *console_waiting_for(const struct console *c)
+{
+	if (session_role(c->s) == SESSION_CLIENT)
+		return NULL;
+	return client_verb(client_phase(session_client(c->s)));
+}
+
+int console_phase(const struct console *c)
+{
+	if (session_role(c->s) == SESSION_CLIENT) {
+		int phase = (int)server_phase(session_server(c->s));
+
+		if (phase == SERVER_BDAT)
+			return SERVER_DATA;
+		if (phase == SERVER_AUTH || phase == SERVER_TLS)
+			return SERVER_READY;
+		if (phase == SERVER_REFUSED)
+			return SERVER_GREETED;
+		return phase;
+	}
+	/* the client's phase says what it waits a reply to: the session
+	 * is still where it was before that command */
+	switch (client_phase(session_client(c->s))) {
+	case CLIENT_GREETING: return SERVER_CONNECTED;
+	case CLIENT_EHLO: case CLIENT_HELO: return SERVER_GREETED;
+	case CLIENT_MAIL: case CLIENT_STARTTLS: case CLIENT_AUTH:
+	case CLIENT_RSET: case CLIENT_OTHER: return SERVER_READY;
+	case CLIENT_RCPT: return SERVER_MAIL;
+	case CLIENT_DATA: return SERVER_RCPT;
+	case CLIENT_MESSAGE: case CLIENT_BDAT: return SERVER_DATA;
+	default: return SERVER_CLOSED;
+	}
+}
+
 static void m_state(struct console *c, int argc, char **argv)
 {
 	char buf[1024];
-	size_t i, off = 0;
 
 	(void)argc;
 	(void)argv;
@@ -458,20 +531,11 @@ static void m_state(struct console *c, int argc, char **argv)
 			say(c, TX_EXPLAIN, "state", "Nothing can be sent: :restart connects again.");
 			return;
 		}
-		for (i = 0; i < ref_command_count; i++) {
-			const struct ref_command *cmd = &ref_command_table[i];
-			int n;
-
-			if (!verb_usable(srv, cmd))
-				continue;
-			n = snprintf(buf + off, sizeof buf - off, "%s%s", off ? " " : "", cmd->verb);
-			if (n > 0 && (size_t)n < sizeof buf - off)
-				off += (size_t)n;
-		}
-		say(c, TX_EXPLAIN, "state", "You may send now: %s", off ? buf : "(nothing)");
+		console_next(c, buf, sizeof buf);
+		say(c, TX_EXPLAIN, "state", "You may send now: %s", buf[0] ? buf : "(nothing)");
 	} else {
 		const struct client *cl = session_client(c->s);
-		const char *verb = client_verb(client_phase(cl));
+		const char *verb = console_waiting_for(c);
 
 		say(c, TX_EXPLAIN, "state", "You are the server; the client plays the '%s' scenario.",
 		    session_opts(c->s)->scenario->name);
@@ -479,16 +543,8 @@ static void m_state(struct console *c, int argc, char **argv)
 		    session_tls(c->s) ? "on" : "off");
 		if (verb == NULL || client_phase(cl) == CLIENT_DONE)
 			return;
-		for (i = 0; i < ref_code_count; i++) {
-			int n, code = ref_code_table[i].code;
-
-			if (!server_reply_allowed(verb, code))
-				continue;
-			n = snprintf(buf + off, sizeof buf - off, "%s%d", off ? " " : "", code);
-			if (n > 0 && (size_t)n < sizeof buf - off)
-				off += (size_t)n;
-		}
-		say(c, TX_EXPLAIN, "state", "Replies a server may give to %s: %s", verb, off ? buf : "(none)");
+		console_next(c, buf, sizeof buf);
+		say(c, TX_EXPLAIN, "state", "Replies a server may give to %s: %s", verb, buf[0] ? buf : "(none)");
 	}
 }
 
@@ -520,23 +576,14 @@ static const struct {
 static void m_diagram(struct console *c, int argc, char **argv)
 {
 	size_t i;
-	int phase = -1;
+	int phase = console_phase(c);
 
 	(void)argc;
 	(void)argv;
-	if (session_role(c->s) == SESSION_CLIENT) {
-		phase = (int)server_phase(session_server(c->s));
-		if (phase == SERVER_BDAT)
-			phase = SERVER_DATA;
-		else if (phase == SERVER_AUTH || phase == SERVER_TLS)
-			phase = SERVER_READY;
-		else if (phase == SERVER_REFUSED)
-			phase = SERVER_GREETED;
-	}
 	for (i = 0; i < sizeof diagram / sizeof diagram[0]; i++)
 		say(c, TX_EXPLAIN, diagram[i].phase == phase ? "you are" : "diagram",
 		    "%s %s", diagram[i].phase == phase ? "=>" : "  ", diagram[i].text);
-	if (phase < 0)
+	if (session_role(c->s) == SESSION_SERVER)
 		say(c, TX_EXPLAIN, "diagram", "   (you play the server: the client is %s)",
 		    client_phase_str(client_phase(session_client(c->s))));
 }

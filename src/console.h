@@ -60,6 +60,20 @@ int console_complete(const struct console *c, const char *line,
     size_t start, size_t end,
     void (*add)(void *ctx, const char *candidate), void *ctx);
 
+/* console_next - what may come next, space separated, into buf: the
+ * commands the learner may send (client role) or the reply codes a
+ * server may give (server role); returns its length */
+size_t console_next(const struct console *c, char *buf, size_t size);
+
+/* console_waiting_for - server role: the command the client waits for a
+ * reply to ("MAIL", "CONNECT" for the greeting), else NULL */
+const char *console_waiting_for(const struct console *c);
+
+/* console_phase - where the session stands, as an enum server_phase of
+ * the state diagram (connected, greeted, ready, mail, rcpt, data, closed),
+ * in either role */
+int console_phase(const struct console *c);
+
 /* console_meta_names - the meta-commands, for help and completion tests */
 const char *console_meta_name(size_t i);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "shell.h"
+#include "tui.h"
 
 struct mode {
 	const char *name;
@@ -21,6 +22,7 @@ struct mode {
 
 static const struct mode modes[] = {
 	{ "shell", shell_main },
+	{ "tui", tui_main },
 };
 
 int main(int argc, char **argv)
