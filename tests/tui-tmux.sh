@@ -147,7 +147,19 @@ keys C-d
 wait_for '^EXIT=0' "NO_COLOR: leaves"
 ENV_FOR_TEST=
 
-# 5. A signal: the terminal is given back.
+# 5. Eight colours: the classes still have colours of their own.
+TERM_FOR_TEST=xterm start 80x24
+type_line 'BOGUS'
+wait_for '<-  500 ' "8 colours: the transcript"
+checks=$((checks + 1))
+tm capture-pane -p -e -t 0 | grep -q "$(printf '\033')\\[38;5" && fail "8 colours: no 256-colour escapes"
+checks=$((checks + 1))
+tm capture-pane -p -e -t 0 | grep -Eq "$(printf '\033')\\[[0-9;]*3[1-6]m" || fail "8 colours: colour escapes are used"
+keys C-d
+wait_for '^EXIT=0' "8 colours: leaves"
+TERM_FOR_TEST=
+
+# 6. A signal: the terminal is given back.
 start 80x24
 tm send-keys -t 0 ''
 pid=$(pgrep -P "$(tm list-panes -t 0 -F '#{pane_pid}')" -f smtpref-interactive)
@@ -160,7 +172,7 @@ else
 	fail "the TUI process was not found"
 fi
 
-# 6. Not a terminal: a clear refusal.
+# 7. Not a terminal: a clear refusal.
 "$SMTPREF" tui </dev/null >"$tmp/out" 2>"$tmp/err"
 status=$?
 expect_status 2 "tui without a terminal"
