@@ -944,10 +944,8 @@ static void on_eof(struct conn *c)
 		return;
 	}
 	if (partial > 0) {
-		char shown[200];
-
-		printable(c->rd.buf, partial < 100 ? partial : 100, shown, sizeof shown);
-		emitf(c, TX_RECEIVED, NULL, "%s", shown);
+		/* the lines held so far, and the start of the last one */
+		show_lines(c, c->rd.buf, partial < 4096 ? partial : 4096, c->rd.code);
 		shut(c, CONN_NETWORK,
 		    "the server closed the connection in the middle of a reply (%zu octets without their end; RFC 5321 3.8: as if it had said 451)",
 		    partial);

@@ -591,7 +591,7 @@ static int mx_list(const char *domain, int timeout_ms, struct net_mx *mx,
 	snprintf(line, sizeof line, "MX records of %s, tried in order of preference, lowest first (RFC 5321 5.1):", domain);
 	tell(o, TX_NOTE, line);
 	for (i = 0; i < n; i++) {
-		snprintf(line, sizeof line, "  %5u  %s", mx[i].pref,
+		snprintf(line, sizeof line, "preference %u: %s", mx[i].pref,
 		    mx[i].host[0] ? mx[i].host : ".");
 		tell(o, TX_NOTE, line);
 	}
