@@ -19,6 +19,7 @@
 
 #include "conn.h"
 
+#include "ascii.h"
 #include "codec.h"
 #include "explain.h"
 #include "net.h"
@@ -1366,6 +1367,19 @@ static int auth_login(struct conn *c, const char *user, const char *pass)
 	return code == 235 ? 0 : -1;
 }
 
+/* offers_mech - the EHLO reply's AUTH line lists mech (RFC 4954 3) */
+static int offers_mech(const struct conn *c, const char *mech)
+{
+	size_t i;
+
+	for (i = 0; i < c->nkws; i++)
+		if (kw_len(c->kws[i]) == 4 && ascii_ieq(c->kws[i], 4, "AUTH") &&
+		    c->kws[i][4] == ' ' &&
+		    ref_list_has_ci(c->kws[i] + 5, mech, strlen(mech)))
+			return 1;
+	return 0;
+}
+
 int conn_auth(struct conn *c, const char *mech, const char *user,
     const char *password, int insist)
 {
@@ -1392,8 +1406,9 @@ int conn_auth(struct conn *c, const char *mech, const char *user,
 		    "sending credentials without TLS, as insisted: anyone on the path can decode them");
 	if (!conn_offers(c, "AUTH"))
 		say_note(c, "the server did not announce AUTH in its EHLO reply; sending it anyway");
-	else if (!kw_has(c->kws, c->nkws, "AUTH", 4))
-		say_note(c, "the server's AUTH line does not list this mechanism; sending it anyway");
+	else if (!offers_mech(c, plain ? "PLAIN" : "LOGIN"))
+		say_note(c, "the server's AUTH line does not list %s; sending it anyway",
+		    plain ? "PLAIN" : "LOGIN");
 	return plain ? auth_plain(c, user, password) : auth_login(c, user, password);
 }
 

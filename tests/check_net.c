@@ -483,6 +483,7 @@ START_TEST(conn_redacts_credentials)
 	ck_assert_ptr_null(strstr(s.all, "0|0|AUTH"));
 	ck_assert_int_eq(conn_auth(c, "plain", "alice", "s3cret", 1), 0);
 	ck_assert_ptr_nonnull(strstr(s.all, "0|1|AUTH PLAIN ****\n"));
+	ck_assert_ptr_null(strstr(s.all, "does not list"));	/* PLAIN offered */
 	/* typed by hand, an initial response is redacted too */
 	ck_assert_int_eq(conn_send(c, line, strlen(line)), 0);
 	ck_assert_int_eq(conn_wait(c), 0);
