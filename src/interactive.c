@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "connect.h"
 #include "shell.h"
 #include "tui.h"
 
@@ -23,6 +24,7 @@ struct mode {
 static const struct mode modes[] = {
 	{ "shell", shell_main },
 	{ "tui", tui_main },
+	{ "connect", connect_main },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,614 @@
+/* check_net.c - the network side of smtpref connect: the bounded reply
+ * reader fed chunked and hostile input, MX parsing, ordering and the
+ * implicit MX, literals, the swaks-style saved lines, and conn.c against
+ * a scripted server on 127.0.0.1 (redaction, escaping, the event API) */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check-run.h"
+#include "codec.h"
+#include "conn.h"
+#include "connect.h"
+#include "net.h"
+
+/* ---- the reader ---------------------------------------------------------- */
+
+/* feed - push s in chunks of step octets; count each result in got[] */
+static void feed(struct net_reader *r, const char *s, size_t len, size_t step,
+    int got[NET_RD_LAST], enum net_rd *last)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		size_t k = len - off < step ? len - off : step;
+		enum net_rd e;
+
+		ck_assert_int_eq(net_reader_push(r, s + off, k), 0);
+		off += k;
+		while ((e = net_reader_next(r)) != NET_RD_MORE) {
+			got[e]++;
+			*last = e;
+			if (e != NET_RD_REPLY)
+				return;
+			net_reader_consume(r);
+		}
+	}
+}
+
+START_TEST(reader_any_chunking)
+{
+	static const char wire[] =
+	    "250-mx.example.org\r\n250-PIPELINING\r\n250 SIZE 100\r\n"
+	    "250 2.1.0 ok\r\n354 go\r\n";
+	size_t step;
+
+	/* every chunk size gives the same three replies */
+	for (step = 1; step <= sizeof wire; step++) {
+		struct net_reader r;
+		int got[NET_RD_LAST] = { 0 };
+		enum net_rd last = NET_RD_MORE;
+
+		net_reader_init(&r);
+		feed(&r, wire, sizeof wire - 1, step, got, &last);
+		ck_assert_int_eq(got[NET_RD_REPLY], 3);
+		ck_assert_int_eq(net_reader_partial(&r), 0);
+		net_reader_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(reader_reply_bytes_and_code)
+{
+	struct net_reader r;
+	const char *p;
+	size_t len;
+
+	net_reader_init(&r);
+	net_reader_push(&r, "250-a\r\n250 b\n220 next", 21);
+	ck_assert_int_eq(net_reader_next(&r), NET_RD_REPLY);
+	p = net_reader_reply(&r, &len);
+	ck_assert_uint_eq(len, 13);
+	ck_assert(memcmp(p, "250-a\r\n250 b\n", 13) == 0);
+	ck_assert_int_eq(r.code, 250);
+	ck_assert(r.flags & NET_RDF_BARE_LF);
+	net_reader_consume(&r);
+	ck_assert_int_eq(net_reader_next(&r), NET_RD_MORE);
+	ck_assert_uint_eq(net_reader_partial(&r), 8);	/* "220 next" waits */
+	ck_assert_uint_eq(net_reader_discard(&r), 8);
+	ck_assert_uint_eq(net_reader_partial(&r), 0);
+	net_reader_free(&r);
+}
+END_TEST
+
+START_TEST(reader_line_too_long)
+{
+	struct net_reader r;
+	char chunk[NET_CHUNK];
+	int i, got[NET_RD_LAST] = { 0 };
+	enum net_rd last = NET_RD_MORE;
+
+	/* 1 MiB without a line end stops after NET_LINE_MAX, with little held */
+	memset(chunk, 'A', sizeof chunk);
+	memcpy(chunk, "220 ", 4);
+	net_reader_init(&r);
+	for (i = 0; i < 256 && last == NET_RD_MORE; i++)
+		feed(&r, chunk, sizeof chunk, sizeof chunk, got, &last);
+	ck_assert_int_eq(last, NET_RD_TOO_LONG);
+	ck_assert_int_le(i, 2);
+	ck_assert_uint_le(r.cap, 4 * NET_CHUNK);
+	net_reader_free(&r);
+
+	/* a line of NET_LINE_MAX octets is fine, one more is not */
+	net_reader_init(&r);
+	memset(chunk, 'x', sizeof chunk);
+	memcpy(chunk, "250 ", 4);
+	memcpy(chunk + NET_LINE_MAX, "\r\n", 2);
+	net_reader_push(&r, chunk, NET_LINE_MAX + 2);
+	ck_assert_int_eq(net_reader_next(&r), NET_RD_REPLY);
+	net_reader_consume(&r);
+	memcpy(chunk + NET_LINE_MAX, "x\r\n", 3);
+	net_reader_push(&r, chunk, NET_LINE_MAX + 3);
+	ck_assert_int_eq(net_reader_next(&r), NET_RD_TOO_LONG);
+	net_reader_free(&r);
+}
+END_TEST
+
+START_TEST(reader_too_many_lines)
+{
+	struct net_reader r;
+	int i, got[NET_RD_LAST] = { 0 };
+	enum net_rd last = NET_RD_MORE;
+	char line[] = "250-x\r\n";
+
+	net_reader_init(&r);
+	for (i = 0; i < 100000 && last == NET_RD_MORE; i++)
+		feed(&r, line, sizeof line - 1, 7, got, &last);
+	ck_assert_int_eq(last, NET_RD_TOO_MANY);
+	ck_assert_int_eq(i, REPLY_LINES_MAX + 1);
+	ck_assert_uint_le(r.cap, NET_REPLY_MAX + 2 * NET_CHUNK);
+	net_reader_free(&r);
+}
+END_TEST
+
+START_TEST(reader_hostile_lines)
+{
+	static const struct {
+		const char *wire;
+		enum net_rd want;
+	} cases[] = {
+		{ "2a0 hello\r\n", NET_RD_BAD_LINE },
+		{ "abc\r\n", NET_RD_BAD_LINE },
+		{ "250OK\r\n", NET_RD_BAD_LINE },
+		{ "650 x\r\n", NET_RD_BAD_LINE },
+		{ "25 OK\r\n", NET_RD_BAD_LINE },
+		{ "250-first\r\n550 last\r\n", NET_RD_MIXED },
+		{ "250\r\n", NET_RD_REPLY },	/* RFC 5321 4.2: text is optional */
+		{ "250-a\n250 b\n", NET_RD_REPLY },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct net_reader r;
+		int got[NET_RD_LAST] = { 0 };
+		enum net_rd last = NET_RD_MORE;
+
+		net_reader_init(&r);
+		feed(&r, cases[i].wire, strlen(cases[i].wire), 3, got, &last);
+		ck_assert_msg(last == cases[i].want, "%s: %s, want %s",
+		    cases[i].wire, net_rd_str(last), net_rd_str(cases[i].want));
+		net_reader_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(reader_bad_line_is_printable)
+{
+	struct net_reader r;
+
+	net_reader_init(&r);
+	net_reader_push(&r, "\x1b[2J\r\n", 6);
+	ck_assert_int_eq(net_reader_next(&r), NET_RD_BAD_LINE);
+	ck_assert_str_eq(r.bad, "\\x1b[2J");
+	net_reader_free(&r);
+}
+END_TEST
+
+/* ---- MX ------------------------------------------------------------------ */
+
+/* A DNS answer for "ex.test" MX: 20 b.ex.test, 10 a.ex.test, 10 c.ex.test
+ * (names compressed against the question), plus an A record to skip. */
+static const unsigned char mx_answer[] = {
+	0x12, 0x34, 0x81, 0x80, 0, 1, 0, 4, 0, 0, 0, 0,
+	2, 'e', 'x', 4, 't', 'e', 's', 't', 0, 0, 15, 0, 1,
+	/* MX 20 b.ex.test */
+	0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, 6, 0, 20, 1, 'b', 0xc0, 12,
+	/* A 127.0.0.1: not an MX, skipped */
+	0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1,
+	/* MX 10 a.ex.test */
+	0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, 6, 0, 10, 1, 'a', 0xc0, 12,
+	/* MX 10 c.ex.test */
+	0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, 6, 0, 10, 1, 'c', 0xc0, 12,
+};
+
+START_TEST(mx_parse_and_order)
+{
+	struct net_mx mx[8];
+	int n = net_mx_parse(mx_answer, sizeof mx_answer, mx, 8);
+
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(mx[0].host, "b.ex.test");
+	net_mx_sort(mx, (size_t)n);
+	/* by preference; equal preferences keep the order received */
+	ck_assert_uint_eq(mx[0].pref, 10);
+	ck_assert_str_eq(mx[0].host, "a.ex.test");
+	ck_assert_str_eq(mx[1].host, "c.ex.test");
+	ck_assert_uint_eq(mx[2].pref, 20);
+	ck_assert_str_eq(mx[2].host, "b.ex.test");
+	/* no more than asked for */
+	ck_assert_int_eq(net_mx_parse(mx_answer, sizeof mx_answer, mx, 1), 1);
+}
+END_TEST
+
+START_TEST(mx_parse_malformed)
+{
+	struct net_mx mx[8];
+	unsigned char bad[sizeof mx_answer];
+	size_t cut;
+
+	/* every truncation is refused or yields only whole records */
+	for (cut = 0; cut < sizeof mx_answer; cut++) {
+		int n = net_mx_parse(mx_answer, cut, mx, 8);
+
+		ck_assert_int_le(n, 3);
+		if (cut < 12 + 13)
+			ck_assert_int_eq(n, -1);
+	}
+	/* a compression pointer to itself */
+	memcpy(bad, mx_answer, sizeof bad);
+	bad[12 + 13 + 16] = 0xc0;
+	bad[12 + 13 + 17] = (unsigned char)(12 + 13 + 16);
+	ck_assert_int_eq(net_mx_parse(bad, sizeof bad, mx, 8), -1);
+	/* a record longer than the message */
+	memcpy(bad, mx_answer, sizeof bad);
+	bad[12 + 13 + 11] = 200;
+	ck_assert_int_eq(net_mx_parse(bad, sizeof bad, mx, 8), -1);
+}
+END_TEST
+
+START_TEST(mx_null_and_empty)
+{
+	/* RFC 7505: MX 0 "." parses as an empty host */
+	static const unsigned char null_mx[] = {
+		0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0,
+		1, 'n', 0, 0, 15, 0, 1,
+		0xc0, 12, 0, 15, 0, 1, 0, 0, 0, 60, 0, 3, 0, 0, 0,
+	};
+	/* NOERROR, no answer: the implicit MX is the caller's (NODATA) */
+	static const unsigned char empty[] = {
+		0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0,
+		1, 'n', 0, 0, 15, 0, 1,
+	};
+	struct net_mx mx[2];
+
+	ck_assert_int_eq(net_mx_parse(null_mx, sizeof null_mx, mx, 2), 1);
+	ck_assert_str_eq(mx[0].host, "");
+	ck_assert_uint_eq(mx[0].pref, 0);
+	ck_assert_int_eq(net_mx_parse(empty, sizeof empty, mx, 2), 0);
+}
+END_TEST
+
+START_TEST(mx_lookup_no_answer)
+{
+	/* a nameserver on loopback that answers nothing: the lookup fails
+	 * within its timeout instead of hanging */
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	char env[64], err[256];
+	struct net_mx mx[4];
+	size_t n = 9;
+	long long t0;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	getsockname(fd, (struct sockaddr *)&sa, &sl);
+	snprintf(env, sizeof env, "127.0.0.1:%u", ntohs(sa.sin_port));
+	setenv("SMTPREF_NAMESERVER", env, 1);
+	t0 = net_now_ms();
+	ck_assert_int_eq(net_mx_lookup("quiet.test", 2000, mx, 4, &n, err,
+	    sizeof err), NET_MX_FAILED);
+	ck_assert_int_lt(net_now_ms() - t0, 10000);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_nonnull(strstr(err, "quiet.test"));
+	setenv("SMTPREF_NAMESERVER", "not an address", 1);
+	ck_assert_int_eq(net_mx_lookup("x.test", 2000, mx, 4, &n, err,
+	    sizeof err), NET_MX_FAILED);
+	ck_assert_ptr_nonnull(strstr(err, "SMTPREF_NAMESERVER"));
+	unsetenv("SMTPREF_NAMESERVER");
+	close(fd);
+}
+END_TEST
+
+/* ---- addresses ------------------------------------------------------------ */
+
+START_TEST(resolve_literals)
+{
+	struct net_addr a[4];
+	char err[256];
+
+	ck_assert_int_eq(net_resolve("127.0.0.1", 25, AF_UNSPEC, a, 4, err, sizeof err), 1);
+	ck_assert_str_eq(a[0].text, "127.0.0.1");
+	ck_assert_int_eq(net_resolve("[::1]", 587, AF_UNSPEC, a, 4, err, sizeof err), 1);
+	ck_assert_str_eq(a[0].text, "::1");
+	ck_assert_int_eq(ntohs(((struct sockaddr_in6 *)&a[0].ss)->sin6_port), 587);
+	ck_assert_int_eq(net_resolve("::1", 25, AF_INET, a, 4, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "IPv6"));
+	ck_assert_int_eq(net_resolve("", 25, AF_UNSPEC, a, 4, err, sizeof err), -1);
+	ck_assert(net_is_literal("[::1]"));
+	ck_assert(net_is_literal("192.0.2.1"));
+	ck_assert(!net_is_literal("mx.example.org"));
+	ck_assert(!net_is_literal("192.0.2.300"));
+}
+END_TEST
+
+/* ---- saved transcripts ----------------------------------------------------- */
+
+START_TEST(saved_lines_swaks_style)
+{
+	static const struct {
+		enum tx_kind kind;
+		int tls;
+		const char *want;
+	} cases[] = {
+		{ TX_SENT, 0, " -> EHLO x" },
+		{ TX_RECEIVED, 0, "<-  EHLO x" },
+		{ TX_SENT, 1, " ~> EHLO x" },
+		{ TX_RECEIVED, 1, "<~  EHLO x" },
+		{ TX_NOTE, 0, "=== EHLO x" },
+		{ TX_ERROR, 0, "*** EHLO x" },
+		{ TX_FINDING, 0, "*** EHLO x" },
+		{ TX_EXPLAIN, 0, "" },
+		{ TX_HINT, 0, "" },
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct tx_item it = { cases[i].kind, cases[i].tls, 0, 0, 0, NULL,
+		    "EHLO x", 6 };
+		size_t n = connect_saved_line(&it, out, sizeof out);
+
+		ck_assert_uint_eq(n, strlen(cases[i].want));
+		if (n)
+			ck_assert_str_eq(out, cases[i].want);
+	}
+	{
+		struct tx_item it = { TX_SENT, 0, 0, 0, 0, NULL, "EHLO x", 6 };
+
+		/* cut to the buffer, NUL-terminated */
+		ck_assert_uint_eq(connect_saved_line(&it, out, 6), 5);
+		ck_assert_str_eq(out, " -> E");
+	}
+}
+END_TEST
+
+/* ---- conn.c against a scripted server on loopback ------------------------- */
+
+/* One step of the scripted server: wait for a line starting with expect
+ * ("" waits for none), then send reply ("" sends nothing, NULL closes);
+ * expect NULL ends the script. */
+struct step {
+	const char *expect;
+	const char *reply;
+};
+
+/* serve - a child that listens on 127.0.0.1 and plays steps; the port */
+static unsigned serve(const struct step *steps, pid_t *pid)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	int ls = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(ls, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(listen(ls, 1), 0);
+	getsockname(ls, (struct sockaddr *)&sa, &sl);
+	*pid = fork();
+	ck_assert_int_ge(*pid, 0);
+	if (*pid == 0) {
+		int fd = accept(ls, NULL, NULL);
+		char line[8192];
+		size_t i;
+
+		alarm(20);
+		for (i = 0; fd >= 0 && steps[i].expect; i++) {
+			size_t n = 0;
+			char ch;
+
+			if (steps[i].expect[0]) {
+				while (n + 1 < sizeof line && read(fd, &ch, 1) == 1 && ch != '\n')
+					line[n++] = ch;
+				line[n] = 0;
+				if (strncmp(line, steps[i].expect, strlen(steps[i].expect)) != 0)
+					_exit(3);
+			}
+			if (steps[i].reply == NULL)
+				break;
+			if (write(fd, steps[i].reply, strlen(steps[i].reply)) < 0)
+				_exit(4);
+		}
+		_exit(0);
+	}
+	close(ls);
+	return ntohs(sa.sin_port);
+}
+
+/* Items the sink got, concatenated: "KIND|secret|text\n" each. */
+struct seen {
+	char all[65536];
+	size_t len;
+};
+
+static void collect(void *ctx, const struct tx_item *it)
+{
+	struct seen *s = ctx;
+	int n = snprintf(s->all + s->len, sizeof s->all - s->len, "%d|%d|%.*s\n",
+	    (int)it->kind, it->secret, (int)it->len, it->text);
+
+	if (n > 0 && (size_t)n < sizeof s->all - s->len)
+		s->len += (size_t)n;
+}
+
+static struct conn *open_to(unsigned port, struct seen *s, int no_ehlo)
+{
+	struct conn_opts o;
+	struct tx_sink sink = { s, collect };
+	struct conn *c;
+
+	memset(&o, 0, sizeof o);
+	o.host = "127.0.0.1";
+	o.port = port;
+	o.timeout_ms = 3000;
+	o.helo = "client.example.org";
+	o.no_ehlo = no_ehlo;
+	c = conn_new(&o, &sink);
+	ck_assert_ptr_nonnull(c);
+	return c;
+}
+
+static int finish_server(pid_t pid)
+{
+	int st = 0;
+
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(conn_redacts_credentials)
+{
+	static const struct step steps[] = {
+		{ "", "220 mx.example.org ESMTP\r\n" },
+		{ "EHLO ", "250-mx.example.org\r\n250 AUTH PLAIN LOGIN\r\n" },
+		{ "AUTH PLAIN ", "235 2.7.0 ok\r\n" },
+		{ "AUTH PLAIN ", "503 5.5.1 already\r\n" },
+		{ "AUTH LOGIN", "334 VXNlcm5hbWU6\r\n" },
+		{ "YWxpY2U=", "535 5.7.8 no\r\n" },
+		{ "", NULL },
+	};
+	struct seen s = { "", 0 };
+	pid_t pid;
+	unsigned port = serve(steps, &pid);
+	struct conn *c = open_to(port, &s, 0);
+	char b64[128];
+	const char line[] = "AUTH PLAIN AGFsaWNlAHMzY3JldA==";
+
+	ck_assert_int_eq(conn_open(c), 0);
+	/* without TLS, refused unless insisted on: nothing is sent */
+	ck_assert_int_eq(conn_auth(c, "plain", "alice", "s3cret", 0), -1);
+	ck_assert_ptr_null(strstr(s.all, "0|0|AUTH"));
+	ck_assert_int_eq(conn_auth(c, "plain", "alice", "s3cret", 1), 0);
+	ck_assert_ptr_nonnull(strstr(s.all, "0|1|AUTH PLAIN ****\n"));
+	ck_assert_ptr_null(strstr(s.all, "does not list"));	/* PLAIN offered */
+	/* typed by hand, an initial response is redacted too */
+	ck_assert_int_eq(conn_send(c, line, strlen(line)), 0);
+	ck_assert_int_eq(conn_wait(c), 0);
+	/* and the answer to a 334 */
+	ck_assert_int_eq(conn_send(c, "AUTH LOGIN", 10), 0);
+	ck_assert_int_eq(conn_wait(c), 0);
+	ck_assert_int_eq(conn_input(c), CONN_IN_AUTH);
+	ck_assert_int_eq(conn_send(c, "YWxpY2U=", 8), 0);
+	ck_assert_ptr_nonnull(strstr(s.all, "0|1|****\n"));
+	ck_assert_ptr_nonnull(strstr(s.all, "decodes to \"Username:\""));
+	codec_b64_encode("\0alice\0s3cret", 13, b64, sizeof b64);
+	ck_assert_ptr_null(strstr(s.all, b64));
+	ck_assert_ptr_null(strstr(s.all, "s3cret"));
+	ck_assert_ptr_null(strstr(s.all, "AGFsaWNlAHMzY3JldA"));
+	ck_assert_ptr_null(strstr(s.all, "YWxpY2U="));
+	conn_free(c);
+	ck_assert_int_eq(finish_server(pid), 0);
+}
+END_TEST
+
+START_TEST(conn_escapes_and_event_api)
+{
+	static const struct step steps[] = {
+		{ "", "220 hi\x1b[2J\x07 \xc3\xa9\r\n" },
+		{ "NOOP", "250 ok\r\n" },
+		{ "QUIT", "221 bye\r\n" },
+		{ "", NULL },
+	};
+	struct seen s = { "", 0 };
+	pid_t pid;
+	unsigned port = serve(steps, &pid);
+	struct conn *c = open_to(port, &s, 1);
+	int rounds = 0;
+
+	ck_assert_int_eq(conn_open(c), 0);
+	/* control characters are shown, never passed on; UTF-8 stays */
+	ck_assert_ptr_nonnull(strstr(s.all, "1|0|220 hi\\x1b[2J\\x07 \xc3\xa9\n"));
+	ck_assert_int_eq(conn_pending(c), 0);
+	ck_assert_int_eq(conn_timeout(c), -1);
+	/* an event loop: send, then poll and process until the reply */
+	ck_assert_int_eq(conn_send(c, "NOOP", 4), 0);
+	ck_assert_int_eq(conn_pending(c), 1);
+	while (conn_pending(c) > 0 && rounds++ < 100) {
+		struct pollfd p = { conn_fd(c), POLLIN, 0 };
+		int t = conn_timeout(c);
+
+		ck_assert_int_ge(t, 0);
+		ck_assert_int_le(t, 3000);
+		poll(&p, 1, t);
+		ck_assert_int_eq(conn_process(c), 0);
+	}
+	ck_assert_int_eq(conn_last_code(c), 250);
+	ck_assert_int_eq(conn_send(c, "QUIT", 4), 0);
+	ck_assert_int_eq(conn_wait(c), -1);
+	ck_assert_int_eq(conn_state(c), CONN_ENDED);
+	ck_assert_int_eq(conn_phase(c), CLIENT_DONE);
+	/* a line sent now is refused, clearly */
+	ck_assert_int_eq(conn_send(c, "NOOP", 4), -1);
+	conn_free(c);
+	ck_assert_int_eq(finish_server(pid), 0);
+}
+END_TEST
+
+START_TEST(conn_refuses_smuggling_and_stuffs)
+{
+	static const struct step steps[] = {
+		{ "", "220 hi\r\n" },
+		{ "DATA", "354 go\r\n" },
+		{ "..a", "" },
+		{ "b", "" },
+		{ "...", "" },
+		{ ".", "250 ok\r\n" },
+		{ "QUIT", "221 bye\r\n" },
+		{ "", NULL },
+	};
+	struct seen s = { "", 0 };
+	pid_t pid;
+	unsigned port = serve(steps, &pid);
+	struct conn *c = open_to(port, &s, 1);
+
+	ck_assert_int_eq(conn_open(c), 0);
+	/* a CR in a command would smuggle in another: refused */
+	ck_assert_int_eq(conn_send(c, "NOOP\rRSET", 9), -1);
+	ck_assert_int_eq(conn_send(c, "NO\0P", 4), -1);
+	ck_assert_int_eq(conn_pending(c), 0);
+	ck_assert_int_eq(conn_send(c, "DATA", 4), 0);
+	ck_assert_int_eq(conn_wait(c), 0);
+	ck_assert_int_eq(conn_input(c), CONN_IN_MESSAGE);
+	/* dot-stuffed; a lone CR ends a line; ".." stays text */
+	ck_assert_int_eq(conn_send(c, ".a\rb", 4), 0);
+	ck_assert_int_eq(conn_send(c, "..", 2), 0);
+	ck_assert_int_eq(conn_send(c, ".", 1), 0);
+	ck_assert_int_eq(conn_wait(c), 0);
+	ck_assert_int_eq(conn_last_code(c), 250);
+	ck_assert_ptr_nonnull(strstr(s.all, "dot-stuffing"));
+	ck_assert_int_eq(conn_send(c, "QUIT", 4), 0);
+	conn_wait(c);
+	ck_assert_int_eq(conn_state(c), CONN_ENDED);
+	conn_free(c);
+	ck_assert_int_eq(finish_server(pid), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("net");
+	TCase *t = tcase_create("net");
+
+	signal(SIGPIPE, SIG_IGN);
+	tcase_set_timeout(t, 30);
+	tcase_add_test(t, reader_any_chunking);
+	tcase_add_test(t, reader_reply_bytes_and_code);
+	tcase_add_test(t, reader_line_too_long);
+	tcase_add_test(t, reader_too_many_lines);
+	tcase_add_test(t, reader_hostile_lines);
+	tcase_add_test(t, reader_bad_line_is_printable);
+	tcase_add_test(t, mx_parse_and_order);
+	tcase_add_test(t, mx_parse_malformed);
+	tcase_add_test(t, mx_null_and_empty);
+	tcase_add_test(t, mx_lookup_no_answer);
+	tcase_add_test(t, resolve_literals);
+	tcase_add_test(t, saved_lines_swaks_style);
+	tcase_add_test(t, conn_redacts_credentials);
+	tcase_add_test(t, conn_escapes_and_event_api);
+	tcase_add_test(t, conn_refuses_smuggling_and_stuffs);
+	suite_add_tcase(s, t);
+	return check_run(s);
+}

@@ -1,0 +1,432 @@
+#!/bin/sh
+# cli-connect.sh - smtpref connect against real servers on loopback
+#
+# Peers (Debian packages, installed by .ci/run through the README's quick
+# start): aiosmtpd (python3-aiosmtpd), plain, with STARTTLS, and with
+# AUTH; Postfix's smtp-sink (postfix, its daemon left off); openssl for a
+# throwaway certificate; and the scripted servers of tests/peers/.  Each
+# listens on a free port of 127.0.0.1 and is stopped by its PID; each
+# also exits by itself after a minute.  A missing peer fails the test.
+#
+# OpenSMTPD is not among them: Debian's opensmtpd package conflicts with
+# postfix (both provide mail-transport-agent), which we need for
+# smtp-sink, and smtpd refuses to run without root privileges and its
+# own system users (privilege separation), so it cannot run here as an
+# unprivileged foreground test peer.
+. "$top_srcdir/tests/lib.sh"
+
+PY=/usr/bin/python3
+peers="$top_srcdir/tests/peers"
+pids=
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# ---- the peers must be there --------------------------------------------
+missing=
+[ -x "$PY" ] || missing="$missing /usr/bin/python3 (python3)"
+"$PY" -c 'import aiosmtpd' 2>/dev/null || missing="$missing aiosmtpd (python3-aiosmtpd)"
+[ -x /usr/sbin/smtp-sink ] || missing="$missing /usr/sbin/smtp-sink (postfix)"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl (openssl)"
+command -v timeout >/dev/null 2>&1 || missing="$missing timeout (coreutils)"
+if [ -n "$missing" ]; then
+	echo "FAIL: test peers missing:$missing; install them as README's quick start does" >&2
+	exit 1
+fi
+if ! "$SMTPREF" connect --help >/dev/null 2>&1; then
+	echo "FAIL: smtpref connect --help fails (SMTPREF_LIBEXECDIR=$SMTPREF_LIBEXECDIR)" >&2
+	exit 1
+fi
+
+# ---- helpers ---------------------------------------------------------------
+
+# free_port - a port of 127.0.0.1 nobody listens on (for a moment)
+free_port() {
+	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT - until something listens there (5 s at most)
+wait_port() {
+	"$PY" - "$1" <<'EOF'
+import socket, sys, time
+end = time.monotonic() + 5
+while time.monotonic() < end:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF
+}
+
+# start NAME CMD... - run a peer that writes its port to $tmp/NAME.port;
+# sets $port and $pid
+start() {
+	name=$1
+	shift
+	rm -f "$tmp/$name.port"
+	"$@" >"$tmp/$name.log" 2>&1 &
+	pid=$!
+	pids="$pids $pid"
+	i=0
+	while [ ! -s "$tmp/$name.port" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	port=$(cat "$tmp/$name.port" 2>/dev/null)
+	if [ -z "$port" ]; then
+		echo "FAIL: the peer $name did not start: $(head -c 500 "$tmp/$name.log")" >&2
+		exit 1
+	fi
+}
+
+# start_at NAME PORT CMD... - run a peer that listens on PORT; sets $pid
+start_at() {
+	name=$1
+	port=$2
+	shift 2
+	"$@" >"$tmp/$name.log" 2>&1 &
+	pid=$!
+	pids="$pids $pid"
+	if ! wait_port "$port"; then
+		echo "FAIL: the peer $name did not listen on $port: $(head -c 500 "$tmp/$name.log")" >&2
+		exit 1
+	fi
+}
+
+stop() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# conn ARGS... - smtpref connect with $tmp/in on stdin, 60 s at most;
+# $elapsed is how long it took, in tenths of a second
+conn() {
+	t0=$("$PY" -c 'import time; print(int(time.monotonic() * 10))')
+	COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	t1=$("$PY" -c 'import time; print(int(time.monotonic() * 10))')
+	elapsed=$((t1 - t0))
+}
+
+expect_within() {
+	checks=$((checks + 1))
+	[ "$elapsed" -le "$1" ] || fail "$2: took $elapsed tenths of a second, more than $1"
+}
+
+expect_file() {
+	checks=$((checks + 1))
+	grep -Eq -- "$2" "$1" || fail "$3: $1 lacks /$2/"
+}
+
+expect_no_file() {
+	checks=$((checks + 1))
+	grep -Eq -- "$2" "$1" && fail "$3: $1 has /$2/"
+}
+
+H="--helo client.example.org"
+
+# ---- usage errors: exit 2, a message naming the problem ---------------------
+: >"$tmp/in"
+conn
+expect_status 2 "no host"
+expect_err "which server" "says what is missing"
+conn $H 127.0.0.1 70000
+expect_status 2 "port out of range"
+expect_err "PORT must be a number.*70000" "names the port"
+conn --timeout 0 127.0.0.1
+expect_status 2 "zero timeout"
+expect_err "--timeout.*0" "names the timeout"
+conn --tls --starttls 127.0.0.1
+expect_status 2 "--tls with --starttls"
+conn --no-ehlo --starttls 127.0.0.1
+expect_status 2 "--no-ehlo with --starttls"
+conn --frobnicate 127.0.0.1
+expect_status 2 "unknown option"
+expect_err "frobnicate" "names the option"
+conn --help
+expect_status 0 "--help"
+expect_out "Usage: smtpref connect" "--help prints the usage"
+
+# ---- network failures: exit 3 ----------------------------------------------
+nobody=$(free_port)
+conn $H 127.0.0.1 "$nobody"
+expect_status 3 "connection refused"
+expect_err "cannot connect to 127.0.0.1 port $nobody" "names the address"
+conn $H -6 127.0.0.1 25
+expect_status 3 "-6 with an IPv4 literal"
+expect_err "IPv4 address" "says why"
+
+# ---- aiosmtpd, plain: a message must arrive ----------------------------------
+p=$(free_port)
+start_at aiosmtpd "$p" "$PY" -m aiosmtpd -n -l "127.0.0.1:$p" \
+	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
+aio=$pid
+printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nDATA\nSubject: smtpref test\n\n.starts with a dot\nR is just text\nQ too\n.\nQUIT\n' >"$tmp/in"
+conn $H --save "$tmp/saved" 127.0.0.1 "$p"
+expect_status 0 "aiosmtpd: a session that ends with 221"
+expect_out '^ -> EHLO client\.example\.org$' "EHLO sent by default"
+expect_out '^<-  250-8BITMIME' "the EHLO reply"
+expect_out '# keyword: 8BITMIME' "EHLO broken down keyword by keyword"
+expect_out '^ -> \.\.starts with a dot$' "the dot-stuffed line"
+expect_out 'dot-stuffing' "the user is told about dot-stuffing"
+expect_out '^ -> R is just text$' "R is only text"
+expect_out '# state: after the final dot' "explained in context"
+expect_empty_err "aiosmtpd session"
+msg=$(ls "$tmp/maildir/new/"* 2>/dev/null | head -n 1)
+checks=$((checks + 1))
+[ -n "$msg" ] || fail "aiosmtpd: no message arrived in the Maildir"
+if [ -n "$msg" ]; then
+	expect_file "$msg" '^Subject: smtpref test' "the message's header arrived"
+	expect_file "$msg" '^\.starts with a dot$' "the server removed the stuffed dot"
+	expect_file "$msg" '^Q too$' "the whole body arrived"
+fi
+expect_file "$tmp/saved" '^ -> MAIL FROM:<ann@example\.org>$' "saved: sent lines"
+expect_file "$tmp/saved" '^<-  250 ' "saved: received lines"
+expect_file "$tmp/saved" '^=== connected to' "saved: notes"
+expect_no_file "$tmp/saved" '# ' "saved: no explanations"
+
+# --quiet: only the wire
+conn -q $H 127.0.0.1 "$p"
+expect_status 0 "aiosmtpd --quiet"
+checks=$((checks + 1))
+grep -vqE '^( -> |<-  )' "$tmp/out" && fail "--quiet prints only sent and received lines"
+
+# input ending before QUIT: exit 1, connection closed
+printf 'NOOP\n' >"$tmp/in"
+conn $H 127.0.0.1 "$p"
+expect_status 1 "input ends before QUIT"
+expect_out "input ended before QUIT" "says so"
+
+# a refused RCPT explained in context, then DATA without 354: no body sent
+printf 'MAIL FROM:<ann@example.org>\nDATA\nSubject: lost\n\nbody\n.\nQUIT\n' >"$tmp/in"
+conn $H --no-pipelining 127.0.0.1 "$p"
+expect_status 0 "DATA refused"
+expect_out '^<-  503 ' "DATA without RCPT gets 503"
+expect_out 'are not sent' "the body is not sent as commands"
+expect_no_out '^ -> body$' "no body line on the wire"
+stop "$aio"
+
+# ---- aiosmtpd with STARTTLS, a throwaway certificate ----------------------
+if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	-nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
+	-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	>"$tmp/openssl.log" 2>&1; then
+	echo "FAIL: openssl cannot make a certificate: $(head -c 300 "$tmp/openssl.log")" >&2
+	exit 1
+fi
+p=$(free_port)
+start_at aiosmtpd-tls "$p" "$PY" -m aiosmtpd -n -l "127.0.0.1:$p" \
+	--tlscert "$tmp/cert.pem" --tlskey "$tmp/key.pem" --no-requiretls \
+	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-tls"
+aio=$pid
+printf 'QUIT\n' >"$tmp/in"
+conn $H --starttls 127.0.0.1 "$p"
+expect_status 3 "a self-signed certificate does not verify"
+expect_err "certificate did not verify: self-signed" "says why"
+expect_err "--insecure" "and what would go on"
+conn $H --starttls --insecure --save "$tmp/saved-tls" 127.0.0.1 "$p"
+expect_status 0 "--insecure goes on"
+expect_out '^\*\*\* insecure: the certificate did NOT verify' "clearly flagged"
+expect_out '^ ~> EHLO' "EHLO again under TLS, marked ~>"
+expect_out '^<~  221 ' "replies under TLS marked <~"
+expect_out 'TLS is on: TLSv1\.[23], cipher ' "protocol and cipher"
+expect_out 'extensions changed: .*gone STARTTLS' "the extension list changed"
+expect_file "$tmp/saved-tls" '^ ~> QUIT$' "saved: TLS lines with ~>"
+SSL_CERT_FILE="$tmp/cert.pem"
+export SSL_CERT_FILE
+conn $H --starttls 127.0.0.1 "$p"
+expect_status 0 "a certificate the trust store holds verifies"
+expect_out 'certificate verified for 127\.0\.0\.1' "says so"
+expect_no_out 'insecure' "no warning"
+# STARTTLS typed: the handshake runs and the user is reminded of EHLO
+printf 'STARTTLS\nEHLO client.example.org\nQUIT\n' >"$tmp/in"
+conn $H 127.0.0.1 "$p"
+expect_status 0 "STARTTLS typed"
+expect_out 'send EHLO again' "the reminder"
+expect_out '^ ~> EHLO client' "the user's EHLO under TLS"
+unset SSL_CERT_FILE
+stop "$aio"
+
+# ---- aiosmtpd submission with AUTH (tests/peers/submission.py) -------------
+start submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
+	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
+sub=$pid
+printf ':auth plain alice\nQUIT\n' >"$tmp/in"
+SMTPREF_PASSWORD='pass word' conn $H 127.0.0.1 "$port"
+expect_status 0 "AUTH refused without TLS, the session goes on"
+expect_err "TLS is not on" "refuses to send credentials in clear"
+expect_no_out '^ -> AUTH' "nothing sent"
+export SSL_CERT_FILE="$tmp/cert.pem"
+secret64=$(printf '\0alice\0pass word' | base64)
+printf ':auth plain alice\nMAIL FROM:<alice@example.org>\nRCPT TO:<bob@example.org>\nDATA\nSubject: submitted\n\nhello\n.\nQUIT\n' >"$tmp/in"
+SMTPREF_PASSWORD='pass word' conn $H --starttls --save "$tmp/saved-auth" 127.0.0.1 "$port"
+expect_status 0 "AUTH PLAIN under TLS"
+expect_out '^ ~> AUTH PLAIN \*\*\*\*$' "the credentials are redacted"
+expect_out '^<~  235 ' "logged in"
+expect_no_out 'pass word' "no password on stdout"
+expect_no_out "$secret64" "no base64 of it on stdout"
+expect_no_file "$tmp/saved-auth" "pass word|$secret64" "nor in the saved transcript"
+msg=$(ls "$tmp/maildir-sub/new/"* 2>/dev/null | head -n 1)
+checks=$((checks + 1))
+[ -n "$msg" ] && grep -q '^Subject: submitted' "$msg" ||
+	fail "the submitted message did not arrive"
+printf ':auth login alice\nQUIT\n' >"$tmp/in"
+SMTPREF_PASSWORD='pass word' conn $H --starttls 127.0.0.1 "$port"
+expect_status 0 "AUTH LOGIN under TLS"
+expect_out 'decodes to "Password' "the challenge decoded"
+expect_out '^ ~> \*\*\*\*$' "the password line redacted"
+expect_no_out "$(printf 'pass word' | base64)" "no base64 password"
+SMTPREF_PASSWORD='wrong' conn $H --starttls 127.0.0.1 "$port"
+expect_out '^<~  535 ' "a wrong password gets 535"
+unset SSL_CERT_FILE
+stop "$sub"
+# implicit TLS (port 465 style)
+start submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
+	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
+printf 'QUIT\n' >"$tmp/in"
+conn $H --tls --insecure 127.0.0.1 "$port"
+expect_status 0 "implicit TLS"
+expect_out '^<~  220 ' "the greeting already under TLS"
+stop "$pid"
+
+# ---- Postfix's smtp-sink: error replies and pipelining ---------------------
+user=
+[ "$(id -u)" -eq 0 ] && user="-u nobody"
+p=$(free_port)
+# shellcheck disable=SC2086
+start_at smtp-sink "$p" /usr/sbin/smtp-sink $user "127.0.0.1:$p" 10
+sink=$pid
+printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nRCPT TO:<eve@example.org>\nDATA\nSubject: x\n\nbody\n.\nQUIT\n' >"$tmp/in"
+conn $H 127.0.0.1 "$p"
+expect_status 0 "smtp-sink session"
+expect_out 'these 4 commands go in one write' "a pipelined group"
+checks=$((checks + 1))
+[ "$(grep -E '^(<-  [0-9]|     # state: after)' "$tmp/out" | sed -n '/after EHLO/,$p' | grep -c 'state: after \(MAIL\|RCPT\|DATA\)')" -eq 4 ] ||
+	fail "each of the 4 replies matched to its command"
+expect_out '^<-  354 ' "DATA's 354 after the group"
+expect_out '^ -> body$' "then the message"
+conn --no-pipelining $H 127.0.0.1 "$p"
+expect_no_out 'in one write' "--no-pipelining sends one by one"
+stop "$sink"
+# error replies: smtp-sink -r (4xx) and -f (5xx)
+p=$(free_port)
+# shellcheck disable=SC2086
+start_at smtp-sink-r "$p" /usr/sbin/smtp-sink $user -r RCPT "127.0.0.1:$p" 10
+printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nDATA\nSubject: x\n\nbody\n.\nQUIT\n' >"$tmp/in"
+conn $H 127.0.0.1 "$p"
+expect_status 0 "smtp-sink -r RCPT"
+expect_out '^<-  4[0-9][0-9] ' "RCPT refused for now"
+expect_out '# state: after RCPT: This recipient is refused for now' "the 4xx explained as an answer to RCPT"
+expect_out '^<-  503 ' "DATA without a recipient"
+expect_out 'are not sent' "the message is not sent as commands"
+expect_no_out '^ -> body$' "no body line on the wire"
+stop "$pid"
+p=$(free_port)
+# shellcheck disable=SC2086
+start_at smtp-sink-f "$p" /usr/sbin/smtp-sink $user -f MAIL "127.0.0.1:$p" 10
+printf 'MAIL FROM:<ann@example.org>\nQUIT\n' >"$tmp/in"
+conn $H 127.0.0.1 "$p"
+expect_out '^<-  5[0-9][0-9] ' "MAIL refused for good"
+expect_out '# state: after MAIL: The sender is refused' "explained as an answer to MAIL"
+stop "$pid"
+p=$(free_port)
+# shellcheck disable=SC2086
+start_at smtp-sink-q "$p" /usr/sbin/smtp-sink $user -q EHLO "127.0.0.1:$p" 10
+printf 'QUIT\n' >"$tmp/in"
+conn $H 127.0.0.1 "$p"
+expect_status 0 "smtp-sink hanging up on EHLO"
+expect_out 'connects again and sends HELO' "reconnects with HELO"
+stop "$pid"
+
+# ---- hostile servers (tests/peers/hostile.py): bounded time, clear end -----
+# hostile MODE STATUS STDERR-PATTERN TENTHS
+hostile() {
+	start "$1" "$PY" "$peers/hostile.py" "$1" "$tmp/$1.port" "$tmp/cert.pem" "$tmp/key.pem"
+	conn $H --timeout 2 --insecure 127.0.0.1 "$port"
+	expect_status "$2" "hostile $1"
+	expect_err "$3" "hostile $1: the message"
+	expect_within "$4" "hostile $1"
+	stop "$pid"
+}
+printf 'MAIL FROM:<ann@example.org>\nQUIT\n' >"$tmp/in"
+hostile silent 3 "no complete reply to the connection \(no greeting\) within 2 s" 50
+hostile drip 3 "no complete reply .* within 2 s" 50
+hostile long-line 1 "longer than 2048 octets" 50
+hostile many-lines 1 "more than 512 lines" 50
+hostile bad-code 1 "not a reply .*2a0 hello" 50
+hostile mixed 1 "different codes" 50
+hostile mid-close 3 "middle of a reply" 50
+hostile unsolicited 1 "nobody asked" 50
+
+start sloppy "$PY" "$peers/hostile.py" sloppy "$tmp/sloppy.port"
+printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nQUIT\n' >"$tmp/in"
+conn $H 127.0.0.1 "$port"
+expect_status 0 "sloppy server"
+expect_out '^\*\*\* bad: .*bare LF' "bare LF pointed out"
+expect_out '^\*\*\* enhanced: .*5\.1\.0 does not match the reply code 250' "enhanced class pointed out"
+expect_out '^\*\*\* code: 354 is not a reply RFC 5321 allows to RCPT' "a code not allowed for RCPT"
+stop "$pid"
+
+start ehlo-reject "$PY" "$peers/hostile.py" ehlo-reject "$tmp/ehlo-reject.port"
+printf 'QUIT\n' >"$tmp/in"
+conn $H 127.0.0.1 "$port"
+expect_status 0 "EHLO refused"
+expect_out 'falls back to HELO' "the fallback explained"
+expect_out '^ -> HELO client\.example\.org$' "HELO sent"
+stop "$pid"
+
+start ehlo-hangup "$PY" "$peers/hostile.py" ehlo-hangup "$tmp/ehlo-hangup.port"
+conn $H 127.0.0.1 "$port"
+expect_status 0 "hang-up on EHLO"
+expect_out 'closed the connection when it got EHLO' "the user is told why"
+expect_out '^ -> HELO client\.example\.org$' "HELO on the new connection"
+stop "$pid"
+
+start inject "$PY" "$peers/hostile.py" inject "$tmp/inject.port" "$tmp/cert.pem" "$tmp/key.pem"
+printf 'STARTTLS\nEHLO client.example.org\nQUIT\n' >"$tmp/in"
+conn $H --insecure 127.0.0.1 "$port"
+expect_status 0 "STARTTLS response injection"
+expect_out '^\*\*\* injection: 36 octets came after the 220' "the injected octets reported"
+expect_out '^<~  250 AUTH PLAIN$' "the real reply under TLS is read"
+expect_no_out '^<~  250 AUTH LOGIN' "the injected reply is never read as one"
+stop "$pid"
+
+# ---- MX lookup through a DNS responder on loopback --------------------------
+start dns "$PY" "$peers/dns.py" "$tmp/dns.port"
+SMTPREF_NAMESERVER="127.0.0.1:$port"
+export SMTPREF_NAMESERVER
+p=$(free_port)
+# shellcheck disable=SC2086
+start_at smtp-sink-mx "$p" /usr/sbin/smtp-sink $user "127.0.0.1:$p" 10
+printf 'QUIT\n' >"$tmp/in"
+conn $H --mx multi.test "$p"
+expect_status 0 "MX: the second MX answers"
+expect_out '^=== preference 10: a\.multi\.test$' "MX records shown"
+checks=$((checks + 1))
+[ "$(grep '^=== preference' "$tmp/out" | tr '\n' ' ')" = "=== preference 10: a.multi.test === preference 20: b.multi.test " ] ||
+	fail "MX: ordered by preference"
+expect_out 'trying the next MX' "the first MX cannot be reached"
+expect_out '^=== connected to b\.multi\.test \(127\.0\.0\.1\)' "the next MX is used"
+conn $H --mx implicit.test "$p"
+expect_status 0 "MX: the implicit MX"
+expect_out 'implicit MX' "explained"
+conn $H --mx nullmx.test "$p"
+expect_status 1 "null MX"
+expect_err "null MX.*RFC 7505" "says the domain takes no mail"
+conn $H --mx nosuch.test "$p"
+expect_status 3 "NXDOMAIN"
+expect_err "nosuch\.test does not exist" "says so"
+conn $H nosuch.test "$p"
+expect_status 3 "an unresolvable host"
+expect_err "cannot resolve nosuch\.test" "names it"
+stop "$pid"
+unset SMTPREF_NAMESERVER
+
+echo "note: OpenSMTPD is not tested (see the head of this file): its package conflicts with postfix, and smtpd needs root"
+finish
