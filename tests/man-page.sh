@@ -22,12 +22,14 @@ for meta in $(grep -oE '^  help +  :[a-z]+' "$tmp/out" | awk '{ print $2 }'); do
 done
 checks=$((checks + 1))
 [ "$(grep -cE '^  help +  :[a-z]+' "$tmp/out")" -ge 14 ] || fail "the shell's :help lists its meta-commands"
-"$SMTPREF" tui --help >"$tmp/out" 2>"$tmp/err"
+for mode in tui connect; do
+"$SMTPREF" $mode --help >"$tmp/out" 2>"$tmp/err"
 for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
 	checks=$((checks + 1))
-	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks tui option $opt"
+	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks $mode option $opt"
 done
-for sub in list search simulate shell tui; do
+done
+for sub in list search simulate shell tui connect; do
 	checks=$((checks + 1))
 	grep -qE "^\\.B[IR]? $sub|^\\.B $sub" "$man" || fail "man page lacks the $sub subcommand"
 done
