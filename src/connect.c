@@ -13,9 +13,12 @@
 #include <config.h>
 
 #include "connect.h"
+#include "console.h"
+#include "shell.h"
 
 #include "conn.h"
 #include "net.h"
+#include "record.h"
 #include "ref.h"
 #include "render.h"
 #include "syntax.h"
@@ -47,36 +50,6 @@ struct out {
 	int save_failed;
 };
 
-size_t connect_saved_line(const struct tx_item *it, char *out, size_t size)
-{
-	const char *mark;
-	int n;
-
-	switch (it->kind) {
-	case TX_SENT:
-		mark = it->tls ? " ~> " : " -> ";
-		break;
-	case TX_RECEIVED:
-		mark = it->tls ? "<~  " : "<-  ";
-		break;
-	case TX_NOTE:
-		mark = "=== ";
-		break;
-	case TX_ERROR:
-	case TX_FINDING:
-		mark = "*** ";
-		break;
-	default:
-		return 0;
-	}
-	if (size == 0)
-		return 0;
-	n = snprintf(out, size, "%s%.*s", mark, (int)it->len, it->text);
-	if (n < 0)
-		return 0;
-	return (size_t)n < size ? (size_t)n : size - 1;
-}
-
 static void save_item(struct out *o, const struct tx_item *it)
 {
 	char line[8300];
@@ -84,7 +57,7 @@ static void save_item(struct out *o, const struct tx_item *it)
 
 	if (o->save == NULL)
 		return;
-	n = connect_saved_line(it, line, sizeof line);
+	n = record_item_line(it, line, sizeof line);
 	if (n > 0 && fprintf(o->save, "%s\n", line) < 0)
 		o->save_failed = 1;
 }
@@ -237,26 +210,6 @@ static int is_domain_name(const char *s)
 
 /* default_helo - this machine's FQDN: the host name when it has a dot,
  * else its canonical name (RFC 5321 4.1.1.1 wants a FQDN) */
-static void default_helo(char *out, size_t size)
-{
-	struct addrinfo hints, *res = NULL;
-
-	if (gethostname(out, size) != 0 || out[0] == 0) {
-		snprintf(out, size, "localhost");
-		return;
-	}
-	out[size - 1] = 0;
-	if (strchr(out, '.'))
-		return;
-	memset(&hints, 0, sizeof hints);
-	hints.ai_flags = AI_CANONNAME;
-	if (getaddrinfo(out, NULL, &hints, &res) == 0 && res && res->ai_canonname &&
-	    strlen(res->ai_canonname) < size)
-		snprintf(out, size, "%s", res->ai_canonname);
-	if (res)
-		freeaddrinfo(res);
-}
-
 /* ---- input ------------------------------------------------------------------- */
 
 struct input {
@@ -763,7 +716,7 @@ int connect_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (a.co.helo == NULL) {
-		default_helo(helo, sizeof helo);
+		net_default_helo(helo, sizeof helo);
 		a.co.helo = helo;
 	}
 	if (!is_domain_name(a.co.helo))
@@ -775,6 +728,18 @@ int connect_main(int argc, char **argv)
 		nmx = mx_list(a.mx, a.co.timeout_ms, mx, &o, &status);
 		if (nmx < 0)
 			goto out;
+	}
+	/* a person at a terminal gets the shell, with its history,
+	 * completion and meta-commands, talking to this server */
+	if (isatty(0) && isatty(1) && !a.quiet && !a.save) {
+		struct console_opts co = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 } };
+
+		if (a.mx) {
+			a.co.host = mx[0].host;
+			if (nmx > 1)
+				tell(&o, TX_NOTE, "connecting to the first MX; if it cannot be reached, :connect the next one");
+		}
+		return shell_run(&co, (int)a.color, &a.co);
 	}
 	for (i = 0; i < nmx; i++) {
 		if (a.mx)

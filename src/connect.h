@@ -11,11 +11,4 @@
  * TLS failure */
 int connect_main(int argc, char **argv);
 
-/* connect_saved_line - the line a saved transcript holds for item, in
- * swaks's style: " -> " sent, "<-  " received, " ~> " and "<~  " under
- * TLS, "=== " a note, "*** " an error or a server's violation; nothing
- * for explanations.  Writes out (NUL-terminated, cut to size) and
- * returns its length, or 0 when the item is not saved. */
-size_t connect_saved_line(const struct tx_item *it, char *out, size_t size);
-
 #endif

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "conn.h"
+#include "net.h"
 #include "lookup.h"
 #include "record.h"
 #include "reply.h"
@@ -42,7 +44,25 @@ struct console {
 	size_t rwlen;
 	char rverb[16];			/* what the reply answers */
 	int rmessage;			/* inside a message (after 354) */
+
+	/* a real server instead of the simulated session */
+	struct conn *conn;
+	char host[256];
 };
+
+/* The meta-commands that only make sense with the simulated server. */
+static int simulated_only(const char *name)
+{
+	static const char *const names[] = {
+		"role", "persona", "scenario", "restart", "fault", NULL
+	};
+	size_t i;
+
+	for (i = 0; names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
+}
 
 static void to_front(void *ctx, const struct tx_item *it)
 {
@@ -98,7 +118,10 @@ static int pipe_send(struct console *c)
 {
 	int secret = 0;
 
-	if (c->npipe > 0)
+	if (c->npipe > 0 && c->conn)
+		conn_send_group(c->conn, (const char *const *)c->pipe, c->pipe_len,
+		    c->npipe);
+	else if (c->npipe > 0)
 		secret = session_pipeline(c->s, (const char *const *)c->pipe,
 		    c->pipe_len, c->npipe);
 	else
@@ -286,7 +309,7 @@ struct meta {
 	void (*run)(struct console *c, int argc, char **argv);
 };
 
-#define NMETAS 14
+#define NMETAS 18
 static const struct meta metas[NMETAS];	/* defined after the commands */
 static const size_t nmetas = NMETAS;
 
@@ -428,11 +451,69 @@ static const char *client_verb(enum client_phase p)
 	}
 }
 
+/* real_phase - where a session with a real server stands, as far as the
+ * tracking client can tell: its phase is the last command sent */
+static int real_phase(const struct console *c)
+{
+	int pending = conn_pending(c->conn) > 0;
+	int ok = conn_last_code(c->conn) / 100 == 2 || conn_last_code(c->conn) / 100 == 3;
+
+	if (conn_closed(c->conn))
+		return SERVER_CLOSED;
+	switch (conn_phase(c->conn)) {
+	case CLIENT_GREETING: return pending ? SERVER_CONNECTED : SERVER_GREETED;
+	case CLIENT_EHLO: case CLIENT_HELO: case CLIENT_STARTTLS:
+		return pending || !ok ? SERVER_GREETED : SERVER_READY;
+	case CLIENT_MAIL: return pending || !ok ? SERVER_READY : SERVER_MAIL;
+	case CLIENT_RCPT: return pending || !ok ? SERVER_MAIL : SERVER_RCPT;
+	case CLIENT_DATA: return pending || !ok ? SERVER_RCPT : SERVER_DATA;
+	case CLIENT_MESSAGE: case CLIENT_BDAT: return pending ? SERVER_DATA : SERVER_READY;
+	case CLIENT_QUIT: case CLIENT_DONE: return SERVER_CLOSED;
+	default: return SERVER_READY;
+	}
+}
+
+/* any_listed - whether the real server's EHLO reply listed any keyword
+ * of list */
+static int conn_offers_any(const struct conn *conn, const char *list)
+{
+	const char *cur = list, *tok;
+	size_t n;
+	char kw[64];
+
+	while (ref_list_next(&cur, &tok, &n)) {
+		snprintf(kw, sizeof kw, "%.*s", (int)n, tok);
+		if (conn_offers(conn, kw))
+			return 1;
+	}
+	return 0;
+}
+
 size_t console_next(const struct console *c, char *buf, size_t size)
 {
 	size_t i, off = 0;
 
 	buf[0] = 0;
+	if (c->conn) {
+		const char *key = server_phase_key((enum server_phase)real_phase(c));
+
+		if (key == NULL || conn_input(c->conn) != CONN_IN_COMMAND)
+			return 0;
+		for (i = 0; i < ref_command_count; i++) {
+			const struct ref_command *cmd = &ref_command_table[i];
+			int n;
+
+			if (!ref_list_has(cmd->phases, key, strlen(key)) ||
+			    strcmp(cmd->status, "obsolete") == 0 ||
+			    strcmp(cmd->status, "vendor") == 0 ||
+			    (cmd->keyword[0] && !conn_offers_any(c->conn, cmd->keyword)))
+				continue;
+			n = snprintf(buf + off, size - off, "%s%s", off ? " " : "", cmd->verb);
+			if (n > 0 && (size_t)n < size - off)
+				off += (size_t)n;
+		}
+		return off;
+	}
 	if (session_role(c->s) == SESSION_CLIENT) {
 		const struct server *srv = session_server(c->s);
 		enum server_phase ph = server_phase(srv);
@@ -470,13 +551,15 @@ size_t console_next(const struct console *c, char *buf, size_t size)
 
 const char *console_waiting_for(const struct console *c)
 {
-	if (session_role(c->s) == SESSION_CLIENT)
+	if (c->conn || session_role(c->s) == SESSION_CLIENT)
 		return NULL;
 	return client_verb(client_phase(session_client(c->s)));
 }
 
 int console_phase(const struct console *c)
 {
+	if (c->conn)
+		return real_phase(c);
 	if (session_role(c->s) == SESSION_CLIENT) {
 		int phase = (int)server_phase(session_server(c->s));
 
@@ -508,6 +591,20 @@ static void m_state(struct console *c, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	if (c->conn) {
+		say(c, TX_EXPLAIN, "state", "You are the client of the real server %s; the connection is %s.",
+		    c->host, conn_state_str(conn_state(c->conn)));
+		say(c, TX_EXPLAIN, "state", "Client: %s; TLS %s; replies awaited: %zu.",
+		    client_phase_str(conn_phase(c->conn)), conn_tls_on(c->conn) ? "on" : "off",
+		    conn_pending(c->conn));
+		if (conn_input(c->conn) == CONN_IN_MESSAGE)
+			say(c, TX_EXPLAIN, "state", "You are typing the message; a line with a single . ends it.");
+		else if (!conn_closed(c->conn)) {
+			console_next(c, buf, sizeof buf);
+			say(c, TX_EXPLAIN, "state", "A client may send now: %s", buf[0] ? buf : "(nothing)");
+		}
+		return;
+	}
 	if (session_role(c->s) == SESSION_CLIENT) {
 		const struct server *srv = session_server(c->s);
 		int ehlo = server_ehlo_used(srv);
@@ -744,7 +841,7 @@ static void m_pipe(struct console *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (session_role(c->s) != SESSION_CLIENT) {
+	if (c->conn == NULL && session_role(c->s) != SESSION_CLIENT) {
 		say(c, TX_ERROR, NULL, ":pipe groups commands; it works in the client role");
 		return;
 	}
@@ -801,6 +898,154 @@ static void m_replay(struct console *c, int argc, char **argv)
 	replay_run(c);
 }
 
+/* ---- a real server ---------------------------------------------------- */
+
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+static void m_connect(struct console *c, int argc, char **argv)
+{
+	struct conn_opts o;
+	char helo[256];
+	int i, port = 25;
+
+	memset(&o, 0, sizeof o);
+	o.timeout_ms = 30000;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--starttls") == 0)
+			o.tls = CONN_TLS_STARTTLS;
+		else if (strcmp(argv[i], "--tls") == 0)
+			o.tls = CONN_TLS_IMPLICIT;
+		else if (strcmp(argv[i], "--insecure") == 0)
+			o.insecure = 1;
+		else if (strcmp(argv[i], "--helo") == 0 && i + 1 < argc)
+			o.helo = argv[++i];
+		else if (argv[i][0] == '-') {
+			say(c, TX_ERROR, NULL, ":connect: unknown option '%s' (known: --starttls, --tls, --insecure, --helo NAME)", argv[i]);
+			return;
+		} else if (o.host == NULL)
+			o.host = argv[i];
+		else if ((port = parse_int(argv[i], 1, 65535)) < 0) {
+			say(c, TX_ERROR, NULL, ":connect: '%s' is not a port number", argv[i]);
+			return;
+		}
+	}
+	if (o.host == NULL) {
+		say(c, TX_ERROR, NULL, "usage: :connect HOST [PORT] [--starttls|--tls] [--insecure] [--helo NAME]");
+		return;
+	}
+	if (port == 465 && o.tls == CONN_TLS_NONE)
+		o.tls = CONN_TLS_IMPLICIT;
+	o.port = (unsigned)port;
+	if (o.helo == NULL) {
+		net_default_helo(helo, sizeof helo);
+		o.helo = helo;
+	}
+	console_connect(c, &o);
+}
+
+static void m_auth(struct console *c, int argc, char **argv)
+{
+	char pw[1024];
+	const char *env = getenv("SMTPREF_PASSWORD");
+	int insist = strcmp(argv[0], "auth!") == 0;
+
+	if (c->conn == NULL) {
+		say(c, TX_ERROR, NULL, ":auth logs in to a real server; with the simulated one, type AUTH PLAIN ... yourself");
+		return;
+	}
+	if (argc != 3 || (strcmp(argv[1], "plain") && strcmp(argv[1], "login"))) {
+		say(c, TX_ERROR, NULL, "usage: :auth plain|login USER (:auth! sends it even without TLS)");
+		return;
+	}
+	if (!conn_tls_on(c->conn) && !insist) {
+		conn_auth(c->conn, argv[1], argv[2], "", 0);	/* says why not */
+		return;
+	}
+	if (env && strlen(env) < sizeof pw)
+		snprintf(pw, sizeof pw, "%s", env);
+	else if (c->o.ask_password == NULL ||
+	    c->o.ask_password(c->o.ask_ctx, argv[2], pw, sizeof pw) != 0) {
+		say(c, TX_ERROR, NULL, "no password: set SMTPREF_PASSWORD, or run smtpref on a terminal");
+		return;
+	}
+	conn_auth(c->conn, argv[1], argv[2], pw, insist);
+	wipe(pw, sizeof pw);
+}
+
+static void m_starttls(struct console *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (c->conn == NULL) {
+		say(c, TX_ERROR, NULL, ":starttls is for a real server; with the simulated one, type STARTTLS");
+		return;
+	}
+	conn_starttls(c->conn);
+}
+
+int console_connect(struct console *c, const struct conn_opts *o)
+{
+	struct tx_sink sink = { c, to_front };
+
+	pipe_clear(c);
+	replay_stop(c);
+	if (c->conn) {
+		conn_close(c->conn);
+		conn_free(c->conn);
+	}
+	snprintf(c->host, sizeof c->host, "%s", o->host);
+	c->conn = conn_new(o, &sink);
+	if (c->conn == NULL) {
+		say(c, TX_ERROR, NULL, "out of memory");
+		return -1;
+	}
+	return conn_open(c->conn);
+}
+
+int console_fd(const struct console *c)
+{
+	return c->conn ? conn_fd(c->conn) : -1;
+}
+
+int console_timeout(const struct console *c)
+{
+	return c->conn ? conn_timeout(c->conn) : -1;
+}
+
+void console_process(struct console *c)
+{
+	if (c->conn)
+		conn_process(c->conn);
+}
+
+void console_wait(struct console *c)
+{
+	if (c->conn)
+		conn_wait(c->conn);
+}
+
+const char *console_real_host(const struct console *c)
+{
+	return c->conn ? c->host : NULL;
+}
+
+int console_exit_status(const struct console *c)
+{
+	if (c->conn == NULL)
+		return 0;
+	switch (conn_state(c->conn)) {
+	case CONN_ENDED: return 0;
+	case CONN_NETWORK: case CONN_TLS_FAILED: return 3;
+	default: return 1;
+	}
+}
+
 static void m_quit(struct console *c, int argc, char **argv)
 {
 	(void)argc;
@@ -829,6 +1074,10 @@ static const struct meta metas[NMETAS] = {
 	{ "cancel", "", "drop a :pipe group or stop a replay", m_cancel },
 	{ "save", "FILE", "save the transcript with swaks-style markers", m_save },
 	{ "replay", "FILE", "step through a saved transcript, with explanations", m_replay },
+	{ "connect", "HOST [PORT] [--starttls|--tls]", "talk to a real server instead (smtpref connect does the same from the command line)", m_connect },
+	{ "auth", "plain|login USER", "log in to a real server: the password is asked without echo and never shown", m_auth },
+	{ "auth!", "plain|login USER", "the same, even without TLS", m_auth },
+	{ "starttls", "", "start TLS with a real server", m_starttls },
 	{ "quit", "", "leave (QUIT is sent first)", m_quit },
 };
 _Static_assert(sizeof metas / sizeof metas[0] == NMETAS, "NMETAS counts metas[]");
@@ -888,6 +1137,8 @@ static int meta(struct console *c, const char *line, size_t len, int strict)
 	}
 	if (argc < 0)
 		say(c, TX_ERROR, NULL, "too many words for ':%s'", argv[0]);
+	else if (c->conn && simulated_only(m->name))
+		say(c, TX_ERROR, NULL, ":%s works with the simulated server; this is a real one (:quit leaves it)", m->name);
 	else
 		m->run(c, argc, argv);
 	free(buf);
@@ -921,6 +1172,10 @@ void console_free(struct console *c)
 {
 	if (c == NULL)
 		return;
+	if (c->conn) {
+		conn_close(c->conn);
+		conn_free(c->conn);
+	}
 	pipe_clear(c);
 	replay_stop(c);
 	session_free(c->s);
@@ -930,12 +1185,33 @@ void console_free(struct console *c)
 
 void console_start(struct console *c)
 {
-	session_start(c->s);
+	/* with a real server, its greeting came with console_connect */
+	if (c->conn == NULL)
+		session_start(c->s);
+}
+
+/* auth_arg - "AUTH mech initial-response": a credential on the line */
+static int auth_arg(const char *line, size_t len)
+{
+	size_t i = 0, words = 0;
+
+	if (len < 5 || !ascii_ieq(line, 5, "AUTH "))
+		return 0;
+	while (i < len) {
+		while (i < len && line[i] == ' ')
+			i++;
+		if (i < len)
+			words++;
+		while (i < len && line[i] != ' ')
+			i++;
+	}
+	return words >= 3;
 }
 
 int console_line(struct console *c, const char *line, size_t len)
 {
-	enum session_mode mode = session_mode(c->s);
+	enum session_mode mode = c->conn ? (conn_input(c->conn) == CONN_IN_MESSAGE ?
+	    SESSION_MESSAGE : SESSION_COMMAND) : session_mode(c->s);
 
 	if (c->replay) {
 		if (len == 1 && (line[0] == 'q' || line[0] == 'Q')) {
@@ -962,6 +1238,15 @@ int console_line(struct console *c, const char *line, size_t len)
 			return pipe_send(c);
 		pipe_add(c, line, len);
 		return 0;
+	}
+	if (c->conn) {
+		int secret = conn_input(c->conn) == CONN_IN_AUTH || auth_arg(line, len);
+
+		if (conn_closed(c->conn))
+			say(c, TX_ERROR, NULL, "the connection is closed; :connect opens another, :quit leaves");
+		else
+			conn_send(c->conn, line, len);
+		return secret;
 	}
 	return session_input(c->s, line, len);
 }
@@ -1013,7 +1298,17 @@ void console_eof(struct console *c)
 {
 	pipe_clear(c);
 	replay_stop(c);
-	session_end(c->s);
+	if (c->conn) {
+		if (!conn_closed(c->conn) && conn_input(c->conn) == CONN_IN_COMMAND) {
+			say(c, TX_NOTE, NULL, "Leaving: QUIT is sent first, as a polite client does (RFC 5321 4.1.1.10).");
+			if (conn_send(c->conn, "QUIT", 4) == 0)
+				conn_wait(c->conn);
+		} else if (!conn_closed(c->conn)) {
+			say(c, TX_NOTE, NULL, "Leaving in the middle of a message or an AUTH exchange: the connection is closed and the server drops what was unfinished (RFC 5321 3.8).");
+			conn_close(c->conn);
+		}
+	} else
+		session_end(c->s);
 	c->quit = 1;
 }
 
@@ -1040,6 +1335,16 @@ const char *console_prompt(const struct console *c)
 		return "replay> ";
 	if (c->piping)
 		return "pipe> ";
+	if (c->conn) {
+		if (conn_closed(c->conn))
+			return "closed> ";
+		switch (conn_input(c->conn)) {
+		case CONN_IN_MESSAGE: return "data> ";
+		case CONN_IN_AUTH: return "auth> ";
+		case CONN_IN_CHUNK: return "chunk> ";
+		default: return "smtp> ";
+		}
+	}
 	switch (session_mode(c->s)) {
 	case SESSION_MESSAGE: return "data> ";
 	case SESSION_AUTH: return "auth> ";
@@ -1154,7 +1459,8 @@ static int any_offered(const struct server *srv, const char *list)
 	return 0;
 }
 
-static void offer_params(struct cand *k, const struct server *srv, const char *verb)
+static void offer_params(struct cand *k, const struct server *srv,
+    const struct conn *conn, const char *verb)
 {
 	size_t i;
 	char buf[64];
@@ -1165,6 +1471,8 @@ static void offer_params(struct cand *k, const struct server *srv, const char *v
 		if (!ref_list_has(p->commands, verb, strlen(verb)))
 			continue;
 		if (srv && p->keyword[0] && !any_offered(srv, p->keyword))
+			continue;
+		if (conn && p->keyword[0] && !conn_offers_any(conn, p->keyword))
 			continue;
 		/* a parameter with a value ends in '='; a keyword alone in ' ' */
 		snprintf(buf, sizeof buf, "%s%s", p->param, strchr(p->syntax, '=') ? "=" : "");
@@ -1238,7 +1546,9 @@ int console_complete(const struct console *c, const char *line,
 		offer_codes(&k, client_verb(client_phase(session_client(c->s))));
 		return CONSOLE_COMPLETE_SPACE;
 	}
-	if (srv == NULL || (mode != SESSION_COMMAND && !c->piping))
+	if (c->conn)
+		mode = conn_input(c->conn) == CONN_IN_COMMAND ? SESSION_COMMAND : SESSION_MESSAGE;
+	if ((srv == NULL && c->conn == NULL) || (mode != SESSION_COMMAND && !c->piping))
 		return 0;
 
 	/* SMTP commands: the verb, then what follows it */
@@ -1265,7 +1575,7 @@ int console_complete(const struct console *c, const char *line,
 				offer(&k, mail ? "FROM:<" : "TO:<");
 				return 0;
 			}
-			offer_params(&k, srv, mail ? "MAIL" : "RCPT");
+			offer_params(&k, c->conn ? NULL : srv, c->conn, mail ? "MAIL" : "RCPT");
 			return 0;
 		}
 		if (ascii_ieq(verb, strlen(verb), "EHLO") || ascii_ieq(verb, strlen(verb), "HELO")) {
@@ -1289,8 +1599,12 @@ int console_complete(const struct console *c, const char *line,
 			return CONSOLE_COMPLETE_SPACE;
 		}
 		if (ascii_ieq(verb, strlen(verb), "AUTH")) {
-			if (nw == 1)
+			if (nw == 1 && c->conn == NULL)
 				offer_list(&k, server_persona(srv)->auth_mechs, "");
+			else if (nw == 1) {
+				offer(&k, "PLAIN");
+				offer(&k, "LOGIN");
+			}
 			return CONSOLE_COMPLETE_SPACE;
 		}
 		if (ascii_ieq(verb, strlen(verb), "HELP")) {

@@ -16,7 +16,14 @@
 struct console_opts {
 	struct session_opts session;
 	int interactive;	/* a person at a terminal: replays step */
+	/* asks for the password of user for :auth, without echo; 0, or -1
+	 * when there is none.  NULL: only SMTPREF_PASSWORD is used. */
+	int (*ask_password)(void *ctx, const char *user, char *buf,
+	    size_t size);
+	void *ask_ctx;
 };
+
+struct conn_opts;
 
 struct console;
 
@@ -73,6 +80,24 @@ const char *console_waiting_for(const struct console *c);
  * the state diagram (connected, greeted, ready, mail, rcpt, data, closed),
  * in either role */
 int console_phase(const struct console *c);
+
+/* A real server instead of the simulated one (smtpref connect, :connect).
+ * console_connect opens the connection (blocking, within the options'
+ * timeout); 0, or -1 when it failed (items say why).  From then on lines
+ * go to the server.  An event loop polls console_fd() for input, at most
+ * console_timeout() milliseconds (-1: no deadline), then calls
+ * console_process(); a scripted loop calls console_wait() after each
+ * line. */
+int console_connect(struct console *c, const struct conn_opts *o);
+int console_fd(const struct console *c);
+int console_timeout(const struct console *c);
+void console_process(struct console *c);
+void console_wait(struct console *c);
+/* console_real_host - the real server's name, or NULL when simulated */
+const char *console_real_host(const struct console *c);
+/* console_exit_status - as smtpref connect's: 0 the real session ended
+ * with 221, 1 otherwise, 3 a network or TLS failure; 0 when simulated */
+int console_exit_status(const struct console *c);
 
 /* console_meta_names - the meta-commands, for help and completion tests */
 const char *console_meta_name(size_t i);

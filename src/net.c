@@ -628,3 +628,23 @@ size_t net_reader_discard(struct net_reader *r)
 	reply_acc_init(&r->acc);
 	return n;
 }
+
+void net_default_helo(char *out, size_t size)
+{
+	struct addrinfo hints, *res = NULL;
+
+	if (gethostname(out, size) != 0 || out[0] == 0) {
+		snprintf(out, size, "localhost");
+		return;
+	}
+	out[size - 1] = 0;
+	if (strchr(out, '.'))
+		return;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_flags = AI_CANONNAME;
+	if (getaddrinfo(out, NULL, &hints, &res) == 0 && res && res->ai_canonname &&
+	    strlen(res->ai_canonname) < size)
+		snprintf(out, size, "%s", res->ai_canonname);
+	if (res)
+		freeaddrinfo(res);
+}

@@ -87,6 +87,7 @@ void record_add(struct record *r, const struct tx_item *it)
 		push(r, RECORD_NOTE, 0, 0, it->text, it->len);
 		break;
 	case TX_ERROR:
+	case TX_FINDING:	/* what the server got wrong */
 		push(r, RECORD_ERROR, 0, 0, it->text, it->len);
 		break;
 	default:
@@ -112,6 +113,26 @@ static const char *marker(const struct record_entry *e)
 	case RECORD_NOTE: return "=== ";
 	default: return "*** ";
 	}
+}
+
+size_t record_item_line(const struct tx_item *it, char *out, size_t size)
+{
+	struct record_entry e = { RECORD_SENT, it->tls, 0, NULL };
+	int n;
+
+	switch (it->kind) {
+	case TX_SENT: e.dir = RECORD_SENT; break;
+	case TX_RECEIVED: e.dir = RECORD_RECEIVED; break;
+	case TX_NOTE: e.dir = RECORD_NOTE; break;
+	case TX_ERROR: case TX_FINDING: e.dir = RECORD_ERROR; break;
+	default: return 0;
+	}
+	if (size == 0)
+		return 0;
+	n = snprintf(out, size, "%s%.*s", marker(&e), (int)it->len, it->text);
+	if (n < 0)
+		return 0;
+	return (size_t)n < size ? (size_t)n : size - 1;
 }
 
 size_t record_format(const struct record_entry *e, char *buf, size_t size)

@@ -50,6 +50,11 @@ const struct record_entry *record_get(const struct record *r, size_t i);
  * returns its length (truncated to size - 1) */
 size_t record_format(const struct record_entry *e, char *buf, size_t size);
 
+/* record_item_line - the saved line for an item (marker included), as
+ * record_add would keep it; 0 for items a transcript does not keep
+ * (explanations, hints).  Cut to size - 1 octets. */
+size_t record_item_line(const struct tx_item *it, char *out, size_t size);
+
 /* record_save - write the transcript to path (through a temporary file
  * and a rename, so a failure leaves no half-written file).  0, or -1 with
  * a message in err. */

@@ -18,12 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "conn.h"
 #include "console.h"
 #include "ref.h"
 #include "render.h"
@@ -36,6 +39,8 @@ struct shell {
 	struct console *con;
 	struct render r;
 	int interactive;
+	int in_line;		/* inside the line handler: the prompt is gone */
+	int cleared;		/* the prompt was cleared to draw items */
 	char history[4096 + 16];	/* the history file, "" when none */
 	int status;
 };
@@ -73,6 +78,12 @@ static void draw_item(void *ctx, const struct tx_item *it)
 
 	if (text == NULL)
 		return;
+	/* a real server spoke while the learner was typing: take the prompt
+	 * and the line away, draw, and put them back after (restore_line) */
+	if (sh->interactive && !sh->in_line && !sh->cleared && rl_line_buffer) {
+		rl_clear_visible_line();
+		sh->cleared = 1;
+	}
 	memcpy(text, it->text, it->len);
 	text[it->len] = 0;
 	switch (it->kind) {
@@ -230,6 +241,7 @@ static void on_line(char *line)
 	struct shell *sh = the_shell;
 	int secret;
 
+	sh->in_line = 1;
 	if (line == NULL) {
 		/* Ctrl-D on an empty line */
 		fputc('\n', stdout);
@@ -245,7 +257,55 @@ static void on_line(char *line)
 		history_keep(sh, line);
 	free(line);
 	fflush(stdout);
+	sh->in_line = 0;
 	reinstall(sh);
+}
+
+/* restore_line - after items were drawn under a cleared prompt */
+static void restore_line(struct shell *sh)
+{
+	fflush(stdout);
+	if (!sh->cleared)
+		return;
+	sh->cleared = 0;
+	if (console_done(sh->con))
+		return;
+	rl_set_prompt(prompt(sh));
+	rl_on_new_line();
+	rl_redisplay();
+}
+
+/* ask_password - :auth's password, read from the terminal without echo */
+static int ask_password(void *ctx, const char *user, char *buf, size_t size)
+{
+	struct shell *sh = ctx;
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), echo_off = 0;
+	size_t n = 0;
+	char p[300];
+
+	(void)sh;
+	if (fd < 0)
+		return -1;
+	rl_callback_handler_remove();	/* readline gives the terminal back */
+	if (tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ICANON;
+		echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	snprintf(p, sizeof p, "Password for %s (not shown): ", user);
+	if (write(fd, p, strlen(p)) < 0)
+		n = 0;
+	while (n + 1 < size && read(fd, buf + n, 1) == 1 && buf[n] != '\n')
+		n++;
+	buf[n] = 0;
+	if (echo_off)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0)
+		n += 0;
+	close(fd);
+	return 0;
 }
 
 /* Completion: the console's candidates, handed to readline one by one. */
@@ -315,7 +375,6 @@ static void interrupted(struct shell *sh)
 static int run_interactive(struct shell *sh)
 {
 	struct sigaction sa;
-	struct pollfd pfd = { 0, POLLIN, 0 };
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -339,8 +398,11 @@ static int run_interactive(struct shell *sh)
 	rl_callback_handler_install(prompt(sh), on_line);
 
 	while (!console_done(sh->con)) {
-		int n = poll(&pfd, 1, -1);
+		struct pollfd pfd[2] = { { 0, POLLIN, 0 }, { -1, POLLIN, 0 } };
+		int n;
 
+		pfd[1].fd = console_fd(sh->con);
+		n = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, console_timeout(sh->con));
 		if (got_sigterm)
 			break;
 		if (got_sigint) {
@@ -359,7 +421,12 @@ static int run_interactive(struct shell *sh)
 				continue;
 			break;
 		}
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+		/* the server first: its reply may change the prompt */
+		if (pfd[1].fd >= 0 && (n == 0 || pfd[1].revents)) {
+			console_process(sh->con);
+			restore_line(sh);
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
 			rl_callback_read_char();
 	}
 	rl_callback_handler_remove();	/* gives the terminal back */
@@ -371,7 +438,7 @@ static int run_interactive(struct shell *sh)
 		signal(got_sigterm, SIG_DFL);
 		raise(got_sigterm);
 	}
-	return sh->status;
+	return console_exit_status(sh->con);
 }
 
 /* run_script - lines from a pipe or a file, one by one, no prompt */
@@ -402,6 +469,7 @@ static int run_script(struct shell *sh)
 			n--;
 		line[n] = 0;
 		console_line(sh->con, line, n);
+		console_wait(sh->con);	/* a real server: its replies first */
 		fflush(stdout);
 	}
 	if (!console_done(sh->con))
@@ -411,7 +479,7 @@ static int run_script(struct shell *sh)
 		fprintf(stderr, "smtpref: writing stdout: %s\n", strerror(errno));
 		return 1;
 	}
-	return sh->status;
+	return console_exit_status(sh->con);
 }
 
 static void usage(FILE *f)
@@ -468,13 +536,10 @@ int shell_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct console_opts co = { { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 }, 0 };
+	struct console_opts co = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 } };
 	enum render_color_mode color = RENDER_COLOR_AUTO;
-	struct shell sh;
-	struct tx_sink sink = { &sh, draw_item };
 	int c, st;
 
-	memset(&sh, 0, sizeof sh);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "r:p:s:e:h", opts, NULL)) != -1) {
@@ -530,15 +595,37 @@ int shell_main(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("unexpected argument", argv[optind]);
 
+	return shell_run(&co, color, NULL);
+}
+
+int shell_run(struct console_opts *co, int color, const struct conn_opts *real)
+{
+	struct shell sh;
+	struct tx_sink sink = { &sh, draw_item };
+	int st;
+
+	memset(&sh, 0, sizeof sh);
 	sh.interactive = isatty(0) && isatty(1);
-	co.interactive = sh.interactive;
-	render_init(&sh.r, stdout, color);
-	sh.con = console_new(&co, &sink);
+	co->interactive = sh.interactive;
+	co->ask_password = ask_password;
+	co->ask_ctx = &sh;
+	render_init(&sh.r, stdout, (enum render_color_mode)color);
+	sh.con = console_new(co, &sink);
 	if (sh.con == NULL) {
 		fputs("smtpref shell: out of memory\n", stderr);
 		return 1;
 	}
 	the_shell = &sh;
+	signal(SIGPIPE, SIG_IGN);
+	if (real) {
+		sh.in_line = 1;	/* nothing to clear yet */
+		if (console_connect(sh.con, real) < 0 && !sh.interactive) {
+			st = console_exit_status(sh.con);
+			console_free(sh.con);
+			return st;
+		}
+		sh.in_line = 0;
+	}
 	st = sh.interactive ? run_interactive(&sh) : run_script(&sh);
 	console_free(sh.con);
 	return st;

@@ -5,4 +5,13 @@
 /* shell_main - argv[0] is "shell"; returns the exit status */
 int shell_main(int argc, char **argv);
 
+struct console_opts;
+struct conn_opts;
+
+/* shell_run - the shell with console options co and a colour mode (enum
+ * render_color_mode); with real, the session is with that real server
+ * (smtpref connect on a terminal) instead of the simulated one.  Returns
+ * the exit status. */
+int shell_run(struct console_opts *co, int color, const struct conn_opts *real);
+
 #endif

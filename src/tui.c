@@ -989,7 +989,7 @@ int tui_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct console_opts co = { { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 }, 1 };
+	struct console_opts co = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 }, .interactive = 1 };
 	enum render_color_mode color = RENDER_COLOR_AUTO;
 	struct tui t;
 	struct tx_sink sink = { &t, on_item };

@@ -91,7 +91,7 @@ static struct items *items_new(void)
 static struct console *console_with(struct items *is, enum session_role role,
     const char *persona, const char *scenario, enum explain_level level)
 {
-	struct console_opts o = { { role, NULL, NULL, level, 1 }, 0 };
+	struct console_opts o = { .session = { role, NULL, NULL, level, 1 } };
 	struct tx_sink sink = { is, keep };
 	struct console *c;
 
@@ -202,7 +202,7 @@ END_TEST
 START_TEST(test_client_no_hints_when_off)
 {
 	struct items *is = items_new();
-	struct console_opts o = { { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 0 }, 0 };
+	struct console_opts o = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 0 } };
 	struct tx_sink sink = { is, keep };
 	struct console *c = console_new(&o, &sink);
 	int i;
@@ -608,7 +608,7 @@ END_TEST
 START_TEST(test_replay_steps_when_interactive)
 {
 	struct items *is = items_new();
-	struct console_opts o = { { SESSION_CLIENT, NULL, NULL, EXPLAIN_OFF, 1 }, 1 };
+	struct console_opts o = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_OFF, 1 }, .interactive = 1 };
 	struct tx_sink sink = { is, keep };
 	struct console *c = console_new(&o, &sink);
 	char cmd[512], *path = tmpname("step");

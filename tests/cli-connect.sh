@@ -44,25 +44,7 @@ fi
 
 # ---- helpers ---------------------------------------------------------------
 
-# free_port - a port of 127.0.0.1 nobody listens on (for a moment)
-free_port() {
-	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_port PORT - until something listens there (5 s at most)
-wait_port() {
-	"$PY" - "$1" <<'EOF'
-import socket, sys, time
-end = time.monotonic() + 5
-while time.monotonic() < end:
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-EOF
-}
+. "$peers/lib.sh"
 
 # start NAME CMD... - run a peer that writes its port to $tmp/NAME.port;
 # sets $port and $pid
@@ -83,25 +65,6 @@ start() {
 		echo "FAIL: the peer $name did not start: $(head -c 500 "$tmp/$name.log")" >&2
 		exit 1
 	fi
-}
-
-# start_at NAME PORT CMD... - run a peer that listens on PORT; sets $pid
-start_at() {
-	name=$1
-	port=$2
-	shift 2
-	"$@" >"$tmp/$name.log" 2>&1 &
-	pid=$!
-	pids="$pids $pid"
-	if ! wait_port "$port"; then
-		echo "FAIL: the peer $name did not listen on $port: $(head -c 500 "$tmp/$name.log")" >&2
-		exit 1
-	fi
-}
-
-stop() {
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
 }
 
 # conn ARGS... - smtpref connect with $tmp/in on stdin, 60 s at most;

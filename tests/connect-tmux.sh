@@ -1,0 +1,86 @@
+#!/bin/sh
+# connect-tmux.sh - the shell talking to a real server on a terminal:
+# smtpref connect on a tty, and :connect from inside the shell, against
+# Postfix's smtp-sink on 127.0.0.1
+. "$top_srcdir/tests/lib.sh"
+
+PY=/usr/bin/python3
+pids=
+. "$top_srcdir/tests/peers/lib.sh"
+
+for need in tmux "$PY" /usr/sbin/smtp-sink; do
+	command -v "$need" >/dev/null 2>&1 || [ -x "$need" ] || {
+		echo "FAIL: $need is needed for this test (see README's quick start)" >&2
+		exit 1
+	}
+done
+
+n=0
+sock="smtpref-conn-$$-$n"
+tm() { tmux -L "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null; for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+
+user=
+[ "$(id -u)" -eq 0 ] && user="-u nobody"
+port=$(free_port)
+# shellcheck disable=SC2086
+start_at smtp-sink "$port" /usr/sbin/smtp-sink $user "127.0.0.1:$port" 10
+
+# open ARGS... - smtpref ARGS in a fresh 100x40 terminal
+open_tty() {
+	tm kill-server 2>/dev/null
+	n=$((n + 1))
+	sock="smtpref-conn-$$-$n"
+	tm -f /dev/null new-session -d -x 100 -y 40 \
+		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+		SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' $*; echo EXIT=\$?; sleep 60"
+}
+
+screen() { tm capture-pane -p -S - -E - -t 0; }
+wait_for() {
+	checks=$((checks + 1))
+	i=0
+	while [ $i -lt 100 ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$2: the screen lacks /$1/"
+	screen | tail -n 15 >&2
+	return 1
+}
+keys() { tm send-keys -t 0 "$@"; sleep 0.15; }
+type_line() { tm send-keys -t 0 -l "$1"; tm send-keys -t 0 Enter; sleep 0.2; }
+
+# 1. smtpref connect on a terminal opens the shell on the real server.
+open_tty connect --helo client.example 127.0.0.1 "$port"
+wait_for '^220 ' "the server's greeting, as received"
+wait_for '^250[- ]PIPELINING' "the automatic EHLO's reply"
+wait_for '^smtp>' "the shell's prompt"
+type_line 'MAIL FROM:<ann@example.org>'
+wait_for '^250 2\.1\.0' "a reply to what was typed"
+type_line ':state'
+wait_for 'state +You are the client of the real server 127\.0\.0\.1' ":state knows it is a real server"
+keys 'RCPT TO:<bob@example.org> NO' Tab
+wait_for '^smtp> RCPT TO:<bob@example.org> NOTIFY=$|^smtp> RCPT TO:<bob@example.org> NO$' "completion in a real session"
+keys C-u
+type_line ':persona rfc821'
+wait_for 'works with the simulated server' "simulated-only meta-commands are refused"
+keys C-d
+wait_for '^221 ' "Ctrl-D sends QUIT to the real server and shows 221"
+wait_for '^EXIT=0' "and leaves with 0, the session having ended with 221"
+
+# 2. :connect from inside the shell.
+open_tty shell
+wait_for '^220 mx\.example\.org' "the simulated greeting first"
+type_line ":connect 127.0.0.1 $port --helo client.example"
+wait_for "^250[- ]PIPELINING" ":connect greets the real server"
+type_line 'NOOP'
+wait_for '^250 2\.0\.0 Ok' "a command reaches the real server"
+type_line 'QUIT'
+wait_for '^221 ' "QUIT"
+wait_for '^closed>' "the prompt says the connection is closed"
+keys C-d
+wait_for '^EXIT=0' "leaves"
+
+finish
