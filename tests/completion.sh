@@ -38,6 +38,8 @@ complete_words smtpref shell --no
 expect_out '^--no-hints$' "the shell's own options"
 complete_words smtpref shell --persona gr
 expect_out '^greylist$' "the shell's --persona takes a persona"
+complete_words smtpref connect --star
+expect_out '^--starttls$' "connect's own options"
 complete_words smtpref simulate --persona rf
 expect_out '^rfc821$' "a persona after --persona"
 complete_words smtpref simulate --pers
