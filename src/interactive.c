@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lessoncmd.h"
 #include "shell.h"
 
 struct mode {
@@ -21,6 +22,7 @@ struct mode {
 
 static const struct mode modes[] = {
 	{ "shell", shell_main },
+	{ "lesson", lesson_main },
 };
 
 int main(int argc, char **argv)
