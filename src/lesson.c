@@ -1006,7 +1006,7 @@ enum kw {
 	K_SUMMARY,
 	/* fields */
 	K_EXPECT, K_HINT, K_ANSWER, K_ALT, K_WRONG, K_ACCEPT, K_PIPELINED,
-	K_LAST
+	K_ESCAPES, K_LAST
 };
 
 static const char *const kw_names[] = {
@@ -1014,6 +1014,7 @@ static const char *const kw_names[] = {
 	"say", "send", "reply", "ask", "set", "fault", "label", "goto",
 	"summary",
 	"expect", "hint", "answer", "alt", "wrong", "accept", "pipelined",
+	"escapes",
 };
 _Static_assert(sizeof kw_names / sizeof kw_names[0] == K_LAST,
     "one name per keyword");
@@ -1033,6 +1034,7 @@ static int field_of(enum kw k, enum lesson_step_kind sk)
 	case K_ACCEPT:
 		return sk == LESSON_ASK;
 	case K_PIPELINED:
+	case K_ESCAPES:
 		return sk == LESSON_SEND;
 	default:
 		return 0;
@@ -1311,7 +1313,8 @@ static void field(struct parser *ps, enum kw k, unsigned hint_after,
 		err(ps, line, "%s: does not belong to a %s step%s", kw_names[k],
 		    step_names[st->kind],
 		    k == K_ACCEPT ? " (only ask steps take accept:)" :
-		    k == K_PIPELINED ? " (only send steps take pipelined:)" :
+		    k == K_PIPELINED || k == K_ESCAPES ?
+		    " (only send steps take it)" :
 		    " (it follows send, reply or ask)");
 		return;
 	}
@@ -1373,13 +1376,18 @@ static void field(struct parser *ps, enum kw k, unsigned hint_after,
 			ps->naccept++;
 		break;
 	case K_PIPELINED:
+	case K_ESCAPES: {
+		int *flag = k == K_PIPELINED ? &st->pipelined : &st->escapes;
+
 		if (eq(v, n, "yes"))
-			st->pipelined = 1;
+			*flag = 1;
 		else if (eq(v, n, "no"))
-			st->pipelined = 0;
+			*flag = 0;
 		else
-			err(ps, line, "pipelined: is yes or no, not '%.*s'", (int)(n > 20 ? 20 : n), v);
+			err(ps, line, "%s: is yes or no, not '%.*s'", kw_names[k],
+			    (int)(n > 20 ? 20 : n), v);
 		break;
+	}
 	default:
 		break;
 	}
@@ -1490,7 +1498,7 @@ static void key_line(struct parser *ps, unsigned line, const char *s, size_t n)
 		if (kl < sizeof key && strcmp(key, kw_names[k]) == 0)
 			break;
 	if (k == K_LAST) {
-		err(ps, line, "unknown keyword '%.*s:' (header: title minutes role persona scenario order skip; steps: say send reply ask set fault label goto summary; fields: expect goto hint answer alt wrong accept pipelined)",
+		err(ps, line, "unknown keyword '%.*s:' (header: title minutes role persona scenario order skip; steps: say send reply ask set fault label goto summary; fields: expect goto hint answer alt wrong accept pipelined escapes)",
 		    (int)(kl > 20 ? 20 : kl), s);
 		return;
 	}

@@ -7,7 +7,7 @@
  * skip), then steps.  A step starts with a step keyword at the start of
  * a line (say, send, reply, ask, set, fault, label, goto, summary); the
  * lines after it that start with a field keyword (expect, goto ... if,
- * hint, answer, alt, wrong, accept, pipelined) belong to it.  Indented
+ * hint, answer, alt, wrong, accept, pipelined, escapes) belong to it.  Indented
  * lines continue the text or the answer above them.
  *
  * Everything here is pure: no I/O, no globals.  The parser takes a file
@@ -166,6 +166,9 @@ struct lesson_step {
 	const char *const *accepts;		/* ask: other accepted answers */
 	size_t naccepts;
 	int pipelined;		/* send: the answer is sent in one write */
+	int escapes;		/* send: \n \r \\ in a line are a bare LF, a
+				 * bare CR, a backslash (the line still ends
+				 * in CRLF) */
 
 	/* set */
 	enum lesson_set_kind set;

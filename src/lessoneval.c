@@ -574,7 +574,8 @@ enum log_kind { LOG_LINE, LOG_GROUP, LOG_FAULT };
 struct log_entry {
 	enum log_kind kind;
 	size_t off, len;	/* LINE, GROUP: in the log buffer */
-	size_t step;		/* FAULT: the step */
+	size_t step;		/* FAULT: the step; LINE, GROUP: the step
+				 * (whose escapes: apply) */
 };
 
 struct unit {
@@ -1073,29 +1074,46 @@ static int feed(struct lesson_session *s, const char *p, size_t n,
 	return o->nreplies + o->dropped > before || srv_closed(s);
 }
 
-/* send_line - one line and its CRLF in one read */
-static int send_line(struct lesson_session *s, const char *line, size_t len,
-    struct lesson_obs *o)
+/* unescape - the two characters \n, \r and \\ in line as a bare LF, a
+ * bare CR and a backslash, into out (at least len octets); returns the length */
+static size_t unescape(const char *line, size_t len, char *out)
 {
-	char buf[4096];
+	size_t i, n = 0;
 
-	if (len + 2 <= sizeof buf) {
-		memcpy(buf, line, len);
-		memcpy(buf + len, "\r\n", 2);
-		return feed(s, buf, len + 2, o);
+	for (i = 0; i < len; i++) {
+		if (line[i] == '\\' && i + 1 < len &&
+		    (line[i + 1] == 'n' || line[i + 1] == 'r' || line[i + 1] == '\\')) {
+			i++;
+			out[n++] = line[i] == 'n' ? '\n' : line[i] == 'r' ? '\r' : '\\';
+		} else
+			out[n++] = line[i];
 	}
-	{
-		char *big = malloc(len + 2);
-		int done;
+	return n;
+}
 
-		if (big == NULL)
-			return feed(s, line, len, o) | feed(s, "\r\n", 2, o);
-		memcpy(big, line, len);
-		memcpy(big + len, "\r\n", 2);
-		done = feed(s, big, len + 2, o);
-		free(big);
-		return done;
-	}
+static int escapes_at(const struct lesson_session *s, size_t step)
+{
+	return step < s->l->nsteps && s->l->steps[step].kind == LESSON_SEND &&
+	    s->l->steps[step].escapes;
+}
+
+/* send_line - one line and its CRLF in one read (escapes: see
+ * lesson_step.escapes) */
+static int send_line(struct lesson_session *s, const char *line, size_t len,
+    int escapes, struct lesson_obs *o)
+{
+	char buf[4096], *p = buf;
+	size_t n;
+	int done;
+
+	if (len + 2 > sizeof buf && (p = malloc(len + 2)) == NULL)
+		return 1;
+	n = escapes ? unescape(line, len, p) : (memcpy(p, line, len), len);
+	memcpy(p + n, "\r\n", 2);
+	done = feed(s, p, n + 2, o);
+	if (p != buf)
+		free(p);
+	return done;
 }
 
 /* reply_line - server role: one line of the learner's reply */
@@ -1152,7 +1170,7 @@ static int input(struct lesson_session *s, const char *line, size_t len,
 	if (is_ask(s))
 		return 1;
 	if (s->role == LESSON_CLIENT)
-		return send_line(s, line, len, o);
+		return send_line(s, line, len, escapes_at(s, s->step), o);
 	return reply_line(s, line, len, o);
 }
 
@@ -1166,7 +1184,7 @@ int lesson_session_input(struct lesson_session *s, const char *line,
 
 /* group - several lines in one read (client role) */
 static int group(struct lesson_session *s, const char *lines, size_t len,
-    struct lesson_obs *o)
+    int escapes, struct lesson_obs *o)
 {
 	char *buf;
 	size_t i, n = 0, start = 0;
@@ -1191,8 +1209,12 @@ static int group(struct lesson_session *s, const char *lines, size_t len,
 		if (i == len || lines[i] == '\n') {
 			if (o)
 				lesson_obs_line(o, lines + start, i - start);
-			memcpy(buf + n, lines + start, i - start);
-			n += i - start;
+			if (escapes)
+				n += unescape(lines + start, i - start, buf + n);
+			else {
+				memcpy(buf + n, lines + start, i - start);
+				n += i - start;
+			}
 			memcpy(buf + n, "\r\n", 2);
 			n += 2;
 			start = i + 1;
@@ -1208,7 +1230,7 @@ int lesson_session_input_group(struct lesson_session *s, const char *lines,
 	if (is_ask(s))
 		return input(s, lines, len, o);
 	log_add(s, LOG_GROUP, lines, len, s->step);
-	return group(s, lines, len, o);
+	return group(s, lines, len, escapes_at(s, s->step), o);
 }
 
 int lesson_session_undo(struct lesson_session *s)
@@ -1234,12 +1256,13 @@ int lesson_session_undo(struct lesson_session *s)
 			/* the role cannot have changed: that opens a new
 			 * connection, and a new log */
 			if (s->role == LESSON_CLIENT)
-				send_line(s, s->log + e->off, e->len, NULL);
+				send_line(s, s->log + e->off, e->len,
+				    escapes_at(s, e->step), NULL);
 			else
 				reply_line(s, s->log + e->off, e->len, NULL);
 			break;
 		case LOG_GROUP:
-			group(s, s->log + e->off, e->len, NULL);
+			group(s, s->log + e->off, e->len, escapes_at(s, e->step), NULL);
 			break;
 		case LOG_FAULT:
 			if (s->srv)
