@@ -708,6 +708,8 @@ static int canonical_name(const struct opts *o, const char *arg, char *name,
 
 	if (lesson_find(&o->path, arg, file, sizeof file) == 0)
 		return lesson_name_from_file(file, name, size);
+	if (strchr(arg, '/'))
+		return -1;	/* a path, but not to a lesson */
 	return lesson_name_from_file(arg, name, size);
 }
 
