@@ -126,6 +126,10 @@ checks=$((checks + 1))
 [ "$(grep -c '^01-greeting ' "$tmp/out")" -eq 1 ] || fail "a hidden lesson is listed once"
 SMTPREF_LESSON_PATH=$tmp/class run lesson check first-mail
 expect_status 0 "a lesson found through SMTPREF_LESSON_PATH"
+cp "$tmp/broken.lesson" "$tmp/class/60-broken.lesson"
+run lesson list --dir "$tmp/class" --dir "$tmp/nonexistent"
+expect_status 0 "list with a broken lesson among them"
+expect_out '^60-broken +\(broken' "list marks a lesson that does not parse"
 
 # ---- progress and reset ------------------------------------------------------
 run lesson progress
