@@ -7,8 +7,8 @@
  * skip), then steps.  A step starts with a step keyword at the start of
  * a line (say, send, reply, ask, set, fault, label, goto, summary); the
  * lines after it that start with a field keyword (expect, goto ... if,
- * hint, answer, alt, wrong, accept, pipelined, escapes) belong to it.  Indented
- * lines continue the text or the answer above them.
+ * hint, answer, alt, wrong, accept, pipelined, escapes) belong to it.
+ * Indented lines continue the text or the answer above them.
  *
  * Everything here is pure: no I/O, no globals.  The parser takes a file
  * name and a buffer; every error carries file:line.  The runner (lesson
@@ -18,8 +18,9 @@
  *
  * How the runner uses it:
  *
- *	lesson_parse(file, text, len, &l, &errs)    once
- *	lesson_session_new(l, &hooks)               the simulated peer
+ *	l = lesson_parse(file, text, len, &errs)    once
+ *	s = lesson_session_new(l, &hooks)           the simulated peer
+ *	lesson_session_resume(s, i)                 when resuming at step i
  *	for each step i (from the resume point):
  *	    lesson_session_enter(s, i)              applies set: and fault:,
  *	                                            reconnects when needed
@@ -32,10 +33,18 @@
  *	            (1: the try is complete: every command got its reply,
  *	            or the connection closed; 0: more lines belong to it,
  *	            such as the message after 354)
+ *	        (at a step with pipelined: yes, the learner's group of
+ *	        lines goes in one lesson_session_input_group call; with
+ *	        escapes: yes, the session turns \n and \r into bare LF and
+ *	        CR itself: hand it the lines as typed)
  *	        lesson_eval(l, i, &obs, tries, &res)
  *	        LESSON_PASSED, LESSON_BRANCH: i = res.next
  *	        LESSON_FAILED: show res.why and res.hint (if any), then
  *	            lesson_session_undo(s) and let the learner try again
+ *	:skip (unless l->skip_forbidden): i = i + 1, no goto is taken
+ *	:restart: lesson_session_free, lesson_session_new, i = 0
+ *
+ * Progress: progress.h; after the last step progress_finish().
  *
  * A runner that drives server.c or client.c itself (inside the shell)
  * fills the observation with lesson_obs_reply(), lesson_obs_finding()
@@ -429,6 +438,17 @@ int lesson_session_input_group(struct lesson_session *s, const char *lines,
  * same place.  Call it after LESSON_FAILED.  Returns 0, or -1 when the
  * session is too long to rebuild (it then stays as it is). */
 int lesson_session_undo(struct lesson_session *s);
+
+/* lesson_session_resume - bring a new session, silently, to where the
+ * answers of the lesson file leave it at step i (not entered yet), so
+ * that a run resumed at step i finds the simulated peer as the earlier
+ * steps left it: the model answers are replayed, and when they do not
+ * lead to step i (it is on a branch), the alt: answers are tried.
+ * Returns 0; or -1 when no answer in the file reaches step i, and the
+ * session is then as new (the learner starts that step on a fresh
+ * connection).  The learner's own earlier commands are not replayed:
+ * where they differed from the model answers, the state may differ. */
+int lesson_session_resume(struct lesson_session *s, size_t i);
 
 /* lesson_session_command - the verb the learner's next reply answers
  * (server role; "" when none is waiting) */

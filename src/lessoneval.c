@@ -585,7 +585,8 @@ struct unit {
 struct lesson_session {
 	const struct lesson *l;
 	struct lesson_hooks h;
-	int quiet;		/* rebuilding: no hooks */
+	int quiet;		/* rebuilding or resuming: no hooks */
+	int replaying;		/* undo's replay: the log is not written */
 	enum lesson_role role;
 	const struct ref_persona *persona;
 	const struct ref_scenario *scenario;
@@ -801,7 +802,7 @@ static void log_add(struct lesson_session *s, enum log_kind k,
 {
 	struct log_entry *e;
 
-	if (s->log_full || s->quiet)
+	if (s->log_full || s->replaying)
 		return;
 	if (s->nent >= LOG_ENTRIES_MAX || s->log_len + n > LOG_BYTES_MAX) {
 		s->log_full = 1;
@@ -857,7 +858,7 @@ static void drop(struct lesson_session *s)
 static int open_peer(struct lesson_session *s, const char *why)
 {
 	drop(s);
-	if (!s->quiet)
+	if (!s->replaying)
 		log_reset(s);
 	s->rlen = 0;
 	s->rtrunc = 0;
@@ -1243,9 +1244,9 @@ int lesson_session_undo(struct lesson_session *s)
 	s->nent = nent;
 	s->log_len = s->mark_len;
 	s->mem = s->mem0;
-	s->quiet = 1;
+	s->quiet = s->replaying = 1;
 	if (open_peer(s, "") != 0) {
-		s->quiet = 0;
+		s->quiet = s->replaying = 0;
 		return -1;
 	}
 	for (i = 0; i < nent; i++) {
@@ -1270,7 +1271,7 @@ int lesson_session_undo(struct lesson_session *s)
 			break;
 		}
 	}
-	s->quiet = 0;
+	s->quiet = s->replaying = 0;
 	s->rlen = 0;
 	reply_acc_init(&s->acc);
 	return 0;
@@ -1353,41 +1354,37 @@ static int try_answer(struct run *r, struct lesson_session *s, size_t i,
 	return 0;
 }
 
-/* walk - from the first step to the end with the model answers, except
- * at step at, where answer alt is given instead (the first time) */
-static int walk(struct run *r, size_t at, const struct lesson_answer *alt,
-    enum mode mode)
+/* drive - walk session s from step 0 with the model answers, except at
+ * step at, where answer alt is given instead (the first time), to the
+ * end of the lesson; or, when stop is a step, until that step is reached
+ * (it is not entered).  Returns 1 when stop was reached, 0 at the end,
+ * -1 after an error (reported in r->errs). */
+static int drive(struct run *r, struct lesson_session *s, size_t at,
+    const struct lesson_answer *alt, enum mode mode, size_t stop)
 {
 	const struct lesson *l = r->l;
-	struct lesson_session *s;
 	size_t i = 0, n = 0, limit = 8 * l->nsteps + 64;
-	int used = 0, rc = 0;
+	int used = 0;
 	char err[200];
 
-	r->walks++;
-	s = lesson_session_new(l, NULL);
-	if (s == NULL) {
-		lesson_error_add(r->errs, 0, "out of memory");
-		return -1;
-	}
 	while (i < l->nsteps) {
 		const struct lesson_step *st = &l->steps[i];
 		const struct lesson_answer *a = &st->answer;
 		struct lesson_result res;
 		int model = 1;
 
+		if (i == stop)
+			return 1;
 		if (++n > limit) {
 			lesson_error_add(r->errs, st->line,
 			    "the answers go round in a loop through this step and never reach the end of the lesson");
-			rc = -1;
-			break;
+			return -1;
 		}
 		if (lesson_session_enter(s, i, err, sizeof err) != 0) {
 			lesson_error_add(r->errs, st->line, "%s", err);
-			rc = -1;
-			break;
+			return -1;
 		}
-		if (mode != M_WRONG || i != at)
+		if (r->visited && (mode != M_WRONG || i != at))
 			r->visited[i] = 1;
 		if (st->kind != LESSON_SEND && st->kind != LESSON_REPLY &&
 		    st->kind != LESSON_ASK) {
@@ -1399,51 +1396,110 @@ static int walk(struct run *r, size_t at, const struct lesson_answer *alt,
 			used = 1;
 			model = 0;
 		}
-		if (try_answer(r, s, i, a, answer_name(mode, model)) != 0) {
-			rc = -1;
-			break;
-		}
+		if (try_answer(r, s, i, a, answer_name(mode, model)) != 0)
+			return -1;
 		lesson_eval(l, i, &r->obs, 1, &res);
 		if (mode == M_WRONG && !model) {
 			if (res.verdict != LESSON_FAILED) {
 				lesson_error_add(r->errs, a->line,
 				    "this wrong: answer is not refused: the step %s it",
 				    res.verdict == LESSON_PASSED ? "passes" : "branches on");
-				rc = -1;
-				break;
+				return -1;
 			}
 			/* after the undo, the model answer still works */
 			if (lesson_session_undo(s) != 0) {
 				lesson_error_add(r->errs, a->line,
 				    "the session is too long to undo this wrong answer");
-				rc = -1;
-				break;
+				return -1;
 			}
-			if (try_answer(r, s, i, &st->answer, "the model answer") != 0) {
-				rc = -1;
-				break;
-			}
+			if (try_answer(r, s, i, &st->answer, "the model answer") != 0)
+				return -1;
 			lesson_eval(l, i, &r->obs, 2, &res);
 			if (res.verdict == LESSON_FAILED) {
 				lesson_error_add(r->errs, st->answer.line,
 				    "after the wrong: answer on line %u is undone, the model answer fails: %s",
 				    a->line, res.why);
-				rc = -1;
+				return -1;
 			}
-			break;
+			return 0;
 		}
 		if (res.verdict == LESSON_FAILED) {
 			lesson_error_add(r->errs, a->line,
 			    "%s does not pass: %s (the check on line %u)",
 			    answer_name(mode, model), res.why, res.line);
-			rc = -1;
-			break;
+			return -1;
 		}
-		if (res.verdict == LESSON_BRANCH && res.branch < 32)
+		if (r->taken && res.verdict == LESSON_BRANCH && res.branch < 32)
 			r->taken[i] |= 1u << res.branch;
 		i = res.next;
 	}
+	return 0;
+}
+
+/* walk - drive a new session through the whole lesson */
+static int walk(struct run *r, size_t at, const struct lesson_answer *alt,
+    enum mode mode)
+{
+	struct lesson_session *s;
+	int rc;
+
+	r->walks++;
+	s = lesson_session_new(r->l, NULL);
+	if (s == NULL) {
+		lesson_error_add(r->errs, 0, "out of memory");
+		return -1;
+	}
+	rc = drive(r, s, at, alt, mode, (size_t)-1);
 	lesson_session_free(s);
+	return rc < 0 ? -1 : 0;
+}
+
+/* restart - the session as lesson_session_new made it */
+static int restart(struct lesson_session *s)
+{
+	memset(&s->mem, 0, sizeof s->mem);
+	s->role = s->l->role;
+	s->persona = s->l->persona;
+	s->scenario = s->l->scenario;
+	s->step = 0;
+	return open_peer(s, "");
+}
+
+int lesson_session_resume(struct lesson_session *s, size_t step)
+{
+	const struct lesson *l = s->l;
+	struct run *r;
+	size_t j, k;
+	int rc = -1;
+
+	if (step == 0 || step >= l->nsteps)
+		return 0;
+	r = calloc(1, sizeof *r);
+	if (r == NULL)
+		return -1;
+	r->l = l;
+	r->errs = malloc(sizeof *r->errs);
+	if (r->errs == NULL) {
+		free(r);
+		return -1;
+	}
+	lesson_errors_init(r->errs, l->file);
+	s->quiet = 1;
+	if (restart(s) == 0 && drive(r, s, (size_t)-1, NULL, M_MODEL, step) == 1)
+		rc = 0;
+	/* a step on a branch: the alt: answers may lead there */
+	for (j = 0; rc != 0 && j < l->nsteps && r->walks < WALKS_MAX; j++)
+		for (k = 0; rc != 0 && k < l->steps[j].nalts; k++) {
+			r->walks++;
+			if (restart(s) == 0 &&
+			    drive(r, s, j, &l->steps[j].alts[k], M_ALT, step) == 1)
+				rc = 0;
+		}
+	if (rc != 0)
+		restart(s);
+	s->quiet = 0;
+	free(r->errs);
+	free(r);
 	return rc;
 }
 

@@ -754,6 +754,59 @@ START_TEST(session_escapes)
 }
 END_TEST
 
+START_TEST(session_resume)
+{
+	static const char text[] = HDR
+	    "send: a\nanswer: EHLO c.example.com\n"			/* step 0 */
+	    "send: b\ngoto: refused if code 5xx\n"			/* step 1 */
+	    "answer: MAIL FROM:<ann@example.com>\n"
+	    "alt: MAIL FROM:<spammer@spam.example>\n"
+	    "send: c\nanswer: RCPT TO:<alice@example.org>\n"		/* step 2 */
+	    "goto: end\n"						/* step 3 */
+	    "label: refused\n"						/* step 4 */
+	    "send: d\nexpect: code 250\nanswer: RSET\n"		/* step 5 */
+	    "label: end\n"						/* step 6 */
+	    "summary: s\n";						/* step 7 */
+	static struct lesson_obs o;
+	struct lesson *l = parse(text);
+	struct lesson_session *s;
+	char err[200];
+
+	ck_assert_ptr_nonnull(l);
+	s = lesson_session_new(l, NULL);
+	ck_assert_ptr_nonnull(s);
+	/* on the model answers' path */
+	ck_assert_int_eq(lesson_session_resume(s, 2), 0);
+	ck_assert_int_eq(server_phase(lesson_session_server(s)), SERVER_MAIL);
+	ck_assert_int_eq(lesson_session_enter(s, 2, err, sizeof err), 0);
+	lesson_obs_begin(s, &o);
+	ck_assert_int_eq(type(s, &o, "RCPT TO:<alice@example.org>"), 1);
+	ck_assert_int_eq(o.replies[0].code, 250);
+	/* undo after a resume goes back to the resumed state, not further */
+	ck_assert_int_eq(lesson_session_undo(s), 0);
+	ck_assert_int_eq(server_phase(lesson_session_server(s)), SERVER_MAIL);
+	lesson_session_free(s);
+
+	/* on a branch only an alt: answer takes */
+	s = lesson_session_new(l, NULL);
+	ck_assert_int_eq(lesson_session_resume(s, 5), 0);
+	ck_assert_int_eq(server_phase(lesson_session_server(s)), SERVER_READY);
+	ck_assert_int_eq(lesson_session_resume(s, 0), 0);
+	lesson_session_free(s);
+	lesson_free(l);
+
+	/* a step no answer leads to */
+	l = parse(HDR "send: a\ngoto: x if code 5xx\nanswer: NOOP\n"
+	    "goto: end\nlabel: x\n" SEND "label: end\n");
+	ck_assert_ptr_nonnull(l);
+	s = lesson_session_new(l, NULL);
+	ck_assert_int_eq(lesson_session_resume(s, 3), -1);
+	ck_assert_int_eq(server_phase(lesson_session_server(s)), SERVER_GREETED);
+	lesson_session_free(s);
+	lesson_free(l);
+}
+END_TEST
+
 /* ---- the checker -------------------------------------------------------- */
 
 /* check - parse and check text; the number of errors, with the line of
@@ -1322,6 +1375,7 @@ int main(void)
 	tcase_add_test(e, session_client_role_and_undo);
 	tcase_add_test(e, session_server_role_and_undo);
 	tcase_add_test(e, session_escapes);
+	tcase_add_test(e, session_resume);
 	suite_add_tcase(s, e);
 
 	tcase_add_test(c, checker_passes_a_good_lesson);
