@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "connect.h"
+#include "lessoncmd.h"
 #include "shell.h"
 #include "tui.h"
 
@@ -25,6 +26,7 @@ static const struct mode modes[] = {
 	{ "shell", shell_main },
 	{ "tui", tui_main },
 	{ "connect", connect_main },
+	{ "lesson", lesson_main },
 };
 
 int main(int argc, char **argv)

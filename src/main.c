@@ -40,6 +40,7 @@ static void usage(FILE *out)
 "       smtpref shell [--role client|server] [--persona NAME]  (see smtpref shell --help)\n"
 "       smtpref tui [--role client|server] [--persona NAME]    (see smtpref tui --help)\n"
 "       smtpref connect HOST [PORT]  (a real server; see smtpref connect --help)\n"
+"       smtpref lesson list|run|check|progress|reset|receipt|verify  (see smtpref lesson --help)\n"
 "       smtpref [OPTION]... search WORD...\n"
 "\n"
 "Explain SMTP reply codes, enhanced status codes, EHLO keywords, commands\n"

@@ -71,19 +71,12 @@ static void label(struct shell *sh, const char *text, enum render_style st)
 	render_text(&sh->r, RENDER_PLAIN, " ");
 }
 
-static void draw_item(void *ctx, const struct tx_item *it)
+static void print_item(struct shell *sh, const struct tx_item *it)
 {
-	struct shell *sh = ctx;
 	char *text = malloc(it->len + 1);
 
 	if (text == NULL)
 		return;
-	/* a real server spoke while the learner was typing: take the prompt
-	 * and the line away, draw, and put them back after (restore_line) */
-	if (sh->interactive && !sh->in_line && !sh->cleared && rl_line_buffer) {
-		rl_clear_visible_line();
-		sh->cleared = 1;
-	}
 	memcpy(text, it->text, it->len);
 	text[it->len] = 0;
 	switch (it->kind) {
@@ -134,6 +127,29 @@ static void draw_item(void *ctx, const struct tx_item *it)
 		break;
 	}
 	free(text);
+}
+
+void shell_print_item(struct render *r, const struct tx_item *it)
+{
+	struct shell tmp;
+
+	memset(&tmp, 0, sizeof tmp);
+	tmp.r = *r;
+	print_item(&tmp, it);
+	*r = tmp.r;
+}
+
+static void draw_item(void *ctx, const struct tx_item *it)
+{
+	struct shell *sh = ctx;
+
+	/* a real server spoke while the learner was typing: take the prompt
+	 * and the line away, draw, and put them back after (restore_line) */
+	if (sh->interactive && !sh->in_line && !sh->cleared && rl_line_buffer) {
+		rl_clear_visible_line();
+		sh->cleared = 1;
+	}
+	print_item(sh, it);
 }
 
 /* ---- history --------------------------------------------------------- */

@@ -6,6 +6,13 @@
 int shell_main(int argc, char **argv);
 
 struct console_opts;
+struct render;
+struct tx_item;
+
+/* shell_print_item - draw one item as the shell does (the learner's own
+ * lines are left out: they are on the screen already) */
+void shell_print_item(struct render *r, const struct tx_item *it);
+
 struct conn_opts;
 
 /* shell_run - the shell with console options co and a colour mode (enum

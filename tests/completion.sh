@@ -46,4 +46,12 @@ complete_words smtpref simulate --pers
 expect_out '^--persona$' "simulate's own options"
 complete_words smtpref list pers
 expect_out '^personas$' "personas after list"
+complete_words smtpref les
+expect_out '^lesson$' "the lesson subcommand"
+complete_words smtpref lesson rec
+expect_out '^receipt$' "a lesson subcommand"
+complete_words smtpref lesson run 03
+expect_out '^03-mail-transaction$' "a lesson's name after run"
+complete_words smtpref lesson verify --key
+expect_out '^--key-file$' "verify's own options"
 finish

@@ -29,7 +29,7 @@ for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
 	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks $mode option $opt"
 done
 done
-for sub in list search simulate shell tui connect; do
+for sub in list search simulate shell tui connect lesson; do
 	checks=$((checks + 1))
 	grep -qE "^\\.B[IR]? $sub|^\\.B $sub" "$man" || fail "man page lacks the $sub subcommand"
 done

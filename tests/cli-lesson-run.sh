@@ -1,0 +1,77 @@
+#!/bin/sh
+# cli-lesson-run.sh - smtpref lesson run from a pipe: every lesson of the
+# curriculum can be worked through with its model answers, a wrong answer
+# gets its hint, and a run that stops resumes where it stopped
+. "$top_srcdir/tests/lib.sh"
+
+export XDG_STATE_HOME="$tmp/state" HOME="$tmp/home"
+export SMTPREF_LESSON_DIR="$top_srcdir/lessons"
+
+# lesson NAME - run it with $tmp/in on stdin
+lesson() {
+	"$SMTPREF" lesson run "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+}
+
+# Every lesson without branches, answered as its file's model answers say:
+# each step passes at the first try, and the lesson completes.
+for f in "$top_srcdir"/lessons/*.lesson; do
+	grep -q '^goto' "$f" && continue
+	name=$(basename "$f" .lesson)
+	awk -f "$top_srcdir/tests/lesson-answers.awk" "$f" >"$tmp/in"
+	lesson "$name"
+	expect_status 0 "$name: the run"
+	expect_out '^Lesson complete\.' "$name: completed with the model answers"
+	expect_no_out 'not yet' "$name: every model answer passes at the first try"
+done
+"$SMTPREF" lesson list >"$tmp/out" 2>"$tmp/err"
+checks=$((checks + 1))
+[ "$(grep -c ' done$' "$tmp/out")" -ge 16 ] || fail "lesson list shows the completed lessons as done"
+
+# A receipt for a lesson finished without skipping verifies.
+"$SMTPREF" lesson receipt 01-greeting >"$tmp/receipt" 2>"$tmp/err"
+status=$?
+expect_status 0 "a receipt for a finished lesson"
+"$SMTPREF" lesson verify "$tmp/receipt" >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 0 "the receipt verifies"
+
+# A wrong answer: why, then the hint; :hint gives the next one.
+"$SMTPREF" lesson reset 01-greeting >/dev/null 2>&1
+printf '250\n:hint\n220\n' >"$tmp/in"
+lesson 01-greeting
+expect_out '^  not yet +That is not the answer' "a wrong answer is named"
+expect_out '^  hint +It is the number at the very start' "the first hint after a wrong try"
+expect_out '^  hint +The greeting is "220' ":hint gives a stronger hint"
+expect_out 'Your progress is saved' "end of input keeps the progress"
+
+# ... and the next run resumes at the step after the last one passed.
+printf 'EHLO client.example.com\n' >"$tmp/in"
+lesson 01-greeting
+expect_out 'Resuming where you stopped' "a run resumes"
+expect_no_out 'Which three-digit code' "the question already answered is not asked again"
+expect_out '^250 STARTTLS' "the EHLO of the resumed run is answered"
+
+# :skip, where a lesson allows it, and a lesson finished with a skip gives
+# no receipt.
+"$SMTPREF" lesson reset 01-greeting >/dev/null 2>&1
+awk -f "$top_srcdir/tests/lesson-answers.awk" "$top_srcdir/lessons/01-greeting.lesson" |
+	sed '1s/.*/:skip/' >"$tmp/in"
+lesson 01-greeting
+expect_out 'Skipped' ":skip"
+expect_out 'step\(s\) skipped' "the end says steps were skipped"
+"$SMTPREF" lesson receipt 01-greeting >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 1 "no receipt for a skipped lesson"
+
+# Errors.
+: >"$tmp/in"
+lesson nosuch
+expect_status 1 "an unknown lesson"
+expect_err "no lesson 'nosuch'" "an unknown lesson is named"
+lesson
+expect_status 2 "no lesson named"
+lesson --bogus 01-greeting
+expect_status 2 "an unknown option"
+
+finish

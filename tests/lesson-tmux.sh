@@ -1,0 +1,84 @@
+#!/bin/sh
+# lesson-tmux.sh - a lesson worked through on a terminal as a student
+# would: a wrong answer, a hint, completion; and progress that survives
+# the program being killed in the middle
+. "$top_srcdir/tests/lib.sh"
+
+command -v tmux >/dev/null 2>&1 || {
+	echo "FAIL: tmux is needed for this test (Debian: apt-get install tmux)" >&2
+	exit 1
+}
+
+n=0
+sock="smtpref-lesson-$$-$n"
+tm() { tmux -L "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+
+start() {
+	tm kill-server 2>/dev/null
+	n=$((n + 1))
+	sock="smtpref-lesson-$$-$n"
+	tm -f /dev/null new-session -d -x 100 -y 40 \
+		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+		SMTPREF_LESSON_DIR='$top_srcdir/lessons' SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
+		'$SMTPREF' lesson run $*; echo EXIT=\$?; sleep 60"
+}
+
+screen() { tm capture-pane -p -S - -E - -t 0; }
+wait_for() {
+	checks=$((checks + 1))
+	i=0
+	while [ $i -lt 100 ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$2: the screen lacks /$1/"
+	screen | tail -n 15 >&2
+	return 1
+}
+type_line() { tm send-keys -t 0 -l "$1"; tm send-keys -t 0 Enter; sleep 0.2; }
+
+# 1. The first lesson, with a mistake on the way.
+start 01-greeting
+wait_for '^Greeting and EHLO/HELO' "the lesson's title"
+wait_for '^answer>' "a question, and its prompt"
+type_line '250'
+wait_for 'not yet +That is not the answer' "a wrong answer"
+wait_for 'hint +It is the number at the very start' "and a hint"
+type_line ':hint'
+wait_for 'hint +The greeting is "220' ":hint, a stronger one"
+type_line '220'
+wait_for '^smtp>' "the next step asks for a command"
+type_line 'EHLO client.example.com'
+wait_for '^250 STARTTLS' "the simulated server answers"
+type_line '-'
+type_line 'HELO client.example.com'
+type_line 'QUIT'
+wait_for '^Lesson complete' "the lesson is completed"
+wait_for '^EXIT=0' "and the run ends with 0"
+
+# 2. Killed in the middle, resumed where it stopped.
+start 03-mail-transaction
+wait_for '^smtp>' "the second lesson starts"
+type_line 'EHLO client.example.com'
+wait_for '^250 STARTTLS' "the first step passes"
+type_line 'MAIL FROM:<ann@example.com>'
+wait_for '^250 2\.1\.0' "the second step passes"
+pid=$(pgrep -P "$(tm list-panes -t 0 -F '#{pane_pid}')" -f smtpref-interactive)
+checks=$((checks + 1))
+if [ -n "$pid" ]; then
+	kill -KILL "$pid"
+	wait_for '^EXIT=137' "the run was killed"
+else
+	fail "the lesson's process was not found"
+fi
+start 03-mail-transaction
+wait_for 'Resuming where you stopped \(step' "the next run resumes"
+wait_for '^answer>|^smtp>' "at a step after the two already passed"
+checks=$((checks + 1))
+screen | grep -q 'Greet the server with EHLO' && fail "the passed steps are not asked again"
+tm send-keys -t 0 C-d
+wait_for 'Your progress is saved' "Ctrl-D keeps the progress"
+
+finish
