@@ -28,6 +28,7 @@
 
 #include "conn.h"
 #include "console.h"
+#include "rlcomplete.h"
 #include "ref.h"
 #include "render.h"
 
@@ -325,55 +326,9 @@ static int ask_password(void *ctx, const char *user, char *buf, size_t size)
 }
 
 /* Completion: the console's candidates, handed to readline one by one. */
-static char **cands;
-static size_t ncands, cands_cap;
-static int cands_flags;
-
-static void cand_add(void *ctx, const char *candidate)
-{
-	(void)ctx;
-	if (ncands == cands_cap) {
-		size_t cap = cands_cap ? cands_cap * 2 : 64;
-		char **p = realloc(cands, cap * sizeof *p);
-
-		if (p == NULL)
-			return;
-		cands = p;
-		cands_cap = cap;
-	}
-	if ((cands[ncands] = strdup(candidate)) != NULL)
-		ncands++;
-}
-
-static char *cand_next(const char *text, int state)
-{
-	static size_t i;
-
-	(void)text;
-	if (state == 0)
-		i = 0;
-	return i < ncands ? strdup(cands[i++]) : NULL;
-}
-
 static char **complete(const char *text, int start, int end)
 {
-	size_t i;
-	char **m;
-
-	(void)text;
-	for (i = 0; i < ncands; i++)
-		free(cands[i]);
-	ncands = 0;
-	cands_flags = console_complete(the_shell->con, rl_line_buffer,
-	    (size_t)start, (size_t)end, cand_add, NULL);
-	if (cands_flags & CONSOLE_COMPLETE_FILES)
-		return NULL;	/* readline's own file name completion */
-	rl_attempted_completion_over = 1;
-	rl_completion_append_character = cands_flags & CONSOLE_COMPLETE_SPACE ? ' ' : '\0';
-	if (ncands == 0)
-		return NULL;
-	m = rl_completion_matches(text, cand_next);
-	return m;
+	return rlcomplete(the_shell->con, text, start, end);
 }
 
 static void interrupted(struct shell *sh)
@@ -447,9 +402,7 @@ static int run_interactive(struct shell *sh)
 	}
 	rl_callback_handler_remove();	/* gives the terminal back */
 	history_close(sh);
-	for (size_t i = 0; i < ncands; i++)
-		free(cands[i]);
-	free(cands);
+	rlcomplete_free();
 	if (got_sigterm) {
 		signal(got_sigterm, SIG_DFL);
 		raise(got_sigterm);

@@ -27,6 +27,7 @@
 #include <readline/readline.h>
 
 #include "console.h"
+#include "rlcomplete.h"
 #include "ref.h"
 #include "render.h"
 
@@ -721,50 +722,9 @@ static void show_matches(char **matches, int n, int maxlen)
 	draw_all(t);
 }
 
-static char **cands;
-static size_t ncands, cands_cap;
-
-static void cand_add(void *ctx, const char *candidate)
-{
-	(void)ctx;
-	if (ncands == cands_cap) {
-		size_t cap = cands_cap ? cands_cap * 2 : 64;
-		char **p = realloc(cands, cap * sizeof *p);
-
-		if (p == NULL)
-			return;
-		cands = p;
-		cands_cap = cap;
-	}
-	if ((cands[ncands] = strdup(candidate)) != NULL)
-		ncands++;
-}
-
-static char *cand_next(const char *text, int state)
-{
-	static size_t i;
-
-	(void)text;
-	if (state == 0)
-		i = 0;
-	return i < ncands ? strdup(cands[i++]) : NULL;
-}
-
 static char **complete(const char *text, int start, int end)
 {
-	size_t i;
-	int flags;
-
-	for (i = 0; i < ncands; i++)
-		free(cands[i]);
-	ncands = 0;
-	flags = console_complete(the_tui->con, rl_line_buffer, (size_t)start,
-	    (size_t)end, cand_add, NULL);
-	if (flags & CONSOLE_COMPLETE_FILES)
-		return NULL;
-	rl_attempted_completion_over = 1;
-	rl_completion_append_character = flags & CONSOLE_COMPLETE_SPACE ? ' ' : '\0';
-	return ncands ? rl_completion_matches(text, cand_next) : NULL;
+	return rlcomplete(the_tui->con, text, start, end);
 }
 
 static void update_phase(struct tui *t)
@@ -1147,9 +1107,7 @@ int tui_main(int argc, char **argv)
 	for (i = 0; i < t.n; i++)
 		entry_free(&t.e[i]);
 	free(t.e);
-	for (i = 0; i < ncands; i++)
-		free(cands[i]);
-	free(cands);
+	rlcomplete_free();
 	console_free(t.con);
 	the_tui = NULL;
 	if (quit_code) {
