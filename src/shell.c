@@ -43,7 +43,6 @@ struct shell {
 	int in_line;		/* inside the line handler: the prompt is gone */
 	int cleared;		/* the prompt was cleared to draw items */
 	char history[4096 + 16];	/* the history file, "" when none */
-	int status;
 };
 
 /* The readline callbacks carry no context pointer. */
