@@ -483,14 +483,15 @@ static void usage(FILE *f)
 "  printf 'EHLO me.example\\nQUIT\\n' | smtpref shell --explain=brief\n", f);
 }
 
-static int usage_error(const char *msg, const char *arg)
+static int usage_error(const char *prog, const char *msg, const char *arg)
 {
-	fprintf(stderr, "smtpref shell: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-	fputs("Try 'smtpref shell --help' for more information.\n", stderr);
+	fprintf(stderr, "smtpref %s: %s%s%s\n", prog, msg, arg ? " " : "", arg ? arg : "");
+	fprintf(stderr, "Try 'smtpref %s --help' for more information.\n", prog);
 	return 2;
 }
 
-int shell_main(int argc, char **argv)
+int shell_parse_args(int argc, char **argv, const char *prog,
+    void (*usage)(FILE *), struct console_opts *co, int *color)
 {
 	enum { OPT_COLOR = 256, OPT_NO_HINTS };
 	static const struct option opts[] = {
@@ -504,49 +505,52 @@ int shell_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct console_opts co = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 } };
-	enum render_color_mode color = RENDER_COLOR_AUTO;
 	int c, st;
 
+	memset(co, 0, sizeof *co);
+	co->session.role = SESSION_CLIENT;
+	co->session.level = EXPLAIN_FULL;
+	co->session.hints = 1;
+	*color = RENDER_COLOR_AUTO;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "r:p:s:e:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (strcmp(optarg, "server") == 0)
-				co.session.role = SESSION_SERVER;
+				co->session.role = SESSION_SERVER;
 			else if (strcmp(optarg, "client") != 0)
-				return usage_error("--role takes client or server, not", optarg);
+				return usage_error(prog, "--role takes client or server, not", optarg);
 			break;
 		case 'p':
-			co.session.persona = ref_persona_find(optarg, strlen(optarg));
-			if (co.session.persona == NULL)
-				return usage_error("unknown persona (see 'smtpref list personas'):", optarg);
+			co->session.persona = ref_persona_find(optarg, strlen(optarg));
+			if (co->session.persona == NULL)
+				return usage_error(prog, "unknown persona (see 'smtpref list personas'):", optarg);
 			break;
 		case 's':
-			co.session.scenario = ref_scenario_find(optarg, strlen(optarg));
-			if (co.session.scenario == NULL)
-				return usage_error("unknown scenario (see 'smtpref list scenarios'):", optarg);
-			co.session.role = SESSION_SERVER;
+			co->session.scenario = ref_scenario_find(optarg, strlen(optarg));
+			if (co->session.scenario == NULL)
+				return usage_error(prog, "unknown scenario (see 'smtpref list scenarios'):", optarg);
+			co->session.role = SESSION_SERVER;
 			break;
 		case 'e':
 			if (strcmp(optarg, "full") == 0)
-				co.session.level = EXPLAIN_FULL;
+				co->session.level = EXPLAIN_FULL;
 			else if (strcmp(optarg, "brief") == 0)
-				co.session.level = EXPLAIN_BRIEF;
+				co->session.level = EXPLAIN_BRIEF;
 			else if (strcmp(optarg, "off") == 0)
-				co.session.level = EXPLAIN_OFF;
+				co->session.level = EXPLAIN_OFF;
 			else
-				return usage_error("--explain takes full, brief or off, not", optarg);
+				return usage_error(prog, "--explain takes full, brief or off, not", optarg);
 			break;
 		case OPT_NO_HINTS:
-			co.session.hints = 0;
+			co->session.hints = 0;
 			break;
 		case OPT_COLOR:
 			st = optarg ? render_parse_color(optarg) : RENDER_COLOR_ALWAYS;
 			if (st < 0)
-				return usage_error("--color takes auto, always or never, not", optarg);
-			color = (enum render_color_mode)st;
+				return usage_error(prog, "--color takes auto, always or never, not", optarg);
+			*color = st;
 			break;
 		case 'h':
 			usage(stdout);
@@ -555,14 +559,23 @@ int shell_main(int argc, char **argv)
 			if (optopt && optopt < 256) {
 				char o[3] = { '-', (char)optopt, 0 };
 
-				return usage_error("unknown option or missing argument:", o);
+				return usage_error(prog, "unknown option or missing argument:", o);
 			}
-			return usage_error("unknown option or missing argument:", argv[optind - 1]);
+			return usage_error(prog, "unknown option or missing argument:", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument", argv[optind]);
+		return usage_error(prog, "unexpected argument", argv[optind]);
+	return -1;
+}
 
+int shell_main(int argc, char **argv)
+{
+	struct console_opts co;
+	int color, st = shell_parse_args(argc, argv, "shell", usage, &co, &color);
+
+	if (st >= 0)
+		return st;
 	return shell_run(&co, color, NULL);
 }
 

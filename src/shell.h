@@ -2,6 +2,8 @@
 #ifndef SMTPREF_SHELL_H
 #define SMTPREF_SHELL_H
 
+#include <stdio.h>
+
 /* shell_main - argv[0] is "shell"; returns the exit status */
 int shell_main(int argc, char **argv);
 
@@ -14,6 +16,14 @@ struct tx_item;
 void shell_print_item(struct render *r, const struct tx_item *it);
 
 struct conn_opts;
+
+/* shell_parse_args - the options the shell and the TUI share (--role,
+ * --persona, --scenario, --explain, --no-hints, --color, --help) into co
+ * and color (an enum render_color_mode).  Returns -1 to go on, or the
+ * exit status (0 after --help, 2 after a usage error, reported as
+ * "smtpref PROG: ..."). */
+int shell_parse_args(int argc, char **argv, const char *prog,
+    void (*usage)(FILE *), struct console_opts *co, int *color);
 
 /* shell_run - the shell with console options co and a colour mode (enum
  * render_color_mode); with real, the session is with that real server

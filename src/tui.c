@@ -15,7 +15,6 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <getopt.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 #include <readline/readline.h>
 
 #include "console.h"
+#include "shell.h"
 #include "rlcomplete.h"
 #include "ref.h"
 #include "render.h"
@@ -928,90 +928,21 @@ static void usage(FILE *f)
 "sits beside the transcript.\n", f);
 }
 
-static int usage_error(const char *msg, const char *arg)
-{
-	fprintf(stderr, "smtpref tui: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
-	fputs("Try 'smtpref tui --help' for more information.\n", stderr);
-	return 2;
-}
-
 int tui_main(int argc, char **argv)
 {
-	enum { OPT_COLOR = 256, OPT_NO_HINTS };
-	static const struct option opts[] = {
-		{ "role", required_argument, NULL, 'r' },
-		{ "persona", required_argument, NULL, 'p' },
-		{ "scenario", required_argument, NULL, 's' },
-		{ "explain", required_argument, NULL, 'e' },
-		{ "no-hints", no_argument, NULL, OPT_NO_HINTS },
-		{ "color", optional_argument, NULL, OPT_COLOR },
-		{ "colour", optional_argument, NULL, OPT_COLOR },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct console_opts co = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 }, .interactive = 1 };
-	enum render_color_mode color = RENDER_COLOR_AUTO;
+	struct console_opts co;
+	int color;
 	struct tui t;
 	struct tx_sink sink = { &t, on_item };
 	struct sigaction sa;
-	int c, st, quit_code = 0;
+	int c, quit_code = 0;
 	size_t i;
 
+	c = shell_parse_args(argc, argv, "tui", usage, &co, &color);
+	if (c >= 0)
+		return c;
+	co.interactive = 1;
 	memset(&t, 0, sizeof t);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "r:p:s:e:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (strcmp(optarg, "server") == 0)
-				co.session.role = SESSION_SERVER;
-			else if (strcmp(optarg, "client") != 0)
-				return usage_error("--role takes client or server, not", optarg);
-			break;
-		case 'p':
-			co.session.persona = ref_persona_find(optarg, strlen(optarg));
-			if (co.session.persona == NULL)
-				return usage_error("unknown persona (see 'smtpref list personas'):", optarg);
-			break;
-		case 's':
-			co.session.scenario = ref_scenario_find(optarg, strlen(optarg));
-			if (co.session.scenario == NULL)
-				return usage_error("unknown scenario (see 'smtpref list scenarios'):", optarg);
-			co.session.role = SESSION_SERVER;
-			break;
-		case 'e':
-			if (strcmp(optarg, "full") == 0)
-				co.session.level = EXPLAIN_FULL;
-			else if (strcmp(optarg, "brief") == 0)
-				co.session.level = EXPLAIN_BRIEF;
-			else if (strcmp(optarg, "off") == 0)
-				co.session.level = EXPLAIN_OFF;
-			else
-				return usage_error("--explain takes full, brief or off, not", optarg);
-			break;
-		case OPT_NO_HINTS:
-			co.session.hints = 0;
-			break;
-		case OPT_COLOR:
-			st = optarg ? render_parse_color(optarg) : RENDER_COLOR_ALWAYS;
-			if (st < 0)
-				return usage_error("--color takes auto, always or never, not", optarg);
-			color = (enum render_color_mode)st;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			if (optopt && optopt < 256) {
-				char o[3] = { '-', (char)optopt, 0 };
-
-				return usage_error("unknown option or missing argument:", o);
-			}
-			return usage_error("unknown option or missing argument:", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error("unexpected argument", argv[optind]);
 	if (!isatty(0) || !isatty(1)) {
 		fputs("smtpref tui: needs a terminal; for scripts use 'smtpref shell', which reads lines from a pipe\n", stderr);
 		return 2;
@@ -1048,7 +979,7 @@ int tui_main(int argc, char **argv)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
-	colors_init(&t, color);
+	colors_init(&t, (enum render_color_mode)color);
 	set_escdelay(100);
 	/* the diagram fits beside the transcript, or below it on a tall
 	 * screen; elsewhere F2 shows it */

@@ -8,17 +8,16 @@ PY=/usr/bin/python3
 pids=
 . "$top_srcdir/tests/peers/lib.sh"
 
-for need in tmux "$PY" /usr/sbin/smtp-sink; do
+for need in "$PY" /usr/sbin/smtp-sink; do
 	command -v "$need" >/dev/null 2>&1 || [ -x "$need" ] || {
 		echo "FAIL: $need is needed for this test (see README's quick start)" >&2
 		exit 1
 	}
 done
 
-n=0
-sock="smtpref-conn-$$-$n"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/tmux-lib.sh"
+screen_history=1
+tmux_cleanup='for p in $pids; do kill "$p" 2>/dev/null; done'
 
 user=
 [ "$(id -u)" -eq 0 ] && user="-u nobody"
@@ -28,29 +27,10 @@ start_at smtp-sink "$port" /usr/sbin/smtp-sink $user "127.0.0.1:$port" 10
 
 # open ARGS... - smtpref ARGS in a fresh 100x40 terminal
 open_tty() {
-	tm kill-server 2>/dev/null
-	n=$((n + 1))
-	sock="smtpref-conn-$$-$n"
-	tm -f /dev/null new-session -d -x 100 -y 40 \
+	tmux_open 100x40 \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 		SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' $*; echo EXIT=\$?; sleep 60"
 }
-
-screen() { tm capture-pane -p -S - -E - -t 0; }
-wait_for() {
-	checks=$((checks + 1))
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "$2: the screen lacks /$1/"
-	screen | tail -n 15 >&2
-	return 1
-}
-keys() { tm send-keys -t 0 "$@"; sleep 0.15; }
-type_line() { tm send-keys -t 0 -l "$1"; tm send-keys -t 0 Enter; sleep 0.2; }
 
 # 1. smtpref connect on a terminal opens the shell on the real server.
 open_tty connect --helo client.example 127.0.0.1 "$port"

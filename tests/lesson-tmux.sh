@@ -4,40 +4,15 @@
 # the program being killed in the middle
 . "$top_srcdir/tests/lib.sh"
 
-command -v tmux >/dev/null 2>&1 || {
-	echo "FAIL: tmux is needed for this test (Debian: apt-get install tmux)" >&2
-	exit 1
-}
-
-n=0
-sock="smtpref-lesson-$$-$n"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/tmux-lib.sh"
+screen_history=1
 
 start() {
-	tm kill-server 2>/dev/null
-	n=$((n + 1))
-	sock="smtpref-lesson-$$-$n"
-	tm -f /dev/null new-session -d -x 100 -y 40 \
+	tmux_open 100x40 \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 		SMTPREF_LESSON_DIR='$top_srcdir/lessons' SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
 		'$SMTPREF' lesson run $*; echo EXIT=\$?; sleep 60"
 }
-
-screen() { tm capture-pane -p -S - -E - -t 0; }
-wait_for() {
-	checks=$((checks + 1))
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "$2: the screen lacks /$1/"
-	screen | tail -n 15 >&2
-	return 1
-}
-type_line() { tm send-keys -t 0 -l "$1"; tm send-keys -t 0 Enter; sleep 0.2; }
 
 # 1. The first lesson, with a mistake on the way.
 start 01-greeting
@@ -65,7 +40,7 @@ type_line 'EHLO client.example.com'
 wait_for '^250 STARTTLS' "the first step passes"
 type_line 'MAIL FROM:<ann@example.com>'
 wait_for '^250 2\.1\.0' "the second step passes"
-pid=$(pgrep -P "$(tm list-panes -t 0 -F '#{pane_pid}')" -f smtpref-interactive)
+pid=$(tmux_pid)
 checks=$((checks + 1))
 if [ -n "$pid" ]; then
 	kill -KILL "$pid"

@@ -3,51 +3,17 @@
 # tmux types the keys (send-keys) and reads the screen (capture-pane)
 . "$top_srcdir/tests/lib.sh"
 
-command -v tmux >/dev/null 2>&1 || {
-	echo "FAIL: tmux is needed for this test (Debian: apt-get install tmux)" >&2
-	exit 1
-}
-
-# one tmux server per terminal opened, each stopped when done with
-n=0
-sock="smtpref-test-$$-$n"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/tmux-lib.sh"
+screen_history=1
 
 # start ARGS... - open the shell in a fresh 100x40 terminal; when it
 # exits, the pane shows EXIT=status and stays
 start() {
-	tm kill-server 2>/dev/null
-	n=$((n + 1))
-	sock="smtpref-test-$$-$n"
-	tm -f /dev/null new-session -d -x 100 -y 40 \
+	tmux_open 100x40 \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=${TERM_FOR_TEST:-xterm-256color} \
 		SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' shell $*; echo EXIT=\$?; sleep 60"
-	tm set-option -g history-limit 5000 >/dev/null
 	wait_for '^(smtp|reply)>' "the shell starts and prompts"
 }
-
-# screen - everything the terminal shows, history included (capture-pane
-# drops trailing spaces, so patterns never end in one)
-screen() { tm capture-pane -p -S - -E - -t 0; }
-
-# wait_for PATTERN DESCRIPTION - until the screen matches (10 s at most)
-wait_for() {
-	checks=$((checks + 1))
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "$2: the screen lacks /$1/"
-	screen | tail -n 15 >&2
-	return 1
-}
-
-# keys ARG... - type, as tmux send-keys does (Enter, Tab, C-c, C-d, Up)
-keys() { tm send-keys -t 0 "$@"; sleep 0.15; }
-type_line() { tm send-keys -t 0 -l "$1"; tm send-keys -t 0 Enter; sleep 0.15; }
 
 screen_lacks() {
 	checks=$((checks + 1))

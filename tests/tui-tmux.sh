@@ -4,53 +4,19 @@
 # see them
 . "$top_srcdir/tests/lib.sh"
 
-command -v tmux >/dev/null 2>&1 || {
-	echo "FAIL: tmux is needed for this test (Debian: apt-get install tmux)" >&2
-	exit 1
-}
-
-n=0
-sock="smtpref-tui-$$-$n"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/tmux-lib.sh"
 
 # start COLSxLINES ARGS... - the TUI in a fresh terminal; when it exits
 # the pane shows EXIT=status and whether the terminal modes came back
 start() {
 	size=$1
 	shift
-	tm kill-server 2>/dev/null
-	n=$((n + 1))
-	sock="smtpref-tui-$$-$n"
-	tm -f /dev/null new-session -d -x "${size%x*}" -y "${size#*x}" \
+	tmux_open "$size" \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
 		TERM=${TERM_FOR_TEST:-xterm-256color} $ENV_FOR_TEST SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
 		sh -c 'before=\$(stty -g); \"\$0\" tui \"\$@\"; st=\$?; [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY=restored; echo EXIT=\$st; sleep 60' '$SMTPREF' $*"
 	wait_for '^smtp>|^reply>' "the TUI starts with an input line"
 }
-
-screen() { tm capture-pane -p -t 0; }
-
-wait_for() {
-	checks=$((checks + 1))
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	fail "$2: the screen lacks /$1/"
-	screen >&2
-	return 1
-}
-
-lacks() {
-	checks=$((checks + 1))
-	screen | grep -Eq -- "$1" && fail "$2: the screen has /$1/"
-}
-
-keys() { tm send-keys -t 0 "$@"; sleep 0.15; }
-type_line() { tm send-keys -t 0 -l "$1"; tm send-keys -t 0 Enter; sleep 0.2; }
 
 # a whole session; the state pane follows it
 session() {
@@ -162,7 +128,7 @@ TERM_FOR_TEST=
 # 6. A signal: the terminal is given back.
 start 80x24
 tm send-keys -t 0 ''
-pid=$(pgrep -P "$(tm list-panes -t 0 -F '#{pane_pid}')" -f smtpref-interactive)
+pid=$(tmux_pid)
 checks=$((checks + 1))
 if [ -n "$pid" ]; then
 	kill -TERM "$pid"
