@@ -529,22 +529,12 @@ static void reconnect_with_helo(struct conn *c);
 
 /* ---- the tracking client's findings ----------------------------------- */
 
-static const char *const finding_labels[] = {
-	[CLIENT_BAD_REPLY] = "bad",
-	[CLIENT_BAD_CODE] = "code",
-	[CLIENT_BAD_ENHANCED] = "enhanced",
-	[CLIENT_DIFFERS] = "expected",
-	[CLIENT_DECISION] = "client",
-};
-_Static_assert(sizeof finding_labels / sizeof finding_labels[0] ==
-    CLIENT_FINDING_LAST, "one label per finding kind");
-
 static void on_finding(void *ctx, const struct client_finding *f)
 {
 	struct conn *c = ctx;
 
 	emitf(c, f->kind == CLIENT_DECISION ? TX_EXPLAIN : TX_FINDING,
-	    finding_labels[f->kind], "%s (%s)", f->text, f->section);
+	    client_finding_label(f->kind), "%s (%s)", f->text, f->section);
 }
 
 static int new_tracker(struct conn *c)

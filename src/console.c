@@ -8,7 +8,6 @@
 
 #include "console.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 struct console {
 	struct console_opts o;
 	struct tx_sink out;		/* the front end */
+	struct tx_sink self;		/* to_front: recorded, then drawn */
 	struct session *s;
 	struct record *rec;		/* the transcript, for :save */
 	int quit;
@@ -73,35 +73,6 @@ static void to_front(void *ctx, const struct tx_item *it)
 		c->out.item(c->out.ctx, it);
 }
 
-static void say(struct console *c, enum tx_kind kind, const char *label,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void say(struct console *c, enum tx_kind kind, const char *label,
-    const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	/* explanations and notes are not kept in the transcript, except
-	 * notes and errors, which record_add keeps */
-	{
-		struct tx_item it = { kind, 0, 0, 0, 0, label, buf,
-		    (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1 };
-
-		if (kind == TX_EXPLAIN || kind == TX_HINT) {
-			if (c->out.item)
-				c->out.item(c->out.ctx, &it);
-		} else
-			to_front(c, &it);
-	}
-}
-
 /* ---- the pipelined group --------------------------------------------- */
 
 static void pipe_clear(struct console *c)
@@ -125,7 +96,7 @@ static int pipe_send(struct console *c)
 		secret = session_pipeline(c->s, (const char *const *)c->pipe,
 		    c->pipe_len, c->npipe);
 	else
-		say(c, TX_NOTE, NULL, "The group was empty; nothing was sent.");
+		tx_emitf(&c->self, TX_NOTE, NULL, "The group was empty; nothing was sent.");
 	pipe_clear(c);
 	return secret;
 }
@@ -135,12 +106,12 @@ static void pipe_add(struct console *c, const char *line, size_t len)
 	char *copy;
 
 	if (c->npipe == PIPE_MAX) {
-		say(c, TX_ERROR, NULL, "a group holds at most %d commands; send it with an empty line", PIPE_MAX);
+		tx_emitf(&c->self, TX_ERROR, NULL, "a group holds at most %d commands; send it with an empty line", PIPE_MAX);
 		return;
 	}
 	copy = malloc(len + 1);
 	if (copy == NULL) {
-		say(c, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
 		return;
 	}
 	memcpy(copy, line, len);
@@ -157,7 +128,7 @@ static void replay_finding(void *ctx, const struct client_finding *f)
 
 	if (f->kind == CLIENT_DECISION || f->kind == CLIENT_DIFFERS)
 		return;		/* it tracks; it does not drive */
-	say(c, TX_FINDING, f->kind == CLIENT_BAD_CODE ? "code" :
+	tx_emitf(&c->self, TX_FINDING, f->kind == CLIENT_BAD_CODE ? "code" :
 	    f->kind == CLIENT_BAD_ENHANCED ? "enhanced" : "bad",
 	    "%s (%s)", f->text, f->section);
 }
@@ -176,7 +147,7 @@ static void explain_to(void *ctx, enum explain_kind kind, const char *text)
 {
 	struct console *c = ctx;
 
-	say(c, TX_EXPLAIN, explain_kind_str(kind), "%s", text);
+	tx_emitf(&c->self, TX_EXPLAIN, explain_kind_str(kind), "%s", text);
 }
 
 /* replay_reply - a whole reply of the replayed transcript: check and
@@ -264,7 +235,7 @@ static int replay_step(struct console *c)
 			st = reply_acc_line(&c->racc, e->text, n);
 			if (st == REPLY_ACC_BAD_LINE || st == REPLY_ACC_MIXED_CODES ||
 			    st == REPLY_ACC_TOO_MANY) {
-				say(c, TX_FINDING, "bad", "line %u of the transcript: %s (RFC 5321 4.2)",
+				tx_emitf(&c->self, TX_FINDING, "bad", "line %u of the transcript: %s (RFC 5321 4.2)",
 				    e->line, reply_acc_status_str(st));
 				c->rwlen = 0;
 				reply_acc_init(&c->racc);
@@ -290,12 +261,12 @@ static void replay_run(struct console *c)
 	if (!c->o.interactive) {
 		while (replay_step(c))
 			;
-		say(c, TX_NOTE, "replay", "End of the transcript.");
+		tx_emitf(&c->self, TX_NOTE, "replay", "End of the transcript.");
 		replay_stop(c);
 		return;
 	}
 	if (!replay_step(c)) {
-		say(c, TX_NOTE, "replay", "End of the transcript.");
+		tx_emitf(&c->self, TX_NOTE, "replay", "End of the transcript.");
 		replay_stop(c);
 	}
 }
@@ -331,20 +302,20 @@ static void m_help(struct console *c, int argc, char **argv)
 		const struct meta *m = meta_find(argv[1][0] == ':' ? argv[1] + 1 : argv[1]);
 
 		if (m == NULL) {
-			say(c, TX_ERROR, NULL, "no meta-command ':%s'; :help lists them", argv[1]);
+			tx_emitf(&c->self, TX_ERROR, NULL, "no meta-command ':%s'; :help lists them", argv[1]);
 			return;
 		}
-		say(c, TX_EXPLAIN, "help", ":%s %s - %s", m->name, m->args, m->help);
+		tx_emitf(&c->self, TX_EXPLAIN, "help", ":%s %s - %s", m->name, m->args, m->help);
 		return;
 	}
-	say(c, TX_EXPLAIN, "help", "%s", session_role(c->s) == SESSION_CLIENT ?
+	tx_emitf(&c->self, TX_EXPLAIN, "help", "%s", session_role(c->s) == SESSION_CLIENT ?
 	    "Type SMTP commands (EHLO, MAIL FROM:<...>, RCPT TO:<...>, DATA, QUIT); the simulated server answers." :
 	    "Type the server's replies (220 ..., 250 OK, 354 ..., 221 Bye); the simulated client reacts.");
-	say(c, TX_EXPLAIN, "help", "Lines starting with ':' are for smtpref:");
+	tx_emitf(&c->self, TX_EXPLAIN, "help", "Lines starting with ':' are for smtpref:");
 	for (i = 0; i < nmetas; i++)
-		say(c, TX_EXPLAIN, "help", "  :%s%s%s - %s", metas[i].name,
+		tx_emitf(&c->self, TX_EXPLAIN, "help", "  :%s%s%s - %s", metas[i].name,
 		    metas[i].args[0] ? " " : "", metas[i].args, metas[i].help);
-	say(c, TX_EXPLAIN, "help", "Keys: Tab completes, Up/Down recall history, Ctrl-C cancels the line, Ctrl-D leaves (after QUIT).");
+	tx_emitf(&c->self, TX_EXPLAIN, "help", "Keys: Tab completes, Up/Down recall history, Ctrl-C cancels the line, Ctrl-D leaves (after QUIT).");
 }
 
 /* explain_terms - the reference's own entry, as `smtpref TERM` prints */
@@ -362,7 +333,7 @@ static void explain_terms(struct console *c, int argc, char **argv)
 			fclose(e);
 		free(obuf);
 		free(ebuf);
-		say(c, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
 		return;
 	}
 	lo.out = o;
@@ -387,7 +358,7 @@ static void explain_terms(struct console *c, int argc, char **argv)
 		if (ebuf[elen - 1] == '\n')
 			ebuf[--elen] = 0;
 		/* "smtpref: TERM: why" - the prefix is the shell's to add */
-		say(c, TX_ERROR, NULL, "%s", strncmp(ebuf, "smtpref: ", 9) == 0 ? ebuf + 9 : ebuf);
+		tx_emitf(&c->self, TX_ERROR, NULL, "%s", strncmp(ebuf, "smtpref: ", 9) == 0 ? ebuf + 9 : ebuf);
 	}
 	free(obuf);
 	free(ebuf);
@@ -400,7 +371,7 @@ static void m_explain(struct console *c, int argc, char **argv)
 	size_t i;
 
 	if (argc == 1) {
-		say(c, TX_NOTE, NULL, "Explanations are %s. ':explain off|brief|full' changes that; ':explain 553' explains a code.",
+		tx_emitf(&c->self, TX_NOTE, NULL, "Explanations are %s. ':explain off|brief|full' changes that; ':explain 553' explains a code.",
 		    level_names[session_level(c->s)]);
 		return;
 	}
@@ -408,7 +379,7 @@ static void m_explain(struct console *c, int argc, char **argv)
 		for (i = 0; i < 3; i++)
 			if (strcmp(argv[1], level_names[i]) == 0) {
 				session_set_level(c->s, (enum explain_level)i);
-				say(c, TX_NOTE, NULL, "Explanations are %s now.", level_names[i]);
+				tx_emitf(&c->self, TX_NOTE, NULL, "Explanations are %s now.", level_names[i]);
 				return;
 			}
 	explain_terms(c, argc, argv);
@@ -592,16 +563,16 @@ static void m_state(struct console *c, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (c->conn) {
-		say(c, TX_EXPLAIN, "state", "You are the client of the real server %s; the connection is %s.",
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "You are the client of the real server %s; the connection is %s.",
 		    c->host, conn_state_str(conn_state(c->conn)));
-		say(c, TX_EXPLAIN, "state", "Client: %s; TLS %s; replies awaited: %zu.",
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "Client: %s; TLS %s; replies awaited: %zu.",
 		    client_phase_str(conn_phase(c->conn)), conn_tls_on(c->conn) ? "on" : "off",
 		    conn_pending(c->conn));
 		if (conn_input(c->conn) == CONN_IN_MESSAGE)
-			say(c, TX_EXPLAIN, "state", "You are typing the message; a line with a single . ends it.");
+			tx_emitf(&c->self, TX_EXPLAIN, "state", "You are typing the message; a line with a single . ends it.");
 		else if (!conn_closed(c->conn)) {
 			console_next(c, buf, sizeof buf);
-			say(c, TX_EXPLAIN, "state", "A client may send now: %s", buf[0] ? buf : "(nothing)");
+			tx_emitf(&c->self, TX_EXPLAIN, "state", "A client may send now: %s", buf[0] ? buf : "(nothing)");
 		}
 		return;
 	}
@@ -609,39 +580,39 @@ static void m_state(struct console *c, int argc, char **argv)
 		const struct server *srv = session_server(c->s);
 		int ehlo = server_ehlo_used(srv);
 
-		say(c, TX_EXPLAIN, "state", "You are the client; the server is the '%s' persona (%s).",
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "You are the client; the server is the '%s' persona (%s).",
 		    server_persona(srv)->name, server_persona(srv)->hostname);
-		say(c, TX_EXPLAIN, "state", "Session: %s. Greeted with %s; TLS %s; %s.",
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "Session: %s. Greeted with %s; TLS %s; %s.",
 		    server_phase_str(server_phase(srv)),
 		    ehlo == 1 ? "EHLO" : ehlo == 2 ? "HELO" : "nothing yet",
 		    server_tls_active(srv) ? "on" : "off",
 		    server_authenticated(srv) ? "authenticated" : "not authenticated");
 		if (ehlo == 1)
-			say(c, TX_EXPLAIN, "state", "Extensions announced: %s", server_keywords(srv));
+			tx_emitf(&c->self, TX_EXPLAIN, "state", "Extensions announced: %s", server_keywords(srv));
 		if (server_phase(srv) == SERVER_RCPT)
-			say(c, TX_EXPLAIN, "state", "Recipients accepted so far: %zu", server_rcpt_count(srv));
+			tx_emitf(&c->self, TX_EXPLAIN, "state", "Recipients accepted so far: %zu", server_rcpt_count(srv));
 		if (server_phase(srv) == SERVER_DATA) {
-			say(c, TX_EXPLAIN, "state", "You are typing the message; a line with a single . ends it.");
+			tx_emitf(&c->self, TX_EXPLAIN, "state", "You are typing the message; a line with a single . ends it.");
 			return;
 		}
 		if (server_phase(srv) == SERVER_CLOSED) {
-			say(c, TX_EXPLAIN, "state", "Nothing can be sent: :restart connects again.");
+			tx_emitf(&c->self, TX_EXPLAIN, "state", "Nothing can be sent: :restart connects again.");
 			return;
 		}
 		console_next(c, buf, sizeof buf);
-		say(c, TX_EXPLAIN, "state", "You may send now: %s", buf[0] ? buf : "(nothing)");
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "You may send now: %s", buf[0] ? buf : "(nothing)");
 	} else {
 		const struct client *cl = session_client(c->s);
 		const char *verb = console_waiting_for(c);
 
-		say(c, TX_EXPLAIN, "state", "You are the server; the client plays the '%s' scenario.",
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "You are the server; the client plays the '%s' scenario.",
 		    session_opts(c->s)->scenario->name);
-		say(c, TX_EXPLAIN, "state", "Client: %s; TLS %s.", client_phase_str(client_phase(cl)),
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "Client: %s; TLS %s.", client_phase_str(client_phase(cl)),
 		    session_tls(c->s) ? "on" : "off");
 		if (verb == NULL || client_phase(cl) == CLIENT_DONE)
 			return;
 		console_next(c, buf, sizeof buf);
-		say(c, TX_EXPLAIN, "state", "Replies a server may give to %s: %s", verb, buf[0] ? buf : "(none)");
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "Replies a server may give to %s: %s", verb, buf[0] ? buf : "(none)");
 	}
 }
 
@@ -678,10 +649,10 @@ static void m_diagram(struct console *c, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	for (i = 0; i < sizeof diagram / sizeof diagram[0]; i++)
-		say(c, TX_EXPLAIN, diagram[i].phase == phase ? "you are" : "diagram",
+		tx_emitf(&c->self, TX_EXPLAIN, diagram[i].phase == phase ? "you are" : "diagram",
 		    "%s %s", diagram[i].phase == phase ? "=>" : "  ", diagram[i].text);
 	if (session_role(c->s) == SESSION_SERVER)
-		say(c, TX_EXPLAIN, "diagram", "   (you play the server: the client is %s)",
+		tx_emitf(&c->self, TX_EXPLAIN, "diagram", "   (you play the server: the client is %s)",
 		    client_phase_str(client_phase(session_client(c->s))));
 }
 
@@ -702,7 +673,7 @@ static void new_session(struct console *c)
 	o.level = session_level(c->s);
 	s = session_new(&o, &sink);
 	if (s == NULL) {
-		say(c, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
 		return;
 	}
 	pipe_clear(c);
@@ -710,7 +681,7 @@ static void new_session(struct console *c)
 	session_free(c->s);
 	c->s = s;
 	c->o.session = o;
-	say(c, TX_NOTE, NULL, "A new session: you are the %s.",
+	tx_emitf(&c->self, TX_NOTE, NULL, "A new session: you are the %s.",
 	    o.role == SESSION_CLIENT ? "client" : "server");
 	session_start(s);
 }
@@ -718,7 +689,7 @@ static void new_session(struct console *c)
 static void m_role(struct console *c, int argc, char **argv)
 {
 	if (argc != 2 || (strcmp(argv[1], "client") && strcmp(argv[1], "server"))) {
-		say(c, TX_ERROR, NULL, ":role takes client or server");
+		tx_emitf(&c->self, TX_ERROR, NULL, ":role takes client or server");
 		return;
 	}
 	c->o.session.role = strcmp(argv[1], "client") == 0 ? SESSION_CLIENT : SESSION_SERVER;
@@ -730,21 +701,21 @@ static void m_persona(struct console *c, int argc, char **argv)
 	const struct ref_persona *p;
 
 	if (argc != 2) {
-		say(c, TX_NOTE, NULL, "The persona is '%s'. :persona NAME changes it; the personas are:",
+		tx_emitf(&c->self, TX_NOTE, NULL, "The persona is '%s'. :persona NAME changes it; the personas are:",
 		    c->o.session.persona ? c->o.session.persona->name : "modern");
 		for (size_t i = 0; i < ref_persona_count; i++)
-			say(c, TX_EXPLAIN, "persona", "%-13s %s", ref_persona_table[i].name,
+			tx_emitf(&c->self, TX_EXPLAIN, "persona", "%-13s %s", ref_persona_table[i].name,
 			    ref_persona_table[i].summary);
 		return;
 	}
 	p = ref_persona_find(argv[1], strlen(argv[1]));
 	if (p == NULL) {
-		say(c, TX_ERROR, NULL, "no persona '%s'; :persona lists them", argv[1]);
+		tx_emitf(&c->self, TX_ERROR, NULL, "no persona '%s'; :persona lists them", argv[1]);
 		return;
 	}
 	c->o.session.persona = p;
 	if (c->o.session.role == SESSION_SERVER) {
-		say(c, TX_NOTE, NULL, "The persona is '%s'; it plays the server when you are the client (:role client).", p->name);
+		tx_emitf(&c->self, TX_NOTE, NULL, "The persona is '%s'; it plays the server when you are the client (:role client).", p->name);
 		return;
 	}
 	new_session(c);
@@ -755,16 +726,16 @@ static void m_scenario(struct console *c, int argc, char **argv)
 	const struct ref_scenario *sc;
 
 	if (argc != 2) {
-		say(c, TX_NOTE, NULL, "The scenario is '%s'. :scenario NAME changes it; the scenarios are:",
+		tx_emitf(&c->self, TX_NOTE, NULL, "The scenario is '%s'. :scenario NAME changes it; the scenarios are:",
 		    c->o.session.scenario ? c->o.session.scenario->name : "plain");
 		for (size_t i = 0; i < ref_scenario_count; i++)
-			say(c, TX_EXPLAIN, "scenario", "%-18s %s", ref_scenario_table[i].name,
+			tx_emitf(&c->self, TX_EXPLAIN, "scenario", "%-18s %s", ref_scenario_table[i].name,
 			    ref_scenario_table[i].summary);
 		return;
 	}
 	sc = ref_scenario_find(argv[1], strlen(argv[1]));
 	if (sc == NULL) {
-		say(c, TX_ERROR, NULL, "no scenario '%s'; :scenario lists them", argv[1]);
+		tx_emitf(&c->self, TX_ERROR, NULL, "no scenario '%s'; :scenario lists them", argv[1]);
 		return;
 	}
 	c->o.session.scenario = sc;
@@ -798,11 +769,11 @@ static void m_fault(struct console *c, int argc, char **argv)
 	size_t k;
 
 	if (argc < 3 || argc > 5) {
-		say(c, TX_ERROR, NULL, "usage: :fault VERB [N] CODE [ENHANCED], e.g. :fault RCPT 3 452 4.5.3");
+		tx_emitf(&c->self, TX_ERROR, NULL, "usage: :fault VERB [N] CODE [ENHANCED], e.g. :fault RCPT 3 452 4.5.3");
 		return;
 	}
 	if (session_role(c->s) != SESSION_CLIENT) {
-		say(c, TX_ERROR, NULL, ":fault changes what the simulated server answers; it works in the client role");
+		tx_emitf(&c->self, TX_ERROR, NULL, ":fault changes what the simulated server answers; it works in the client role");
 		return;
 	}
 	for (k = 0; argv[1][k] && k < sizeof verb - 1; k++)
@@ -811,28 +782,28 @@ static void m_fault(struct console *c, int argc, char **argv)
 	if (argc >= 4 && strchr(argv[3], '.') == NULL) {
 		nth = parse_int(argv[2], 1, 1000);
 		if (nth < 0) {
-			say(c, TX_ERROR, NULL, ":fault: '%s' is not a count from 1 to 1000", argv[2]);
+			tx_emitf(&c->self, TX_ERROR, NULL, ":fault: '%s' is not a count from 1 to 1000", argv[2]);
 			return;
 		}
 		i = 3;
 	}
 	code = parse_int(argv[i], 400, 559);
 	if (code < 0) {
-		say(c, TX_ERROR, NULL, ":fault: '%s' is not a 4xx or 5xx reply code", argv[i]);
+		tx_emitf(&c->self, TX_ERROR, NULL, ":fault: '%s' is not a 4xx or 5xx reply code", argv[i]);
 		return;
 	}
 	if (i + 1 < argc)
 		enh = argv[i + 1];
 	if (i + 2 < argc) {
-		say(c, TX_ERROR, NULL, "usage: :fault VERB [N] CODE [ENHANCED], e.g. :fault RCPT 3 452 4.5.3");
+		tx_emitf(&c->self, TX_ERROR, NULL, "usage: :fault VERB [N] CODE [ENHANCED], e.g. :fault RCPT 3 452 4.5.3");
 		return;
 	}
 	if (session_fault(c->s, verb, nth, code, enh) < 0) {
-		say(c, TX_ERROR, NULL, ":fault: the server cannot answer %s with %d%s%s (a known verb, a 4xx/5xx code and an enhanced code of the same class)",
+		tx_emitf(&c->self, TX_ERROR, NULL, ":fault: the server cannot answer %s with %d%s%s (a known verb, a 4xx/5xx code and an enhanced code of the same class)",
 		    verb, code, *enh ? " " : "", enh);
 		return;
 	}
-	say(c, TX_NOTE, "fault", "The %d%s %s from now on will be answered %d%s%s.", nth,
+	tx_emitf(&c->self, TX_NOTE, "fault", "The %d%s %s from now on will be answered %d%s%s.", nth,
 	    nth % 10 == 1 && nth % 100 != 11 ? "st" : nth % 10 == 2 && nth % 100 != 12 ? "nd" :
 	    nth % 10 == 3 && nth % 100 != 13 ? "rd" : "th", verb, code, *enh ? " " : "", enh);
 }
@@ -842,12 +813,12 @@ static void m_pipe(struct console *c, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (c->conn == NULL && session_role(c->s) != SESSION_CLIENT) {
-		say(c, TX_ERROR, NULL, ":pipe groups commands; it works in the client role");
+		tx_emitf(&c->self, TX_ERROR, NULL, ":pipe groups commands; it works in the client role");
 		return;
 	}
 	pipe_clear(c);
 	c->piping = 1;
-	say(c, TX_NOTE, "pipeline", "Type the commands of the group, one a line; an empty line sends them all in one write (:cancel drops them).");
+	tx_emitf(&c->self, TX_NOTE, "pipeline", "Type the commands of the group, one a line; an empty line sends them all in one write (:cancel drops them).");
 }
 
 static void m_save(struct console *c, int argc, char **argv)
@@ -855,14 +826,14 @@ static void m_save(struct console *c, int argc, char **argv)
 	char err[4400];
 
 	if (argc != 2) {
-		say(c, TX_ERROR, NULL, "usage: :save FILE");
+		tx_emitf(&c->self, TX_ERROR, NULL, "usage: :save FILE");
 		return;
 	}
 	if (record_save(c->rec, argv[1], err, sizeof err) < 0) {
-		say(c, TX_ERROR, NULL, "cannot save the transcript: %s", err);
+		tx_emitf(&c->self, TX_ERROR, NULL, "cannot save the transcript: %s", err);
 		return;
 	}
-	say(c, TX_NOTE, NULL, "Transcript saved to %s (%zu lines; ' -> ' sent, '<-  ' received, '~' under TLS).",
+	tx_emitf(&c->self, TX_NOTE, NULL, "Transcript saved to %s (%zu lines; ' -> ' sent, '<-  ' received, '~' under TLS).",
 	    argv[1], record_count(c->rec));
 }
 
@@ -872,20 +843,20 @@ static void m_replay(struct console *c, int argc, char **argv)
 	struct client_sink sink = { c, replay_finding };
 
 	if (argc != 2) {
-		say(c, TX_ERROR, NULL, "usage: :replay FILE");
+		tx_emitf(&c->self, TX_ERROR, NULL, "usage: :replay FILE");
 		return;
 	}
 	replay_stop(c);
 	c->replay = record_load(argv[1], err, sizeof err);
 	if (c->replay == NULL) {
-		say(c, TX_ERROR, NULL, "%s", err);
+		tx_emitf(&c->self, TX_ERROR, NULL, "%s", err);
 		return;
 	}
 	c->rcli = client_new(NULL, &sink);
 	c->rwire = malloc(65536);
 	if (c->rcli == NULL || c->rwire == NULL) {
 		replay_stop(c);
-		say(c, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
 		return;
 	}
 	c->rpos = 0;
@@ -893,7 +864,7 @@ static void m_replay(struct console *c, int argc, char **argv)
 	c->rverb[0] = 0;
 	c->rmessage = 0;
 	reply_acc_init(&c->racc);
-	say(c, TX_NOTE, "replay", "Replaying %s (%zu lines)%s", argv[1], record_count(c->replay),
+	tx_emitf(&c->self, TX_NOTE, "replay", "Replaying %s (%zu lines)%s", argv[1], record_count(c->replay),
 	    c->o.interactive ? ": Enter shows the next reply, q stops." : ".");
 	replay_run(c);
 }
@@ -926,17 +897,17 @@ static void m_connect(struct console *c, int argc, char **argv)
 		else if (strcmp(argv[i], "--helo") == 0 && i + 1 < argc)
 			o.helo = argv[++i];
 		else if (argv[i][0] == '-') {
-			say(c, TX_ERROR, NULL, ":connect: unknown option '%s' (known: --starttls, --tls, --insecure, --helo NAME)", argv[i]);
+			tx_emitf(&c->self, TX_ERROR, NULL, ":connect: unknown option '%s' (known: --starttls, --tls, --insecure, --helo NAME)", argv[i]);
 			return;
 		} else if (o.host == NULL)
 			o.host = argv[i];
 		else if ((port = parse_int(argv[i], 1, 65535)) < 0) {
-			say(c, TX_ERROR, NULL, ":connect: '%s' is not a port number", argv[i]);
+			tx_emitf(&c->self, TX_ERROR, NULL, ":connect: '%s' is not a port number", argv[i]);
 			return;
 		}
 	}
 	if (o.host == NULL) {
-		say(c, TX_ERROR, NULL, "usage: :connect HOST [PORT] [--starttls|--tls] [--insecure] [--helo NAME]");
+		tx_emitf(&c->self, TX_ERROR, NULL, "usage: :connect HOST [PORT] [--starttls|--tls] [--insecure] [--helo NAME]");
 		return;
 	}
 	if (port == 465 && o.tls == CONN_TLS_NONE)
@@ -956,11 +927,11 @@ static void m_auth(struct console *c, int argc, char **argv)
 	int insist = strcmp(argv[0], "auth!") == 0;
 
 	if (c->conn == NULL) {
-		say(c, TX_ERROR, NULL, ":auth logs in to a real server; with the simulated one, type AUTH PLAIN ... yourself");
+		tx_emitf(&c->self, TX_ERROR, NULL, ":auth logs in to a real server; with the simulated one, type AUTH PLAIN ... yourself");
 		return;
 	}
 	if (argc != 3 || (strcmp(argv[1], "plain") && strcmp(argv[1], "login"))) {
-		say(c, TX_ERROR, NULL, "usage: :auth plain|login USER (:auth! sends it even without TLS)");
+		tx_emitf(&c->self, TX_ERROR, NULL, "usage: :auth plain|login USER (:auth! sends it even without TLS)");
 		return;
 	}
 	if (!conn_tls_on(c->conn) && !insist) {
@@ -971,7 +942,7 @@ static void m_auth(struct console *c, int argc, char **argv)
 		snprintf(pw, sizeof pw, "%s", env);
 	else if (c->o.ask_password == NULL ||
 	    c->o.ask_password(c->o.ask_ctx, argv[2], pw, sizeof pw) != 0) {
-		say(c, TX_ERROR, NULL, "no password: set SMTPREF_PASSWORD, or run smtpref on a terminal");
+		tx_emitf(&c->self, TX_ERROR, NULL, "no password: set SMTPREF_PASSWORD, or run smtpref on a terminal");
 		return;
 	}
 	conn_auth(c->conn, argv[1], argv[2], pw, insist);
@@ -983,7 +954,7 @@ static void m_starttls(struct console *c, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (c->conn == NULL) {
-		say(c, TX_ERROR, NULL, ":starttls is for a real server; with the simulated one, type STARTTLS");
+		tx_emitf(&c->self, TX_ERROR, NULL, ":starttls is for a real server; with the simulated one, type STARTTLS");
 		return;
 	}
 	conn_starttls(c->conn);
@@ -1002,7 +973,7 @@ int console_connect(struct console *c, const struct conn_opts *o)
 	snprintf(c->host, sizeof c->host, "%s", o->host);
 	c->conn = conn_new(o, &sink);
 	if (c->conn == NULL) {
-		say(c, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
 		return -1;
 	}
 	return conn_open(c->conn);
@@ -1118,7 +1089,7 @@ static int meta(struct console *c, const char *line, size_t len, int strict)
 	int argc;
 
 	if (buf == NULL) {
-		say(c, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
 		return 1;
 	}
 	memcpy(buf, line + 1, len - 1);
@@ -1128,17 +1099,17 @@ static int meta(struct console *c, const char *line, size_t len, int strict)
 	if (m == NULL) {
 		if (strict) {
 			if (argc > 0)
-				say(c, TX_ERROR, NULL, "no meta-command ':%s'; :help lists them", argv[0]);
+				tx_emitf(&c->self, TX_ERROR, NULL, "no meta-command ':%s'; :help lists them", argv[0]);
 			else
-				say(c, TX_ERROR, NULL, "a meta-command follows the ':'; :help lists them");
+				tx_emitf(&c->self, TX_ERROR, NULL, "a meta-command follows the ':'; :help lists them");
 		}
 		free(buf);
 		return strict;
 	}
 	if (argc < 0)
-		say(c, TX_ERROR, NULL, "too many words for ':%s'", argv[0]);
+		tx_emitf(&c->self, TX_ERROR, NULL, "too many words for ':%s'", argv[0]);
 	else if (c->conn && simulated_only(m->name))
-		say(c, TX_ERROR, NULL, ":%s works with the simulated server; this is a real one (:quit leaves it)", m->name);
+		tx_emitf(&c->self, TX_ERROR, NULL, ":%s works with the simulated server; this is a real one (:quit leaves it)", m->name);
 	else
 		m->run(c, argc, argv);
 	free(buf);
@@ -1158,6 +1129,7 @@ struct console *console_new(const struct console_opts *o,
 	c->o = *o;
 	if (sink)
 		c->out = *sink;
+	c->self = mine;
 	c->rec = record_new();
 	c->s = session_new(&o->session, &mine);
 	if (c->rec == NULL || c->s == NULL) {
@@ -1216,13 +1188,13 @@ int console_line(struct console *c, const char *line, size_t len)
 	if (c->replay) {
 		if (len == 1 && (line[0] == 'q' || line[0] == 'Q')) {
 			replay_stop(c);
-			say(c, TX_NOTE, "replay", "Replay stopped.");
+			tx_emitf(&c->self, TX_NOTE, "replay", "Replay stopped.");
 			return 0;
 		}
 		if (len > 0 && line[0] == ':')
 			return meta(c, line, len, 1), 0;
 		if (len > 0)
-			say(c, TX_NOTE, "replay", "Enter shows the next reply; q stops the replay.");
+			tx_emitf(&c->self, TX_NOTE, "replay", "Enter shows the next reply; q stops the replay.");
 		else
 			replay_run(c);
 		return 0;
@@ -1243,7 +1215,7 @@ int console_line(struct console *c, const char *line, size_t len)
 		int secret = conn_input(c->conn) == CONN_IN_AUTH || auth_arg(line, len);
 
 		if (conn_closed(c->conn))
-			say(c, TX_ERROR, NULL, "the connection is closed; :connect opens another, :quit leaves");
+			tx_emitf(&c->self, TX_ERROR, NULL, "the connection is closed; :connect opens another, :quit leaves");
 		else
 			conn_send(c->conn, line, len);
 		return secret;
@@ -1300,11 +1272,11 @@ void console_eof(struct console *c)
 	replay_stop(c);
 	if (c->conn) {
 		if (!conn_closed(c->conn) && conn_input(c->conn) == CONN_IN_COMMAND) {
-			say(c, TX_NOTE, NULL, "Leaving: QUIT is sent first, as a polite client does (RFC 5321 4.1.1.10).");
+			tx_emitf(&c->self, TX_NOTE, NULL, "Leaving: QUIT is sent first, as a polite client does (RFC 5321 4.1.1.10).");
 			if (conn_send(c->conn, "QUIT", 4) == 0)
 				conn_wait(c->conn);
 		} else if (!conn_closed(c->conn)) {
-			say(c, TX_NOTE, NULL, "Leaving in the middle of a message or an AUTH exchange: the connection is closed and the server drops what was unfinished (RFC 5321 3.8).");
+			tx_emitf(&c->self, TX_NOTE, NULL, "Leaving in the middle of a message or an AUTH exchange: the connection is closed and the server drops what was unfinished (RFC 5321 3.8).");
 			conn_close(c->conn);
 		}
 	} else
@@ -1316,11 +1288,11 @@ void console_interrupt(struct console *c)
 {
 	if (c->piping) {
 		pipe_clear(c);
-		say(c, TX_NOTE, "pipeline", "The group was dropped; nothing was sent.");
+		tx_emitf(&c->self, TX_NOTE, "pipeline", "The group was dropped; nothing was sent.");
 	}
 	if (c->replay) {
 		replay_stop(c);
-		say(c, TX_NOTE, "replay", "Replay stopped.");
+		tx_emitf(&c->self, TX_NOTE, "replay", "Replay stopped.");
 	}
 }
 

@@ -11,7 +11,6 @@
 #include "lessonrun.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +43,8 @@ struct run {
 	struct progress p;
 	char *tx;		/* this step's transcript lines */
 	size_t ntx, captx;
-	char held[8192];	/* event explanations, shown after the reply */
-	size_t nheld;
+	struct explain_hold held;	/* event explanations, after the reply */
+	struct tx_sink sink;		/* show_item */
 	unsigned tries;		/* wrong tries at this step */
 	unsigned hinted;	/* hints shown at this step */
 	int tls;		/* the simulated connection is under TLS */
@@ -53,16 +52,16 @@ struct run {
 
 /* ---- drawing and the transcript --------------------------------------- */
 
-static void show(struct run *u, enum tx_kind kind, const char *label,
-    int code, const char *text, size_t len)
+/* show_item - draw an item, and keep it for the step's transcript */
+static void show_item(void *ctx, const struct tx_item *it)
 {
-	struct tx_item it = { kind, u->tls, code, 0, 0, label, text, len };
+	struct run *u = ctx;
 
-	shell_print_item(&u->r, &it);
+	shell_print_item(&u->r, it);
 	fflush(stdout);
-	if (kind == TX_SENT || kind == TX_RECEIVED || kind == TX_NOTE) {
+	if (it->kind == TX_SENT || it->kind == TX_RECEIVED || it->kind == TX_NOTE) {
 		char line[1200];
-		size_t n = record_item_line(&it, line, sizeof line - 1);
+		size_t n = record_item_line(it, line, sizeof line - 1);
 
 		if (n == 0)
 			return;
@@ -81,53 +80,17 @@ static void show(struct run *u, enum tx_kind kind, const char *label,
 	}
 }
 
-static void showf(struct run *u, enum tx_kind kind, const char *label,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void showf(struct run *u, enum tx_kind kind, const char *label,
-    const char *fmt, ...)
+static void show(struct run *u, enum tx_kind kind, const char *label,
+    int code, const char *text, size_t len)
 {
-	char buf[2048];
-	va_list ap;
-	int n;
+	struct tx_item it = { kind, u->tls, code, 0, 0, label, text, len };
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		show(u, kind, label, 0, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	show_item(u, &it);
 }
 
 static void explain_line(void *ctx, enum explain_kind kind, const char *text)
 {
 	show(ctx, TX_EXPLAIN, explain_kind_str(kind), 0, text, strlen(text));
-}
-
-static void hold_line(void *ctx, enum explain_kind kind, const char *text)
-{
-	struct run *u = ctx;
-	size_t n = strlen(text);
-
-	if (u->nheld + n + 2 > sizeof u->held) {
-		explain_line(u, kind, text);
-		return;
-	}
-	u->held[u->nheld++] = (char)kind;
-	memcpy(u->held + u->nheld, text, n + 1);
-	u->nheld += n + 1;
-}
-
-static void flush_held(struct run *u)
-{
-	size_t i = 0;
-
-	while (i < u->nheld) {
-		enum explain_kind kind = (enum explain_kind)u->held[i++];
-
-		explain_line(u, kind, u->held + i);
-		i += strlen(u->held + i) + 1;
-	}
-	u->nheld = 0;
 }
 
 /* lines - one item per line of wire text */
@@ -151,14 +114,16 @@ static void on_reply(void *ctx, const struct server_reply *r)
 
 	lines(u, TX_RECEIVED, r->code, r->wire, r->wire_len);
 	explain_reply(r, u->level, explain_line, u);
-	flush_held(u);
+	explain_hold_flush(&u->held);
 	if (strcmp(r->verb, "STARTTLS") == 0 && r->code == 220)
 		u->tls = 1;
 }
 
 static void on_event(void *ctx, const struct server_event *e)
 {
-	explain_event(e, ((struct run *)ctx)->level, hold_line, ctx);
+	struct run *u = ctx;
+
+	explain_event(e, u->level, explain_hold_line, &u->held);
 }
 
 static void on_client_sent(void *ctx, const char *bytes, size_t len)
@@ -171,13 +136,13 @@ static void on_finding(void *ctx, const struct client_finding *f)
 	struct run *u = ctx;
 
 	if (f->kind == CLIENT_DECISION)
-		showf(u, TX_EXPLAIN, "client", "%s (%s)", f->text, f->section);
+		tx_emitf(&u->sink, TX_EXPLAIN, "client", "%s (%s)", f->text, f->section);
 	else if (f->kind == CLIENT_DIFFERS && f->expected)
-		showf(u, TX_FINDING, "expected", "A conforming server would answer %d%s%s: %s (%s)",
+		tx_emitf(&u->sink, TX_FINDING, "expected", "A conforming server would answer %d%s%s: %s (%s)",
 		    f->expected, f->expected_enh && *f->expected_enh ? " " : "",
 		    f->expected_enh ? f->expected_enh : "", f->text, f->section);
 	else
-		showf(u, TX_FINDING, f->kind == CLIENT_DIFFERS ? "expected" : "check",
+		tx_emitf(&u->sink, TX_FINDING, f->kind == CLIENT_DIFFERS ? "expected" : "check",
 		    "%s (%s)", f->text, f->section);
 }
 
@@ -186,7 +151,7 @@ static void on_connected(void *ctx, enum lesson_role role, const char *why)
 	struct run *u = ctx;
 
 	u->tls = 0;
-	showf(u, TX_NOTE, NULL, "A new connection: you are the %s. %s",
+	tx_emitf(&u->sink, TX_NOTE, NULL, "A new connection: you are the %s. %s",
 	    role == LESSON_CLIENT ? "client" : "server", why ? why : "");
 }
 
@@ -289,7 +254,7 @@ static void show_hint(struct run *u, const struct lesson_step *st, int asked)
 		    (asked && i == u->hinted))
 			best = &st->hints[i];
 	if (best == NULL) {
-		showf(u, TX_NOTE, NULL, "No hint for this step.");
+		tx_emitf(&u->sink, TX_NOTE, NULL, "No hint for this step.");
 		return;
 	}
 	show(u, TX_HINT, NULL, 0, best->text, strlen(best->text));
@@ -300,7 +265,7 @@ enum outcome { O_NEXT, O_SKIP, O_RESTART, O_QUIT };
 
 static void meta_help(struct run *u)
 {
-	showf(u, TX_EXPLAIN, "help", ":hint shows a hint; :skip goes to the next step%s; :restart starts the lesson again; :explain TERM explains a code or keyword; :quit leaves (your progress is kept).",
+	tx_emitf(&u->sink, TX_EXPLAIN, "help", ":hint shows a hint; :skip goes to the next step%s; :restart starts the lesson again; :explain TERM explains a code or keyword; :quit leaves (your progress is kept).",
 	    u->l->skip_forbidden ? " (not in this lesson)" : "");
 }
 
@@ -317,7 +282,7 @@ static int meta(struct run *u, const struct lesson_step *st, char *line)
 	else if (strcmp(word, "skip") == 0) {
 		if (!u->l->skip_forbidden)
 			return O_SKIP;
-		showf(u, TX_ERROR, NULL, "this lesson cannot be skipped: every step counts");
+		tx_emitf(&u->sink, TX_ERROR, NULL, "this lesson cannot be skipped: every step counts");
 	} else if (strcmp(word, "restart") == 0)
 		return O_RESTART;
 	else if (strcmp(word, "quit") == 0)
@@ -331,7 +296,7 @@ static int meta(struct run *u, const struct lesson_step *st, char *line)
 	} else if (strcmp(word, "help") == 0)
 		meta_help(u);
 	else
-		showf(u, TX_ERROR, NULL, "no meta-command ':%s' in a lesson; :help lists them", word);
+		tx_emitf(&u->sink, TX_ERROR, NULL, "no meta-command ':%s' in a lesson; :help lists them", word);
 	return -1;
 }
 
@@ -394,7 +359,7 @@ static int checked(struct run *u, size_t i, size_t *next)
 				if (st->kind == LESSON_SEND)
 					show(u, TX_SENT, NULL, 0, line, strlen(line));
 				else if (st->kind == LESSON_ASK)
-					showf(u, TX_NOTE, NULL, "answer: %s", line);
+					tx_emitf(&u->sink, TX_NOTE, NULL, "answer: %s", line);
 				done = lesson_session_input(u->s, line, strlen(line), obs);
 			}
 			free(line);
@@ -404,7 +369,7 @@ static int checked(struct run *u, size_t i, size_t *next)
 
 			lesson_eval(u->l, i, obs, u->tries + 1, &res);
 			if (res.verdict != LESSON_FAILED) {
-				showf(u, TX_NOTE, "lesson", "Right.");
+				tx_emitf(&u->sink, TX_NOTE, "lesson", "Right.");
 				*next = res.next;
 				free(obs);
 				free(group);
@@ -412,7 +377,7 @@ static int checked(struct run *u, size_t i, size_t *next)
 			}
 			u->tries++;
 			u->p.tries++;
-			showf(u, TX_FINDING, "not yet", "%s", res.why);
+			tx_emitf(&u->sink, TX_FINDING, "not yet", "%s", res.why);
 			if (res.hint) {
 				show(u, TX_HINT, NULL, 0, res.hint, strlen(res.hint));
 				u->hinted++;
@@ -454,7 +419,7 @@ static int run(struct run *u)
 		return 1;
 	}
 	if (i > 0) {
-		showf(u, TX_NOTE, "lesson", "Resuming where you stopped (step %zu of %zu).", i + 1, u->l->nsteps);
+		tx_emitf(&u->sink, TX_NOTE, "lesson", "Resuming where you stopped (step %zu of %zu).", i + 1, u->l->nsteps);
 		lesson_session_resume(u->s, i);
 	}
 	save(u);
@@ -484,7 +449,7 @@ static int run(struct run *u)
 			if (o == O_RESTART) {
 				progress_init(&u->p, u->l, (long long)time(NULL));
 				save(u);
-				showf(u, TX_NOTE, "lesson", "From the start.");
+				tx_emitf(&u->sink, TX_NOTE, "lesson", "From the start.");
 				if (start_session(u) < 0)
 					return 1;
 				i = 0;
@@ -493,7 +458,7 @@ static int run(struct run *u)
 			progress_step(&u->p, o == O_SKIP ? i + 1 : next, o == O_NEXT, o == O_SKIP);
 			if (o == O_SKIP) {
 				next = i + 1;
-				showf(u, TX_NOTE, "lesson", "Skipped.");
+				tx_emitf(&u->sink, TX_NOTE, "lesson", "Skipped.");
 			}
 			break;
 		default:
@@ -538,6 +503,9 @@ int lesson_run_main(int argc, char **argv)
 
 	memset(&u, 0, sizeof u);
 	u.level = EXPLAIN_BRIEF;
+	explain_hold_init(&u.held, explain_line, &u);
+	u.sink.ctx = &u;
+	u.sink.item = show_item;
 	lesson_path_init(&path);
 	optind = 1;
 	opterr = 0;

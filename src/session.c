@@ -10,7 +10,6 @@
 
 #include "session.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,6 @@
 #include "reply.h"
 
 #define GROUP_MAX 64		/* commands matched to replies in one write */
-#define HELD_MAX 8192		/* event explanations waiting for their reply */
 #define OUT_MAX (1 << 16)	/* what the simulated client writes at once */
 #define REPLY_MAX (1 << 16)	/* the learner's reply being assembled */
 
@@ -31,10 +29,8 @@ struct session {
 	struct client *cli;		/* server role */
 	struct session_last last;
 
-	/* event explanations, shown after the reply they belong to:
-	 * records of kind byte, text, NUL */
-	char held[HELD_MAX];
-	size_t nheld;
+	/* event explanations, shown after the reply they belong to */
+	struct explain_hold held;
 
 	/* a pipelined group: the commands whose replies are awaited */
 	char *group[GROUP_MAX];
@@ -62,24 +58,6 @@ static void item(struct session *s, enum tx_kind kind, const char *label,
 	tx_emit(&s->sink, kind, label, text, len);
 }
 
-static void itemf(struct session *s, enum tx_kind kind, const char *label,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void itemf(struct session *s, enum tx_kind kind, const char *label,
-    const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	item(s, kind, label, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
-
 /* wire_lines - one item per line of wire text (CRLF or LF separated) */
 static void wire_lines(struct session *s, enum tx_kind kind, int code,
     int tls, int by_learner, int secret, const char *p, size_t len)
@@ -103,34 +81,6 @@ static void wire_lines(struct session *s, enum tx_kind kind, int code,
 static void explain_item(void *ctx, enum explain_kind kind, const char *text)
 {
 	item(ctx, TX_EXPLAIN, explain_kind_str(kind), text, strlen(text));
-}
-
-static void hold_item(void *ctx, enum explain_kind kind, const char *text)
-{
-	struct session *s = ctx;
-	size_t n = strlen(text);
-
-	if (s->nheld + n + 2 > sizeof s->held) {
-		explain_item(s, kind, text);	/* too many: show it now */
-		return;
-	}
-	s->held[s->nheld++] = (char)kind;
-	memcpy(s->held + s->nheld, text, n + 1);
-	s->nheld += n + 1;
-}
-
-static void flush_held(struct session *s)
-{
-	size_t i = 0;
-
-	while (i < s->nheld) {
-		enum explain_kind kind = (enum explain_kind)s->held[i++];
-		const char *text = s->held + i;
-
-		explain_item(s, kind, text);
-		i += strlen(text) + 1;
-	}
-	s->nheld = 0;
 }
 
 static void group_clear(struct session *s)
@@ -210,7 +160,7 @@ static void on_reply(void *ctx, const struct server_reply *r)
 	const char *hint;
 
 	if (s->gnext < s->ngroup) {
-		itemf(s, TX_NOTE, "pipeline", "reply to %s", s->group[s->gnext]);
+		tx_emitf(&s->sink, TX_NOTE, "pipeline", "reply to %s", s->group[s->gnext]);
 		if (++s->gnext == s->ngroup || r->code == 354)
 			group_clear(s);	/* after 354 the rest is the message */
 	}
@@ -223,7 +173,7 @@ static void on_reply(void *ctx, const struct server_reply *r)
 	s->last.allowed = 1;
 	s->last.expected = 0;
 	explain_reply(r, s->o.level, explain_item, s);
-	flush_held(s);
+	explain_hold_flush(&s->held);
 	if (s->o.hints && s->o.level != EXPLAIN_OFF && r->code >= 400 &&
 	    (hint = session_hint(r->rule, r->verb)) != NULL)
 		item(s, TX_HINT, NULL, hint, strlen(hint));
@@ -231,16 +181,16 @@ static void on_reply(void *ctx, const struct server_reply *r)
 		s->msg_octets = 0;
 		s->stuffed = 0;
 		if (s->o.hints && s->o.level != EXPLAIN_OFF)
-			itemf(s, TX_HINT, NULL, "Now type the message: headers (Subject: ...), an empty line, the body. A line with a single . ends it.");
+			tx_emitf(&s->sink, TX_HINT, NULL, "Now type the message: headers (Subject: ...), an empty line, the body. A line with a single . ends it.");
 	}
 	if (strcmp(r->verb, "DATA-END") == 0 && s->o.level != EXPLAIN_OFF) {
 		const struct ref_persona *p = server_persona(s->srv);
 
 		if (p->size > 0 && server_offers(s->srv, "SIZE"))
-			itemf(s, TX_NOTE, "size", "The message was %zu octets; this server's SIZE limit is %ld.",
+			tx_emitf(&s->sink, TX_NOTE, "size", "The message was %zu octets; this server's SIZE limit is %ld.",
 			    s->msg_octets, p->size);
 		else
-			itemf(s, TX_NOTE, "size", "The message was %zu octets.", s->msg_octets);
+			tx_emitf(&s->sink, TX_NOTE, "size", "The message was %zu octets.", s->msg_octets);
 	}
 	if (r->closes)
 		s->closed_note = 1;
@@ -250,17 +200,17 @@ static void on_event(void *ctx, const struct server_event *e)
 {
 	struct session *s = ctx;
 
-	explain_event(e, s->o.level, hold_item, s);
+	explain_event(e, s->o.level, explain_hold_line, &s->held);
 }
 
 /* feed - one write of the client: what the server reads at once */
 static void feed(struct session *s, const char *buf, size_t len)
 {
 	server_feed(s->srv, buf, len);
-	flush_held(s);
+	explain_hold_flush(&s->held);
 	if (s->closed_note) {
 		s->closed_note = 0;
-		itemf(s, TX_NOTE, NULL, "The server closed the connection. :restart connects again; :quit leaves.");
+		tx_emitf(&s->sink, TX_NOTE, NULL, "The server closed the connection. :restart connects again; :quit leaves.");
 	}
 }
 
@@ -318,12 +268,12 @@ static int client_role_input(struct session *s, const char *line, size_t len)
 	int secret;
 
 	if (ph == SERVER_CLOSED) {
-		itemf(s, TX_ERROR, NULL, "the connection is closed; :restart connects again");
+		tx_emitf(&s->sink, TX_ERROR, NULL, "the connection is closed; :restart connects again");
 		return 0;
 	}
 	buf = malloc(len + 3);
 	if (buf == NULL) {
-		itemf(s, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&s->sink, TX_ERROR, NULL, "out of memory");
 		return 0;
 	}
 	if (ph == SERVER_DATA) {
@@ -338,7 +288,7 @@ static int client_role_input(struct session *s, const char *line, size_t len)
 		memcpy(buf + off + len, "\r\n", 2);
 		secret = sent_item(s, buf, off + len, 0);
 		if (off)
-			itemf(s, TX_NOTE, "dot", "Your line starts with '.', so it went out as '%.*s' (dot-stuffing, RFC 5321 4.5.2); the server removes the extra dot.",
+			tx_emitf(&s->sink, TX_NOTE, "dot", "Your line starts with '.', so it went out as '%.*s' (dot-stuffing, RFC 5321 4.5.2); the server removes the extra dot.",
 			    (int)(len + 1 > 60 ? 60 : len + 1), buf);
 		if (!(len == 1 && line[0] == '.'))
 			s->msg_octets += len + 2;
@@ -355,24 +305,14 @@ static int client_role_input(struct session *s, const char *line, size_t len)
 
 /* ---- server role: the simulated client talks to the learner ----------- */
 
-static const char *const finding_labels[] = {
-	[CLIENT_BAD_REPLY] = "bad",
-	[CLIENT_BAD_CODE] = "code",
-	[CLIENT_BAD_ENHANCED] = "enhanced",
-	[CLIENT_DIFFERS] = "expected",
-	[CLIENT_DECISION] = "client",
-};
-_Static_assert(sizeof finding_labels / sizeof finding_labels[0] ==
-    CLIENT_FINDING_LAST, "one label per finding kind");
-
 static void on_finding(void *ctx, const struct client_finding *f)
 {
 	struct session *s = ctx;
-	const char *label = finding_labels[f->kind];
+	const char *label = client_finding_label(f->kind);
 
 	if (f->kind == CLIENT_DECISION) {
 		if (s->o.level != EXPLAIN_OFF)
-			itemf(s, TX_EXPLAIN, label, "%s (%s)", f->text, f->section);
+			tx_emitf(&s->sink, TX_EXPLAIN, label, "%s (%s)", f->text, f->section);
 		return;
 	}
 	if (f->kind == CLIENT_BAD_CODE || f->kind == CLIENT_BAD_REPLY)
@@ -380,15 +320,15 @@ static void on_finding(void *ctx, const struct client_finding *f)
 	if (f->kind == CLIENT_DIFFERS) {
 		s->last.expected = f->expected;
 		if (f->expected == 0)
-			itemf(s, TX_FINDING, label, "A conforming server would close the connection without a reply: %s (%s)",
+			tx_emitf(&s->sink, TX_FINDING, label, "A conforming server would close the connection without a reply: %s (%s)",
 			    f->text, f->section);
 		else
-			itemf(s, TX_FINDING, label, "A conforming server would answer %d%s%s: %s (%s)",
+			tx_emitf(&s->sink, TX_FINDING, label, "A conforming server would answer %d%s%s: %s (%s)",
 			    f->expected, f->expected_enh && *f->expected_enh ? " " : "",
 			    f->expected_enh ? f->expected_enh : "", f->text, f->section);
 		return;
 	}
-	itemf(s, TX_FINDING, label, "%s (%s)", f->text, f->section);
+	tx_emitf(&s->sink, TX_FINDING, label, "%s (%s)", f->text, f->section);
 }
 
 /* client_turn - show what the client writes until it waits or leaves */
@@ -404,11 +344,11 @@ static void client_turn(struct session *s)
 			continue;
 		}
 		if (a == CLIENT_RECONNECT) {
-			itemf(s, TX_NOTE, NULL, "The connection is gone; the client connects again. Send a new greeting (220 ...).");
+			tx_emitf(&s->sink, TX_NOTE, NULL, "The connection is gone; the client connects again. Send a new greeting (220 ...).");
 			continue;
 		}
 		if (a == CLIENT_CLOSE)
-			itemf(s, TX_NOTE, NULL, "The client is done and has closed the connection. :restart plays it again.");
+			tx_emitf(&s->sink, TX_NOTE, NULL, "The client is done and has closed the connection. :restart plays it again.");
 		return;
 	}
 }
@@ -419,18 +359,18 @@ static int server_role_input(struct session *s, const char *line, size_t len)
 	struct reply_line rl;
 
 	if (client_phase(s->cli) == CLIENT_DONE) {
-		itemf(s, TX_ERROR, NULL, "the client has closed the connection; :restart plays it again");
+		tx_emitf(&s->sink, TX_ERROR, NULL, "the client has closed the connection; :restart plays it again");
 		return 0;
 	}
 	/* a line that is no reply at all is refused here, so the learner can
 	 * type it again; a well-formed but wrong reply goes to the client */
 	if (s->rlen == 0 && reply_parse_line(line, len, &rl) != REPLY_OK) {
-		itemf(s, TX_ERROR, NULL, "that is not a reply: a reply starts with a three-digit code, such as 250 OK (RFC 5321 4.2)");
+		tx_emitf(&s->sink, TX_ERROR, NULL, "that is not a reply: a reply starts with a three-digit code, such as 250 OK (RFC 5321 4.2)");
 		return 0;
 	}
 	st = reply_acc_line(&s->acc, line, len);
 	if (st == REPLY_ACC_BAD_LINE || st == REPLY_ACC_MIXED_CODES) {
-		itemf(s, TX_ERROR, NULL, "%s: %s; type this line again (RFC 5321 4.2.1)",
+		tx_emitf(&s->sink, TX_ERROR, NULL, "%s: %s; type this line again (RFC 5321 4.2.1)",
 		    st == REPLY_ACC_MIXED_CODES ? "every line of a reply carries the same code" : "that is not a reply line",
 		    reply_acc_status_str(st));
 		/* forget the bad line: the accumulator restarts with what
@@ -458,7 +398,7 @@ static int server_role_input(struct session *s, const char *line, size_t len)
 	if (st == REPLY_ACC_MORE)
 		return 0;
 	if (s->reply_dropped)
-		itemf(s, TX_NOTE, NULL, "That reply was too long to keep whole; the client saw its first %d octets.", REPLY_MAX);
+		tx_emitf(&s->sink, TX_NOTE, NULL, "That reply was too long to keep whole; the client saw its first %d octets.", REPLY_MAX);
 	s->last.code = s->acc.code;
 	s->last.enh[0] = 0;
 	if (s->acc.has_enh)
@@ -513,7 +453,7 @@ static void disconnect(struct session *s)
 	s->srv = NULL;
 	s->cli = NULL;
 	group_clear(s);
-	s->nheld = 0;
+	s->held.n = 0;
 	memset(&s->last, 0, sizeof s->last);
 }
 
@@ -531,6 +471,7 @@ struct session *session_new(const struct session_opts *o,
 		s->o.scenario = ref_scenario_find("plain", 5);
 	if (sink)
 		s->sink = *sink;
+	explain_hold_init(&s->held, explain_item, s);
 	s->reply = malloc(REPLY_MAX);
 	s->out = malloc(OUT_MAX);
 	if (s->reply == NULL || s->out == NULL || connect_machines(s) < 0) {
@@ -554,11 +495,11 @@ void session_start(struct session *s)
 {
 	if (s->srv) {
 		server_start(s->srv);
-		flush_held(s);
+		explain_hold_flush(&s->held);
 	} else {
 		client_turn(s);
 		if (s->o.level != EXPLAIN_OFF && s->o.hints)
-			itemf(s, TX_HINT, NULL, "The client has connected and waits for your greeting: type 220 mx.example.org ESMTP (or 554 to refuse it).");
+			tx_emitf(&s->sink, TX_HINT, NULL, "The client has connected and waits for your greeting: type 220 mx.example.org ESMTP (or 554 to refuse it).");
 	}
 }
 
@@ -566,10 +507,10 @@ void session_restart(struct session *s)
 {
 	disconnect(s);
 	if (connect_machines(s) < 0) {
-		itemf(s, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&s->sink, TX_ERROR, NULL, "out of memory");
 		return;
 	}
-	itemf(s, TX_NOTE, NULL, "A new connection (%s role, %s %s).",
+	tx_emitf(&s->sink, TX_NOTE, NULL, "A new connection (%s role, %s %s).",
 	    s->o.role == SESSION_CLIENT ? "client" : "server",
 	    s->o.role == SESSION_CLIENT ? "persona" : "scenario",
 	    s->o.role == SESSION_CLIENT ? s->o.persona->name : s->o.scenario->name);
@@ -597,7 +538,7 @@ int session_pipeline(struct session *s, const char *const *lines,
 		return secret;
 	}
 	if (server_phase(s->srv) == SERVER_CLOSED) {
-		itemf(s, TX_ERROR, NULL, "the connection is closed; :restart connects again");
+		tx_emitf(&s->sink, TX_ERROR, NULL, "the connection is closed; :restart connects again");
 		return 0;
 	}
 	if (server_phase(s->srv) == SERVER_DATA || n == 1) {
@@ -610,12 +551,12 @@ int session_pipeline(struct session *s, const char *const *lines,
 		total += lens[i] + 2;
 	buf = malloc(total + 1);
 	if (buf == NULL) {
-		itemf(s, TX_ERROR, NULL, "out of memory");
+		tx_emitf(&s->sink, TX_ERROR, NULL, "out of memory");
 		return 0;
 	}
 	group_clear(s);
 	if (!server_offers(s->srv, "PIPELINING"))
-		itemf(s, TX_NOTE, "pipeline", "This server did not announce PIPELINING, so a client must wait for each reply (RFC 2920 3.1); sending the group anyway.");
+		tx_emitf(&s->sink, TX_NOTE, "pipeline", "This server did not announce PIPELINING, so a client must wait for each reply (RFC 2920 3.1); sending the group anyway.");
 	for (i = 0; i < n; i++) {
 		secret |= sent_item(s, lines[i], lens[i], 0);
 		memcpy(buf + off, lines[i], lens[i]);
@@ -635,7 +576,7 @@ int session_pipeline(struct session *s, const char *const *lines,
 			}
 		}
 	}
-	itemf(s, TX_NOTE, "pipeline", "%zu commands sent in one write; the replies come back in the same order.", n);
+	tx_emitf(&s->sink, TX_NOTE, "pipeline", "%zu commands sent in one write; the replies come back in the same order.", n);
 	feed(s, buf, off);
 	group_clear(s);
 	free(buf);
@@ -650,18 +591,18 @@ void session_end(struct session *s)
 		if (ph == SERVER_CLOSED)
 			return;
 		if (ph == SERVER_DATA || ph == SERVER_BDAT || ph == SERVER_AUTH) {
-			itemf(s, TX_NOTE, NULL, "Leaving in the middle of %s: the connection drops, and the server forgets the unfinished transaction (RFC 5321 3.8).",
+			tx_emitf(&s->sink, TX_NOTE, NULL, "Leaving in the middle of %s: the connection drops, and the server forgets the unfinished transaction (RFC 5321 3.8).",
 			    ph == SERVER_AUTH ? "an AUTH exchange" : "a message");
 			server_eof(s->srv);
-			flush_held(s);
+			explain_hold_flush(&s->held);
 			return;
 		}
-		itemf(s, TX_NOTE, NULL, "Leaving: QUIT is sent first, as a polite client does (RFC 5321 4.1.1.10).");
+		tx_emitf(&s->sink, TX_NOTE, NULL, "Leaving: QUIT is sent first, as a polite client does (RFC 5321 4.1.1.10).");
 		wire_lines(s, TX_SENT, 0, server_tls_active(s->srv), 0, 0,
 		    "QUIT", 4);
 		feed(s, "QUIT\r\n", 6);
 	} else if (s->cli && client_phase(s->cli) != CLIENT_DONE) {
-		itemf(s, TX_NOTE, NULL, "Leaving: the connection drops without a reply to the client.");
+		tx_emitf(&s->sink, TX_NOTE, NULL, "Leaving: the connection drops without a reply to the client.");
 		client_dropped(s->cli);
 		client_turn(s);
 	}

@@ -30,10 +30,8 @@ struct sim {
 	int quit;		/* a 221 was sent */
 	int failed;		/* writing stdout failed */
 	/* explanations of events, held back until the reply they belong
-	 * to has been written (the server records a phase change before it
-	 * answers) */
-	char held[8192];
-	size_t nheld;
+	 * to has been written */
+	struct explain_hold held;
 };
 
 static void out(struct sim *m, const char *p, size_t n)
@@ -53,27 +51,9 @@ static void explain_line(void *ctx, enum explain_kind kind, const char *text)
 	out(m, "\n", 1);
 }
 
-/* hold_line - an event's explanation, written after the next reply */
-static void hold_line(void *ctx, enum explain_kind kind, const char *text)
-{
-	struct sim *m = ctx;
-	int n = snprintf(m->held + m->nheld, sizeof m->held - m->nheld,
-	    "# %-8s %s\n", explain_kind_str(kind), text);
-
-	if (n < 0 || (size_t)n >= sizeof m->held - m->nheld) {
-		/* full: write what is held, then this line */
-		out(m, m->held, m->nheld);
-		m->nheld = 0;
-		explain_line(ctx, kind, text);
-		return;
-	}
-	m->nheld += (size_t)n;
-}
-
 static void flush_held(struct sim *m)
 {
-	out(m, m->held, m->nheld);
-	m->nheld = 0;
+	explain_hold_flush(&m->held);
 	if (fflush(stdout) != 0)
 		m->failed = 1;
 }
@@ -93,7 +73,7 @@ static void on_event(void *ctx, const struct server_event *e)
 {
 	struct sim *m = ctx;
 
-	explain_event(e, m->level, hold_line, m);
+	explain_event(e, m->level, explain_hold_line, &m->held);
 }
 
 static void usage(FILE *f)
@@ -130,16 +110,6 @@ static void usage(FILE *f)
 
 /* ---- the learner plays the server ---------------------------------- */
 
-static const char *const finding_names[] = {
-	[CLIENT_BAD_REPLY] = "bad",
-	[CLIENT_BAD_CODE] = "code",
-	[CLIENT_BAD_ENHANCED] = "enhanced",
-	[CLIENT_DIFFERS] = "expected",
-	[CLIENT_DECISION] = "client",
-};
-_Static_assert(sizeof finding_names / sizeof finding_names[0] ==
-    CLIENT_FINDING_LAST, "one name per finding kind");
-
 static void on_finding(void *ctx, const struct client_finding *f)
 {
 	struct sim *m = ctx;
@@ -150,15 +120,15 @@ static void on_finding(void *ctx, const struct client_finding *f)
 		return;
 	if (f->kind == CLIENT_DIFFERS && f->expected == 0)
 		n = snprintf(line, sizeof line, "# %-8s a conforming server would close the connection without a reply: %s (%s)\n",
-		    finding_names[f->kind], f->text, f->section);
+		    client_finding_label(f->kind), f->text, f->section);
 	else if (f->kind == CLIENT_DIFFERS)
 		n = snprintf(line, sizeof line, "# %-8s a conforming server would answer %d%s%s: %s (%s)\n",
-		    finding_names[f->kind], f->expected,
+		    client_finding_label(f->kind), f->expected,
 		    f->expected_enh && *f->expected_enh ? " " : "",
 		    f->expected_enh ? f->expected_enh : "", f->text, f->section);
 	else
 		n = snprintf(line, sizeof line, "# %-8s %s (%s)\n",
-		    finding_names[f->kind], f->text, f->section);
+		    client_finding_label(f->kind), f->text, f->section);
 	if (n > 0)
 		out(m, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
@@ -267,6 +237,7 @@ int simulate_main(int argc, char **argv)
 	char buf[65536];
 	int c, role_server = 0;
 
+	explain_hold_init(&m.held, explain_line, &m);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "p:e::r:s:h", opts, NULL)) != -1) {

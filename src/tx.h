@@ -10,6 +10,7 @@
 #ifndef SMTPREF_TX_H
 #define SMTPREF_TX_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum tx_kind {
@@ -48,5 +49,12 @@ static inline void tx_emit(const struct tx_sink *s, enum tx_kind kind,
 	if (s && s->item)
 		s->item(s->ctx, &it);
 }
+
+/* tx_emitf - one item whose text is made with printf's format (cut at
+ * 2047 octets) */
+void tx_emitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void tx_vemitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
+    const char *fmt, va_list ap);
 
 #endif

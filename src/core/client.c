@@ -237,6 +237,21 @@ static const char *const phase_names[] = {
 _Static_assert(sizeof phase_names / sizeof phase_names[0] == CLIENT_PHASE_LAST,
     "one name per phase");
 
+static const char *const finding_labels[] = {
+	[CLIENT_BAD_REPLY] = "bad",
+	[CLIENT_BAD_CODE] = "code",
+	[CLIENT_BAD_ENHANCED] = "enhanced",
+	[CLIENT_DIFFERS] = "expected",
+	[CLIENT_DECISION] = "client",
+};
+_Static_assert(sizeof finding_labels / sizeof finding_labels[0] ==
+    CLIENT_FINDING_LAST, "one label per finding kind");
+
+const char *client_finding_label(enum client_finding_kind k)
+{
+	return (unsigned)k < CLIENT_FINDING_LAST ? finding_labels[k] : "?";
+}
+
 /* client_phase_str - a short name for the phase */
 const char *client_phase_str(enum client_phase p)
 {

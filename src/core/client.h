@@ -55,6 +55,10 @@ enum client_finding_kind {
 	CLIENT_FINDING_LAST
 };
 
+/* client_finding_label - a short label: "bad", "code", "enhanced",
+ * "expected", "client" */
+const char *client_finding_label(enum client_finding_kind k);
+
 struct client_finding {
 	enum client_finding_kind kind;
 	const char *text;	/* one or two sentences for the learner */

@@ -200,3 +200,42 @@ void explain_event(const struct server_event *e, enum explain_level level,
 		break;
 	}
 }
+
+void explain_hold_init(struct explain_hold *h, explain_fn *fn, void *ctx)
+{
+	h->n = 0;
+	h->fn = fn;
+	h->ctx = ctx;
+}
+
+void explain_hold_flush(struct explain_hold *h)
+{
+	size_t i = 0;
+
+	while (i < h->n) {
+		enum explain_kind kind = (enum explain_kind)h->buf[i++];
+		const char *text = h->buf + i;
+
+		h->fn(h->ctx, kind, text);
+		i += strlen(text) + 1;
+	}
+	h->n = 0;
+}
+
+void explain_hold_line(void *hold, enum explain_kind kind, const char *text)
+{
+	struct explain_hold *h = hold;
+	size_t n = strlen(text);
+
+	if (h->n + n + 2 > sizeof h->buf) {
+		/* full: what is held first, so the order stays */
+		explain_hold_flush(h);
+		if (n + 2 > sizeof h->buf) {
+			h->fn(h->ctx, kind, text);
+			return;
+		}
+	}
+	h->buf[h->n++] = (char)kind;
+	memcpy(h->buf + h->n, text, n + 1);
+	h->n += n + 1;
+}

@@ -41,6 +41,23 @@ void explain_reply(const struct server_reply *r, enum explain_level level,
 void explain_event(const struct server_event *e, enum explain_level level,
     explain_fn *fn, void *ctx);
 
+/* Explanations of events, held until the reply they belong to has been
+ * shown: the server records a change of phase before it answers, and a
+ * learner should read the reply first.  explain_hold_line is an
+ * explain_fn whose ctx is the hold; lines are kept in order, and when the
+ * hold is full it passes on what it holds, then the new line. */
+#define EXPLAIN_HOLD_MAX 8192
+struct explain_hold {
+	char buf[EXPLAIN_HOLD_MAX];	/* records: kind octet, text, NUL */
+	size_t n;
+	explain_fn *fn;			/* where the lines go in the end */
+	void *ctx;
+};
+void explain_hold_init(struct explain_hold *h, explain_fn *fn, void *ctx);
+void explain_hold_line(void *hold, enum explain_kind kind, const char *text);
+/* explain_hold_flush - pass on every line held, in order */
+void explain_hold_flush(struct explain_hold *h);
+
 /* explain_code - what code (and enhanced code enh, "" or NULL for none)
  * mean, for a reply from any server; verb, when known, says what it
  * answered ("MAIL", "DATA-END", "CONNECT") */
