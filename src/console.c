@@ -18,6 +18,7 @@
 #include "lookup.h"
 #include "record.h"
 #include "reply.h"
+#include "tutor.h"
 
 #define PIPE_MAX 64		/* commands in one :pipe group */
 #define ARGS_MAX 8
@@ -48,20 +49,77 @@ struct console {
 	/* a real server instead of the simulated session */
 	struct conn *conn;
 	char host[256];
+
+	/* a lesson, run instead of the session (the session waits) */
+	struct tutor *tutor;
+	struct lesson *pending;		/* to start with console_start */
+	int unstarted;			/* the session has not started yet */
 };
 
-/* The meta-commands that only make sense with the simulated server. */
-static int simulated_only(const char *name)
+static int in_list(const char *const *names, const char *name)
 {
-	static const char *const names[] = {
-		"role", "persona", "scenario", "restart", "fault", NULL
-	};
 	size_t i;
 
 	for (i = 0; names[i]; i++)
 		if (strcmp(names[i], name) == 0)
 			return 1;
 	return 0;
+}
+
+/* The meta-commands that only make sense with the simulated server. */
+static int simulated_only(const char *name)
+{
+	static const char *const names[] = {
+		"role", "persona", "scenario", "restart", "fault", "hint", "skip",
+		"lesson", NULL
+	};
+
+	return in_list(names, name);
+}
+
+/* The meta-commands a lesson keeps for itself: it sets up the session. */
+static int not_in_lesson(const char *name)
+{
+	static const char *const names[] = {
+		"role", "persona", "scenario", "fault", "replay", "connect",
+		"auth", "auth!", "starttls", NULL
+	};
+
+	return in_list(names, name);
+}
+
+/* ---- what the learner talks to: the session, or a lesson's peer ------ */
+
+static const struct server *cur_server(const struct console *c)
+{
+	return c->tutor ? tutor_server(c->tutor) : session_server(c->s);
+}
+
+static const struct client *cur_client(const struct console *c)
+{
+	return c->tutor ? tutor_client(c->tutor) : session_client(c->s);
+}
+
+static enum session_role cur_role(const struct console *c)
+{
+	if (c->tutor)
+		return tutor_client(c->tutor) ? SESSION_SERVER : SESSION_CLIENT;
+	return session_role(c->s);
+}
+
+/* cur_mode - what the next line is, as a session mode; a lesson's
+ * question is taken as a command line */
+static enum session_mode cur_mode(const struct console *c)
+{
+	if (c->tutor == NULL)
+		return session_mode(c->s);
+	switch (tutor_wants(c->tutor)) {
+	case TUTOR_MESSAGE: return SESSION_MESSAGE;
+	case TUTOR_AUTH: return SESSION_AUTH;
+	case TUTOR_REPLY: return SESSION_REPLY;
+	case TUTOR_NOTHING: return SESSION_CLOSED;
+	default: return SESSION_COMMAND;
+	}
 }
 
 static void to_front(void *ctx, const struct tx_item *it)
@@ -280,7 +338,7 @@ struct meta {
 	void (*run)(struct console *c, int argc, char **argv);
 };
 
-#define NMETAS 18
+#define NMETAS 21
 static const struct meta metas[NMETAS];	/* defined after the commands */
 static const size_t nmetas = NMETAS;
 
@@ -308,7 +366,7 @@ static void m_help(struct console *c, int argc, char **argv)
 		tx_emitf(&c->self, TX_EXPLAIN, "help", ":%s %s - %s", m->name, m->args, m->help);
 		return;
 	}
-	tx_emitf(&c->self, TX_EXPLAIN, "help", "%s", session_role(c->s) == SESSION_CLIENT ?
+	tx_emitf(&c->self, TX_EXPLAIN, "help", "%s", cur_role(c) == SESSION_CLIENT ?
 	    "Type SMTP commands (EHLO, MAIL FROM:<...>, RCPT TO:<...>, DATA, QUIT); the simulated server answers." :
 	    "Type the server's replies (220 ..., 250 OK, 354 ..., 221 Bye); the simulated client reacts.");
 	tx_emitf(&c->self, TX_EXPLAIN, "help", "Lines starting with ':' are for smtpref:");
@@ -379,6 +437,8 @@ static void m_explain(struct console *c, int argc, char **argv)
 		for (i = 0; i < 3; i++)
 			if (strcmp(argv[1], level_names[i]) == 0) {
 				session_set_level(c->s, (enum explain_level)i);
+				if (c->tutor)
+					tutor_set_level(c->tutor, (enum explain_level)i);
 				tx_emitf(&c->self, TX_NOTE, NULL, "Explanations are %s now.", level_names[i]);
 				return;
 			}
@@ -485,8 +545,8 @@ size_t console_next(const struct console *c, char *buf, size_t size)
 		}
 		return off;
 	}
-	if (session_role(c->s) == SESSION_CLIENT) {
-		const struct server *srv = session_server(c->s);
+	if (cur_role(c) == SESSION_CLIENT) {
+		const struct server *srv = cur_server(c);
 		enum server_phase ph = server_phase(srv);
 
 		if (ph == SERVER_DATA || ph == SERVER_CLOSED || ph == SERVER_AUTH)
@@ -502,7 +562,7 @@ size_t console_next(const struct console *c, char *buf, size_t size)
 				off += (size_t)n;
 		}
 	} else {
-		const struct client *cl = session_client(c->s);
+		const struct client *cl = cur_client(c);
 		const char *verb = client_verb(client_phase(cl));
 
 		if (verb == NULL || client_phase(cl) == CLIENT_DONE)
@@ -522,17 +582,17 @@ size_t console_next(const struct console *c, char *buf, size_t size)
 
 const char *console_waiting_for(const struct console *c)
 {
-	if (c->conn || session_role(c->s) == SESSION_CLIENT)
+	if (c->conn || cur_role(c) == SESSION_CLIENT)
 		return NULL;
-	return client_verb(client_phase(session_client(c->s)));
+	return client_verb(client_phase(cur_client(c)));
 }
 
 int console_phase(const struct console *c)
 {
 	if (c->conn)
 		return real_phase(c);
-	if (session_role(c->s) == SESSION_CLIENT) {
-		int phase = (int)server_phase(session_server(c->s));
+	if (cur_role(c) == SESSION_CLIENT) {
+		int phase = (int)server_phase(cur_server(c));
 
 		if (phase == SERVER_BDAT)
 			return SERVER_DATA;
@@ -544,7 +604,7 @@ int console_phase(const struct console *c)
 	}
 	/* the client's phase says what it waits a reply to: the session
 	 * is still where it was before that command */
-	switch (client_phase(session_client(c->s))) {
+	switch (client_phase(cur_client(c))) {
 	case CLIENT_GREETING: return SERVER_CONNECTED;
 	case CLIENT_EHLO: case CLIENT_HELO: return SERVER_GREETED;
 	case CLIENT_MAIL: case CLIENT_STARTTLS: case CLIENT_AUTH:
@@ -576,8 +636,14 @@ static void m_state(struct console *c, int argc, char **argv)
 		}
 		return;
 	}
-	if (session_role(c->s) == SESSION_CLIENT) {
-		const struct server *srv = session_server(c->s);
+	if (c->tutor) {
+		const struct lesson *l = tutor_lesson(c->tutor);
+
+		tx_emitf(&c->self, TX_EXPLAIN, "state", "Lesson: %s, step %zu of %zu.", l->title,
+		    tutor_step(c->tutor) + 1, l->nsteps);
+	}
+	if (cur_role(c) == SESSION_CLIENT) {
+		const struct server *srv = cur_server(c);
 		int ehlo = server_ehlo_used(srv);
 
 		tx_emitf(&c->self, TX_EXPLAIN, "state", "You are the client; the server is the '%s' persona (%s).",
@@ -602,13 +668,16 @@ static void m_state(struct console *c, int argc, char **argv)
 		console_next(c, buf, sizeof buf);
 		tx_emitf(&c->self, TX_EXPLAIN, "state", "You may send now: %s", buf[0] ? buf : "(nothing)");
 	} else {
-		const struct client *cl = session_client(c->s);
+		const struct client *cl = cur_client(c);
 		const char *verb = console_waiting_for(c);
 
-		tx_emitf(&c->self, TX_EXPLAIN, "state", "You are the server; the client plays the '%s' scenario.",
-		    session_opts(c->s)->scenario->name);
+		if (c->tutor)
+			tx_emitf(&c->self, TX_EXPLAIN, "state", "You are the server; the lesson's simulated client talks to you.");
+		else
+			tx_emitf(&c->self, TX_EXPLAIN, "state", "You are the server; the client plays the '%s' scenario.",
+			    session_opts(c->s)->scenario->name);
 		tx_emitf(&c->self, TX_EXPLAIN, "state", "Client: %s; TLS %s.", client_phase_str(client_phase(cl)),
-		    session_tls(c->s) ? "on" : "off");
+		    (c->tutor ? tutor_tls(c->tutor) : session_tls(c->s)) ? "on" : "off");
 		if (verb == NULL || client_phase(cl) == CLIENT_DONE)
 			return;
 		console_next(c, buf, sizeof buf);
@@ -651,9 +720,9 @@ static void m_diagram(struct console *c, int argc, char **argv)
 	for (i = 0; i < sizeof diagram / sizeof diagram[0]; i++)
 		tx_emitf(&c->self, TX_EXPLAIN, diagram[i].phase == phase ? "you are" : "diagram",
 		    "%s %s", diagram[i].phase == phase ? "=>" : "  ", diagram[i].text);
-	if (session_role(c->s) == SESSION_SERVER)
+	if (cur_role(c) == SESSION_SERVER)
 		tx_emitf(&c->self, TX_EXPLAIN, "diagram", "   (you play the server: the client is %s)",
-		    client_phase_str(client_phase(session_client(c->s))));
+		    client_phase_str(client_phase(cur_client(c))));
 }
 
 static void restart(struct console *c)
@@ -747,7 +816,126 @@ static void m_restart(struct console *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	restart(c);
+	if (c->tutor)
+		tutor_restart(c->tutor);
+	else
+		restart(c);
+}
+
+/* ---- lessons --------------------------------------------------------- */
+
+/* lesson_over - after each line of a lesson: when it is over, back to
+ * the shell's own session (or done, for smtpref lesson run) */
+static void lesson_over(struct console *c)
+{
+	if (c->tutor == NULL || !tutor_done(c->tutor))
+		return;
+	tutor_free(c->tutor);
+	c->tutor = NULL;
+	if (c->o.lesson_only) {
+		c->quit = 1;
+		return;
+	}
+	tx_emitf(&c->self, TX_NOTE, NULL, "Back to the shell's own session (:state shows where it stands).");
+	if (c->unstarted) {
+		c->unstarted = 0;
+		session_start(c->s);
+	}
+}
+
+int console_lesson(struct console *c, struct lesson *l)
+{
+	struct tutor_opts to = { session_level(c->s), c->o.progress_dir };
+	struct tutor *t;
+
+	pipe_clear(c);
+	replay_stop(c);
+	t = tutor_new(l, &to, &c->self);
+	if (t == NULL) {
+		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
+		return -1;
+	}
+	tutor_free(c->tutor);
+	c->tutor = t;
+	tutor_start(t);
+	lesson_over(c);
+	return 0;
+}
+
+const struct tutor *console_tutor(const struct console *c)
+{
+	return c->tutor;
+}
+
+static void m_hint(struct console *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	tutor_hint(c->tutor);
+}
+
+static void m_skip(struct console *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (tutor_skip(c->tutor) < 0)
+		tx_emitf(&c->self, TX_ERROR, NULL, "this lesson cannot be skipped: every step counts");
+	lesson_over(c);
+}
+
+static void list_one(void *ctx, const struct lesson *l)
+{
+	struct console *c = ctx;
+
+	tx_emitf(&c->self, TX_EXPLAIN, "lesson", "%s (%u min): %s", l->name, l->minutes, l->title);
+}
+
+static void m_lesson(struct console *c, int argc, char **argv)
+{
+	char err[4096];
+	struct lesson *l;
+
+	if (argc == 2 && (!strcmp(argv[1], "stop") || !strcmp(argv[1], "off"))) {
+		if (c->tutor == NULL) {
+			tx_emitf(&c->self, TX_NOTE, NULL, "No lesson is running.");
+			return;
+		}
+		tutor_leave(c->tutor);
+		lesson_over(c);
+		return;
+	}
+	if (c->o.lesson_open == NULL) {
+		tx_emitf(&c->self, TX_ERROR, NULL, "lessons are not available here");
+		return;
+	}
+	if (argc != 2) {
+		if (c->tutor)
+			tx_emitf(&c->self, TX_NOTE, NULL, "The lesson is '%s' (%s). :lesson stop leaves it; :lesson NAME starts another:",
+			    tutor_lesson(c->tutor)->name, tutor_lesson(c->tutor)->title);
+		else
+			tx_emitf(&c->self, TX_NOTE, NULL, ":lesson NAME starts a lesson here; the lessons are:");
+		if (c->o.lesson_each)
+			c->o.lesson_each(c->o.lesson_ctx, list_one, c);
+		return;
+	}
+	err[0] = 0;
+	l = c->o.lesson_open(c->o.lesson_ctx, argv[1], err, sizeof err);
+	if (l == NULL) {
+		char *p = err, *nl;
+
+		do {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl = 0;
+			if (*p)
+				tx_emitf(&c->self, TX_ERROR, NULL, "%s", p);
+			p = nl + 1;
+		} while (nl);
+		return;
+	}
+	if (c->tutor)
+		tutor_leave(c->tutor);
+	console_lesson(c, l);
 }
 
 /* parse_int - a whole decimal number in [lo, hi], or -1 */
@@ -772,7 +960,7 @@ static void m_fault(struct console *c, int argc, char **argv)
 		tx_emitf(&c->self, TX_ERROR, NULL, "usage: :fault VERB [N] CODE [ENHANCED], e.g. :fault RCPT 3 452 4.5.3");
 		return;
 	}
-	if (session_role(c->s) != SESSION_CLIENT) {
+	if (cur_role(c) != SESSION_CLIENT) {
 		tx_emitf(&c->self, TX_ERROR, NULL, ":fault changes what the simulated server answers; it works in the client role");
 		return;
 	}
@@ -812,7 +1000,11 @@ static void m_pipe(struct console *c, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (c->conn == NULL && session_role(c->s) != SESSION_CLIENT) {
+	if (c->tutor) {
+		tx_emitf(&c->self, TX_NOTE, "lesson", "In a lesson, the step that wants a pipelined group collects your lines by itself: type them, then an empty line.");
+		return;
+	}
+	if (c->conn == NULL && cur_role(c) != SESSION_CLIENT) {
 		tx_emitf(&c->self, TX_ERROR, NULL, ":pipe groups commands; it works in the client role");
 		return;
 	}
@@ -1039,7 +1231,7 @@ static const struct meta metas[NMETAS] = {
 	{ "role", "client|server", "play the client or the server (a new session)", m_role },
 	{ "persona", "[NAME]", "the simulated server you talk to (client role)", m_persona },
 	{ "scenario", "[NAME]", "what the simulated client does (server role)", m_scenario },
-	{ "restart", "", "connect again (the greylist remembers you)", m_restart },
+	{ "restart", "", "connect again (the greylist remembers you); in a lesson, start it again", m_restart },
 	{ "fault", "VERB [N] CODE [ENH]", "make the server answer the Nth next VERB with CODE: :fault RCPT 3 452 4.5.3", m_fault },
 	{ "pipe", "", "type several commands, then an empty line: they go out in one write", m_pipe },
 	{ "cancel", "", "drop a :pipe group or stop a replay", m_cancel },
@@ -1049,7 +1241,10 @@ static const struct meta metas[NMETAS] = {
 	{ "auth", "plain|login USER", "log in to a real server: the password is asked without echo and never shown", m_auth },
 	{ "auth!", "plain|login USER", "the same, even without TLS", m_auth },
 	{ "starttls", "", "start TLS with a real server", m_starttls },
-	{ "quit", "", "leave (QUIT is sent first)", m_quit },
+	{ "lesson", "[NAME | stop]", "start a lesson here, list them, or leave the one running", m_lesson },
+	{ "hint", "", "in a lesson: a hint for this step, a stronger one each time", m_hint },
+	{ "skip", "", "in a lesson: go on to the next step, unless the lesson forbids it", m_skip },
+	{ "quit", "", "leave (QUIT is sent first; a lesson's progress is kept)", m_quit },
 };
 _Static_assert(sizeof metas / sizeof metas[0] == NMETAS, "NMETAS counts metas[]");
 
@@ -1110,6 +1305,10 @@ static int meta(struct console *c, const char *line, size_t len, int strict)
 		tx_emitf(&c->self, TX_ERROR, NULL, "too many words for ':%s'", argv[0]);
 	else if (c->conn && simulated_only(m->name))
 		tx_emitf(&c->self, TX_ERROR, NULL, ":%s works with the simulated server; this is a real one (:quit leaves it)", m->name);
+	else if (c->tutor && not_in_lesson(m->name))
+		tx_emitf(&c->self, TX_ERROR, NULL, ":%s is not for a lesson: the lesson sets up the session (:lesson stop leaves it)", m->name);
+	else if (c->tutor == NULL && (!strcmp(m->name, "hint") || !strcmp(m->name, "skip")))
+		tx_emitf(&c->self, TX_ERROR, NULL, ":%s works in a lesson; :lesson lists them", m->name);
 	else
 		m->run(c, argc, argv);
 	free(buf);
@@ -1124,9 +1323,13 @@ struct console *console_new(const struct console_opts *o,
 	struct console *c = calloc(1, sizeof *c);
 	struct tx_sink mine = { c, to_front };
 
-	if (c == NULL)
+	if (c == NULL) {
+		lesson_free(o->lesson);
 		return NULL;
+	}
 	c->o = *o;
+	c->o.lesson = NULL;
+	c->pending = o->lesson;
 	if (sink)
 		c->out = *sink;
 	c->self = mine;
@@ -1150,6 +1353,8 @@ void console_free(struct console *c)
 	}
 	pipe_clear(c);
 	replay_stop(c);
+	tutor_free(c->tutor);
+	lesson_free(c->pending);
 	session_free(c->s);
 	record_free(c->rec);
 	free(c);
@@ -1158,6 +1363,14 @@ void console_free(struct console *c)
 void console_start(struct console *c)
 {
 	/* with a real server, its greeting came with console_connect */
+	if (c->pending) {
+		struct lesson *l = c->pending;
+
+		c->pending = NULL;
+		c->unstarted = 1;	/* the session starts after the lesson */
+		console_lesson(c, l);
+		return;
+	}
 	if (c->conn == NULL)
 		session_start(c->s);
 }
@@ -1183,7 +1396,7 @@ static int auth_arg(const char *line, size_t len)
 int console_line(struct console *c, const char *line, size_t len)
 {
 	enum session_mode mode = c->conn ? (conn_input(c->conn) == CONN_IN_MESSAGE ?
-	    SESSION_MESSAGE : SESSION_COMMAND) : session_mode(c->s);
+	    SESSION_MESSAGE : SESSION_COMMAND) : cur_mode(c);
 
 	if (c->replay) {
 		if (len == 1 && (line[0] == 'q' || line[0] == 'Q')) {
@@ -1204,6 +1417,12 @@ int console_line(struct console *c, const char *line, size_t len)
 
 		if (meta(c, line, len, strict))
 			return 0;
+	}
+	if (c->tutor) {
+		int secret = tutor_line(c->tutor, line, len);
+
+		lesson_over(c);
+		return secret;
 	}
 	if (c->piping) {
 		if (len == 0)
@@ -1233,7 +1452,7 @@ int console_paste(struct console *c, const char *text, size_t len)
 	/* a group only where a group makes sense: commands, client role,
 	 * no meta-command among them */
 	int group = !c->replay && !c->piping &&
-	    session_mode(c->s) == SESSION_COMMAND;
+	    cur_mode(c) == SESSION_COMMAND;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -1249,6 +1468,11 @@ int console_paste(struct console *c, const char *text, size_t len)
 		} else if (n == PIPE_MAX)
 			group = 0;
 		p = nl ? nl + 1 : end;
+	}
+	if (group && n > 1 && c->tutor) {
+		secret = tutor_group(c->tutor, lines, lens, n);
+		lesson_over(c);
+		return secret;
 	}
 	if (group && n > 1)
 		return session_pipeline(c->s, lines, lens, n);
@@ -1270,7 +1494,13 @@ void console_eof(struct console *c)
 {
 	pipe_clear(c);
 	replay_stop(c);
-	if (c->conn) {
+	if (c->tutor) {
+		/* the lesson's peer is not a session to leave politely: the
+		 * learner stops, and the progress is kept */
+		tutor_leave(c->tutor);
+		tutor_free(c->tutor);
+		c->tutor = NULL;
+	} else if (c->conn) {
 		if (!conn_closed(c->conn) && conn_input(c->conn) == CONN_IN_COMMAND) {
 			tx_emitf(&c->self, TX_NOTE, NULL, "Leaving: QUIT is sent first, as a polite client does (RFC 5321 4.1.1.10).");
 			if (conn_send(c->conn, "QUIT", 4) == 0)
@@ -1286,6 +1516,8 @@ void console_eof(struct console *c)
 
 void console_interrupt(struct console *c)
 {
+	if (c->tutor && tutor_cancel(c->tutor))
+		tx_emitf(&c->self, TX_NOTE, "pipeline", "The group was dropped; nothing was sent.");
 	if (c->piping) {
 		pipe_clear(c);
 		tx_emitf(&c->self, TX_NOTE, "pipeline", "The group was dropped; nothing was sent.");
@@ -1305,6 +1537,8 @@ const char *console_prompt(const struct console *c)
 {
 	if (c->replay)
 		return "replay> ";
+	if (c->tutor)
+		return tutor_prompt(c->tutor);
 	if (c->piping)
 		return "pipe> ";
 	if (c->conn) {
@@ -1317,7 +1551,7 @@ const char *console_prompt(const struct console *c)
 		default: return "smtp> ";
 		}
 	}
-	switch (session_mode(c->s)) {
+	switch (cur_mode(c)) {
 	case SESSION_MESSAGE: return "data> ";
 	case SESSION_AUTH: return "auth> ";
 	case SESSION_REPLY: return "reply> ";
@@ -1353,6 +1587,11 @@ static void offer(struct cand *k, const char *candidate)
 				return;
 		k->add(k->ctx, candidate);
 	}
+}
+
+static void offer_lesson(void *ctx, const struct lesson *l)
+{
+	offer(ctx, l->name);
 }
 
 static void offer_list(struct cand *k, const char *list, const char *suffix)
@@ -1460,8 +1699,8 @@ int console_complete(const struct console *c, const char *line,
 	char w[4][32];
 	int nw = words_before(line, start, w, 4);
 	size_t i;
-	const struct server *srv = session_server(c->s);
-	enum session_mode mode = session_mode(c->s);
+	const struct server *srv = cur_server(c);
+	enum session_mode mode = cur_mode(c);
 
 	/* meta-commands, and their arguments */
 	if (start == 0 && k.len > 0 && line[0] == ':') {
@@ -1478,6 +1717,13 @@ int console_complete(const struct console *c, const char *line,
 
 		if (!strcmp(m, "save") || !strcmp(m, "replay"))
 			return CONSOLE_COMPLETE_FILES;
+		if (!strcmp(m, "lesson")) {
+			if (nw == 1 && c->o.lesson_each) {
+				offer(&k, "stop");
+				c->o.lesson_each(c->o.lesson_ctx, offer_lesson, &k);
+			}
+			return CONSOLE_COMPLETE_SPACE;
+		}
 		if (!strcmp(m, "help"))
 			for (i = 0; i < nmetas; i++)
 				offer(&k, metas[i].name);
@@ -1514,8 +1760,10 @@ int console_complete(const struct console *c, const char *line,
 		}
 		return CONSOLE_COMPLETE_SPACE;
 	}
+	if (c->tutor && tutor_wants(c->tutor) == TUTOR_ANSWER)
+		return 0;	/* a question: its answer is the learner's own */
 	if (mode == SESSION_REPLY && nw == 0) {
-		offer_codes(&k, client_verb(client_phase(session_client(c->s))));
+		offer_codes(&k, client_verb(client_phase(cur_client(c))));
 		return CONSOLE_COMPLETE_SPACE;
 	}
 	if (c->conn)

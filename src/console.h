@@ -21,7 +21,27 @@ struct console_opts {
 	int (*ask_password)(void *ctx, const char *user, char *buf,
 	    size_t size);
 	void *ask_ctx;
+
+	/* Lessons.  progress_dir: where progress is kept (NULL: not kept).
+	 * lesson_open finds and loads lesson name for :lesson NAME (NULL
+	 * with what is wrong in err, lines separated by '\n');
+	 * lesson_each calls fn for every lesson there is (for :lesson and
+	 * completion).  Both may be NULL: :lesson then says lessons are
+	 * not available.  lesson_only: the console is done when the lesson
+	 * is (smtpref lesson run). */
+	const char *progress_dir;
+	struct lesson *(*lesson_open)(void *ctx, const char *name, char *err,
+	    size_t errsize);
+	void (*lesson_each)(void *ctx, void (*fn)(void *fctx,
+	    const struct lesson *l), void *fctx);
+	void *lesson_ctx;
+	int lesson_only;
+	/* a lesson to start with (console_start), taken over by console_new */
+	struct lesson *lesson;
 };
+
+struct lesson;
+struct tutor;
 
 struct conn_opts;
 
@@ -98,6 +118,14 @@ const char *console_real_host(const struct console *c);
 /* console_exit_status - as smtpref connect's: 0 the real session ended
  * with 221, 1 otherwise, 3 a network or TLS failure; 0 when simulated */
 int console_exit_status(const struct console *c);
+
+/* console_lesson - run lesson l (taken over, freed by the console, also
+ * on failure) in this console: from now on the learner's lines answer
+ * its steps.  Returns 0, or -1 when out of memory. */
+int console_lesson(struct console *c, struct lesson *l);
+
+/* console_tutor - the lesson running, or NULL */
+const struct tutor *console_tutor(const struct console *c);
 
 /* console_meta_names - the meta-commands, for help and completion tests */
 const char *console_meta_name(size_t i);

@@ -287,6 +287,20 @@ static int catalogue(const struct lesson_path *p, struct catalogue *c)
 	return 0;
 }
 
+void lesson_each(const struct lesson_path *p,
+    void (*fn)(void *ctx, const struct lesson *l), void *ctx)
+{
+	struct catalogue c;
+	size_t i;
+
+	if (catalogue(p, &c) != 0)
+		return;
+	for (i = 0; i < c.n; i++)
+		if (c.e[i].l)
+			fn(ctx, c.e[i].l);
+	catalogue_free(&c);
+}
+
 /* ---- options ------------------------------------------------------------ */
 
 struct opts {

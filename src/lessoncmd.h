@@ -49,6 +49,11 @@ char *lesson_read(const char *file, size_t *len, char *err, size_t errsize);
 /* lesson_load - read and parse file; NULL with the problems in errs */
 struct lesson *lesson_load(const char *file, struct lesson_errors *errs);
 
+/* lesson_each - call fn for every lesson of the path that parses, the
+ * first of each name, in the curriculum's order */
+void lesson_each(const struct lesson_path *p,
+    void (*fn)(void *ctx, const struct lesson *l), void *ctx);
+
 /* lesson_main - argv[0] is "lesson"; returns the exit status: 0 success,
  * 1 a check failed, a lesson or progress was not found, a receipt was
  * rejected, 2 usage */

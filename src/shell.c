@@ -28,6 +28,7 @@
 
 #include "conn.h"
 #include "console.h"
+#include "lessonrun.h"
 #include "rlcomplete.h"
 #include "ref.h"
 #include "render.h"
@@ -117,6 +118,24 @@ static void print_item(struct shell *sh, const struct tx_item *it)
 	case TX_NOTE:
 		label(sh, it->label ? it->label : "note", RENDER_LABEL);
 		render_wrap(&sh->r, RENDER_PLAIN, text, LABEL_COLS);
+		render_newline(&sh->r);
+		break;
+	case TX_LESSON:
+		/* a lesson's text: a line to wrap, a list item with a hanging
+		 * indent, a preformatted line (a leading space) as it is */
+		if (it->label && !strcmp(it->label, "title"))
+			render_wrap(&sh->r, RENDER_BOLD, text, 0);
+		else if (text[0] == ' ')
+			render_text(&sh->r, RENDER_PLAIN, text);
+		else if (text[0] == '-' && text[1] == ' ') {
+			enum render_style st = it->label && !strcmp(it->label, "task") ?
+			    RENDER_BOLD : RENDER_PLAIN;
+
+			render_text(&sh->r, st, "- ");
+			render_wrap(&sh->r, st, text + 2, 2);
+		} else if (text[0])
+			render_wrap(&sh->r, it->label && !strcmp(it->label, "task") ?
+			    RENDER_BOLD : RENDER_PLAIN, text, 0);
 		render_newline(&sh->r);
 		break;
 	case TX_ERROR:
@@ -454,7 +473,7 @@ static void usage(FILE *f)
 {
 	fputs(
 "Usage: smtpref shell [--role client|server] [--persona NAME] [--scenario NAME]\n"
-"                     [--explain=LEVEL] [--color[=WHEN]]\n"
+"                     [--lesson NAME] [--explain=LEVEL] [--color[=WHEN]]\n"
 "\n"
 "Learn SMTP by typing it.  As the client (the default) you type commands\n"
 "and a simulated server answers; as the server you type the replies to a\n"
@@ -465,6 +484,8 @@ static void usage(FILE *f)
 "                         default: modern\n"
 "  -s, --scenario NAME    what the simulated client does, in the server role\n"
 "                         (smtpref list scenarios); default: plain\n"
+"      --lesson NAME      start with a lesson (smtpref lesson list shows them);\n"
+"                         when it is over, the shell goes on\n"
 "  -e, --explain=LEVEL    full (the default), brief or off\n"
 "      --no-hints         no hints after mistakes\n"
 "      --color[=WHEN]     auto (the default), always or never; NO_COLOR is honoured\n"
@@ -473,6 +494,7 @@ static void usage(FILE *f)
 "Inside, lines starting with ':' are for smtpref (:help lists them):\n"
 "  :state  :diagram  :explain 553  :fault RCPT 3 452 4.5.3  :pipe\n"
 "  :role server  :persona greylist  :save FILE  :replay FILE  :quit\n"
+"  :lesson NAME (then :hint, :skip, :restart; :lesson stop leaves it)\n"
 "Tab completes commands, addresses, parameters and codes; Ctrl-D leaves.\n"
 "When standard input is not a terminal, lines are read one by one.\n"
 "\n"
@@ -493,19 +515,21 @@ static int usage_error(const char *prog, const char *msg, const char *arg)
 int shell_parse_args(int argc, char **argv, const char *prog,
     void (*usage)(FILE *), struct console_opts *co, int *color)
 {
-	enum { OPT_COLOR = 256, OPT_NO_HINTS };
+	enum { OPT_COLOR = 256, OPT_NO_HINTS, OPT_LESSON };
 	static const struct option opts[] = {
 		{ "role", required_argument, NULL, 'r' },
 		{ "persona", required_argument, NULL, 'p' },
 		{ "scenario", required_argument, NULL, 's' },
 		{ "explain", required_argument, NULL, 'e' },
 		{ "no-hints", no_argument, NULL, OPT_NO_HINTS },
+		{ "lesson", required_argument, NULL, OPT_LESSON },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, st;
+	const char *lesson = NULL, *setup = NULL;
 
 	memset(co, 0, sizeof *co);
 	co->session.role = SESSION_CLIENT;
@@ -517,17 +541,20 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 	while ((c = getopt_long(argc, argv, "r:p:s:e:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
+			setup = "--role";
 			if (strcmp(optarg, "server") == 0)
 				co->session.role = SESSION_SERVER;
 			else if (strcmp(optarg, "client") != 0)
 				return usage_error(prog, "--role takes client or server, not", optarg);
 			break;
 		case 'p':
+			setup = "--persona";
 			co->session.persona = ref_persona_find(optarg, strlen(optarg));
 			if (co->session.persona == NULL)
 				return usage_error(prog, "unknown persona (see 'smtpref list personas'):", optarg);
 			break;
 		case 's':
+			setup = "--scenario";
 			co->session.scenario = ref_scenario_find(optarg, strlen(optarg));
 			if (co->session.scenario == NULL)
 				return usage_error(prog, "unknown scenario (see 'smtpref list scenarios'):", optarg);
@@ -545,6 +572,9 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 			break;
 		case OPT_NO_HINTS:
 			co->session.hints = 0;
+			break;
+		case OPT_LESSON:
+			lesson = optarg;
 			break;
 		case OPT_COLOR:
 			st = optarg ? render_parse_color(optarg) : RENDER_COLOR_ALWAYS;
@@ -566,7 +596,9 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 	}
 	if (optind < argc)
 		return usage_error(prog, "unexpected argument", argv[optind]);
-	return -1;
+	if (lesson && setup)
+		return usage_error(prog, "a lesson sets up its own session; --lesson excludes", setup);
+	return lesson_console_setup(co, prog, lesson, NULL);
 }
 
 int shell_main(int argc, char **argv)

@@ -21,6 +21,10 @@ enum tx_kind {
 	TX_HINT,	/* a hint for a beginner who seems stuck */
 	TX_NOTE,	/* smtpref says something: dot-stuffing, TLS, retry */
 	TX_ERROR,	/* something failed: network, TLS, a bad meta-command */
+	TX_LESSON,	/* a lesson speaks: label "title", "say", "task" (what
+			 * the learner is to do now), "summary" or "done";
+			 * text is one line of the lesson's text (lesson.h
+			 * says what a line is), "" between steps */
 	TX_KIND_LAST
 };
 
