@@ -1193,6 +1193,15 @@ void console_wait(struct console *c)
 		conn_wait(c->conn);
 }
 
+int console_tls(const struct console *c)
+{
+	if (c->conn)
+		return conn_tls_on(c->conn);
+	if (c->tutor)
+		return tutor_tls(c->tutor);
+	return session_tls(c->s);
+}
+
 const char *console_real_host(const struct console *c)
 {
 	return c->conn ? c->host : NULL;

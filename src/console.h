@@ -113,6 +113,8 @@ int console_fd(const struct console *c);
 int console_timeout(const struct console *c);
 void console_process(struct console *c);
 void console_wait(struct console *c);
+/* console_tls - the session (real, simulated or a lesson's) is under TLS */
+int console_tls(const struct console *c);
 /* console_real_host - the real server's name, or NULL when simulated */
 const char *console_real_host(const struct console *c);
 /* console_exit_status - as smtpref connect's: 0 the real session ended
