@@ -1384,23 +1384,6 @@ void console_start(struct console *c)
 		session_start(c->s);
 }
 
-/* auth_arg - "AUTH mech initial-response": a credential on the line */
-static int auth_arg(const char *line, size_t len)
-{
-	size_t i = 0, words = 0;
-
-	if (len < 5 || !ascii_ieq(line, 5, "AUTH "))
-		return 0;
-	while (i < len) {
-		while (i < len && line[i] == ' ')
-			i++;
-		if (i < len)
-			words++;
-		while (i < len && line[i] != ' ')
-			i++;
-	}
-	return words >= 3;
-}
 
 int console_line(struct console *c, const char *line, size_t len)
 {
@@ -1440,7 +1423,7 @@ int console_line(struct console *c, const char *line, size_t len)
 		return 0;
 	}
 	if (c->conn) {
-		int secret = conn_input(c->conn) == CONN_IN_AUTH || auth_arg(line, len);
+		int secret = conn_input(c->conn) == CONN_IN_AUTH || tx_auth_response(line, len) != 0;
 
 		if (conn_closed(c->conn))
 			tx_emitf(&c->self, TX_ERROR, NULL, "the connection is closed; :connect opens another, :quit leaves");

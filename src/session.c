@@ -214,51 +214,12 @@ static void feed(struct session *s, const char *buf, size_t len)
 	}
 }
 
-/* is_auth_command - "AUTH mech initial-response": the response is a
- * credential; returns the length to keep ("AUTH PLAIN") or 0 */
-static size_t auth_keep(const char *line, size_t len)
-{
-	size_t i = 0, words = 0;
-
-	if (len < 5 || !ascii_ieq(line, 5, "AUTH "))
-		return 0;
-	while (i < len) {
-		while (i < len && line[i] == ' ')
-			i++;
-		if (i == len)
-			break;
-		if (++words == 3)
-			return i;
-		while (i < len && line[i] != ' ')
-			i++;
-	}
-	return 0;
-}
-
-static const char redacted[] = "*** (a credential: not shown or saved)";
-
 /* sent_item - the learner's own line, with any credential redacted */
 static int sent_item(struct session *s, const char *line, size_t len,
     int in_auth)
 {
-	struct tx_item it = { TX_SENT, server_tls_active(s->srv), 0, 0, 1,
-	    NULL, line, len };
-	char buf[128];
-	size_t keep;
-
-	if (in_auth) {
-		it.secret = 1;
-		it.text = redacted;
-		it.len = sizeof redacted - 1;
-	} else if ((keep = auth_keep(line, len)) != 0 && keep < 64) {
-		it.secret = 1;
-		it.len = (size_t)snprintf(buf, sizeof buf, "%.*s%s", (int)keep,
-		    line, redacted);
-		it.text = buf;
-	}
-	if (s->sink.item)
-		s->sink.item(s->sink.ctx, &it);
-	return it.secret;
+	return tx_learner_sent(&s->sink, server_tls_active(s->srv), line, len,
+	    in_auth);
 }
 
 static int client_role_input(struct session *s, const char *line, size_t len)
@@ -566,7 +527,7 @@ int session_pipeline(struct session *s, const char *const *lines,
 			char *copy = malloc(lens[i] + 1);
 
 			if (copy) {
-				if (auth_keep(lines[i], lens[i]))
+				if (tx_auth_response(lines[i], lens[i]))
 					snprintf(copy, lens[i] + 1, "AUTH ...");
 				else {
 					memcpy(copy, lines[i], lens[i]);

@@ -81,7 +81,7 @@ static void show(struct tutor *t, enum tx_kind kind, int learner, int code,
 }
 
 /* lines - one item per line of wire text */
-static void lines(struct tutor *t, enum tx_kind kind, int learner, int code,
+static void lines(struct tutor *t, enum tx_kind kind, int code,
     const char *p, size_t len)
 {
 	const char *end = p + len;
@@ -90,7 +90,7 @@ static void lines(struct tutor *t, enum tx_kind kind, int learner, int code,
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		show(t, kind, learner, code, NULL, p,
+		show(t, kind, 0, code, NULL, p,
 		    n > 0 && p[n - 1] == '\r' ? n - 1 : n);
 		p = nl ? nl + 1 : end;
 	}
@@ -125,7 +125,7 @@ static void on_reply(void *ctx, const struct server_reply *r)
 {
 	struct tutor *t = ctx;
 
-	lines(t, TX_RECEIVED, 0, r->code, r->wire, r->wire_len);
+	lines(t, TX_RECEIVED, r->code, r->wire, r->wire_len);
 	explain_reply(r, t->level, explain_line, t);
 	explain_hold_flush(&t->held);
 	if (strcmp(r->verb, "STARTTLS") == 0 && r->code == 220)
@@ -141,7 +141,7 @@ static void on_event(void *ctx, const struct server_event *e)
 
 static void on_client_sent(void *ctx, const char *bytes, size_t len)
 {
-	lines(ctx, TX_SENT, 0, 0, bytes, len);
+	lines(ctx, TX_SENT, 0, bytes, len);
 }
 
 static void on_finding(void *ctx, const struct client_finding *f)
@@ -299,14 +299,12 @@ static int is_auth_answer(const struct tutor *t)
 static int feed(struct tutor *t, const struct lesson_step *st,
     const char *line, size_t len)
 {
-	int secret = st->kind == LESSON_SEND && is_auth_answer(t);
+	int secret = 0;
 
-	if (st->kind == LESSON_SEND) {
-		struct tx_item it = { TX_SENT, t->tls, 0, secret, 1, NULL,
-		    secret ? "****" : line, secret ? 4 : len };
-
-		keep(t, &it);
-	} else if (st->kind == LESSON_REPLY) {
+	if (st->kind == LESSON_SEND)
+		secret = tx_learner_sent(&t->sink, t->tls, line, len,
+		    is_auth_answer(t));
+	else if (st->kind == LESSON_REPLY) {
 		int code = len >= 3 && line[0] >= '2' && line[0] <= '5' ?
 		    (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0') : 0;
 
@@ -319,19 +317,30 @@ static int feed(struct tutor *t, const struct lesson_step *st,
 	return secret;
 }
 
-static void send_group(struct tutor *t)
+/* send_group - the collected lines in one write; 1 when one of them
+ * held a credential */
+static int send_group(struct tutor *t)
 {
-	const char *g = t->group ? t->group : "";
+	const char *g = t->group ? t->group : "", *p = g, *end;
 	size_t n = t->ngroup;
+	int secret = 0;
 
 	t->grouping = 0;
 	if (n > 0)
 		n--;		/* the last line's '\n' */
-	lines(t, TX_SENT, 1, 0, g, n);
+	end = g + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		secret |= tx_learner_sent(&t->sink, t->tls, p, len, 0);
+		p = nl ? nl + 1 : end;
+	}
 	t->ngroup = 0;
 	t->typing = 1;
 	if (lesson_session_input_group(t->s, g, n, t->obs))
 		judge(t);
+	return secret;
 }
 
 static void group_add(struct tutor *t, const char *line, size_t len)
@@ -365,7 +374,7 @@ int tutor_line(struct tutor *t, const char *line, size_t len)
 		if (len > 0)
 			group_add(t, line, len);
 		else if (t->grouping)
-			send_group(t);
+			return send_group(t);
 		return 0;
 	}
 	return feed(t, st, line, len);
@@ -382,9 +391,7 @@ int tutor_group(struct tutor *t, const char *const *l, const size_t *lens,
 		for (i = 0; i < n; i++)
 			if (lens[i] > 0)
 				group_add(t, l[i], lens[i]);
-		if (t->grouping)
-			send_group(t);
-		return 0;
+		return t->grouping ? send_group(t) : 0;
 	}
 	for (i = 0; i < n && !t->done; i++)
 		secret |= tutor_line(t, l[i], lens[i]);

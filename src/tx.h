@@ -61,4 +61,14 @@ void tx_emitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
 void tx_vemitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
     const char *fmt, va_list ap);
 
+/* tx_auth_response - where the initial response of "AUTH mech response"
+ * (a credential) starts in line, or 0 when the line holds none */
+size_t tx_auth_response(const char *line, size_t len);
+
+/* tx_learner_sent - the learner's own command line as a TX_SENT item,
+ * with a credential redacted: the whole line in_auth (an answer to 334),
+ * else an initial response of AUTH.  Returns 1 when something was. */
+int tx_learner_sent(const struct tx_sink *s, int tls, const char *line,
+    size_t len, int in_auth);
+
 #endif

@@ -11,8 +11,11 @@
 
 #include "check-run.h"
 #include "console.h"
+#include "lesson.h"
+#include "progress.h"
 #include "record.h"
 #include "session.h"
+#include "tutor.h"
 
 #define ITEMS_MAX 4096
 
@@ -745,6 +748,236 @@ START_TEST(test_completion)
 }
 END_TEST
 
+
+/* ---- lessons hosted by the console ------------------------------------- */
+
+static const char lesson_text[] =
+    "title: A test lesson\n"
+    "minutes: 5\n"
+    "role: client\n"
+    "persona: modern\n"
+    "skip: allowed\n"
+    "\n"
+    "say: Welcome.\n"
+    "\n"
+    "ask: Which code starts the greeting?\n"
+    "answer: 220\n"
+    "hint: The first number you saw.\n"
+    "hint 3: Type 220.\n"
+    "\n"
+    "send: Greet the server with EHLO.\n"
+    "expect: code 250\n"
+    "expect: phase ready\n"
+    "answer: EHLO client.example.com\n"
+    "hint: EHLO, a space, your name.\n"
+    "\n"
+    "send: Log in with AUTH PLAIN and an initial response.\n"
+    "expect: command AUTH\n"
+    "answer: AUTH PLAIN AGFubgpzZWNyZXQ=\n"
+    "\n"
+    "send: Send these three as one group: MAIL FROM:<ann@example.com>, RCPT TO:<alice@example.org>, DATA.\n"
+    "pipelined: yes\n"
+    "expect: codes 250 250 354\n"
+    "answer:\n"
+    "  MAIL FROM:<ann@example.com>\n"
+    "  RCPT TO:<alice@example.org>\n"
+    "  DATA\n"
+    "\n"
+    "summary: Done.\n";
+
+static struct lesson *test_lesson(void)
+{
+	struct lesson_errors errs;
+	struct lesson *l;
+
+	lesson_errors_init(&errs, "test.lesson");
+	l = lesson_parse("test.lesson", lesson_text, sizeof lesson_text - 1, &errs);
+	ck_assert_msg(l != NULL, "the test lesson parses (%zu errors)", errs.n);
+	return l;
+}
+
+/* lesson_console - a console that runs the test lesson, its progress in
+ * dir (NULL: not kept) */
+static struct console *lesson_console(struct items *is, const char *dir,
+    int only)
+{
+	struct console_opts o = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_BRIEF, 1 } };
+	struct tx_sink sink = { is, keep };
+	struct console *c;
+
+	o.progress_dir = dir;
+	o.lesson_only = only;
+	o.lesson = test_lesson();
+	c = console_new(&o, &sink);
+	ck_assert_ptr_nonnull(c);
+	console_start(c);
+	return c;
+}
+
+static int count(const struct items *is, enum tx_kind kind, const char *label,
+    const char *text)
+{
+	int i, n = 0;
+
+	for (i = 0; i < is->n; i++)
+		if (is->k[i].kind == kind &&
+		    (label == NULL || strcmp(is->k[i].label, label) == 0) &&
+		    strstr(is->k[i].text, text))
+			n++;
+	return n;
+}
+
+START_TEST(test_lesson_in_console)
+{
+	struct items *is = items_new();
+	struct console *c = lesson_console(is, NULL, 1);
+	const struct tutor *t = console_tutor(c);
+
+	/* the title, the narration and the first task, then a question */
+	ck_assert_ptr_nonnull(t);
+	ck_assert(has(is, TX_LESSON, "title", "A test lesson"));
+	ck_assert(has(is, TX_LESSON, "say", "Welcome."));
+	ck_assert(has(is, TX_LESSON, "task", "Which code"));
+	ck_assert_str_eq(console_prompt(c), "answer> ");
+	ck_assert_str_eq(codes(is, 0), "220");	/* the lesson's server greeted */
+	/* a wrong answer: why, and the first hint; :hint a stronger one */
+	line(c, "250");
+	ck_assert(has(is, TX_FINDING, "not yet", ""));
+	ck_assert(has(is, TX_HINT, NULL, "The first number"));
+	line(c, ":hint");
+	ck_assert(has(is, TX_HINT, NULL, "Type 220."));
+	line(c, "220");
+	ck_assert(has(is, TX_NOTE, "lesson", "Right."));
+	ck_assert_str_eq(console_prompt(c), "smtp> ");
+	ck_assert_uint_eq(tutor_step(t), 2);
+	/* the shell's meta-commands follow the lesson's session */
+	line(c, ":state");
+	ck_assert(has(is, TX_EXPLAIN, "state", "step 3 of 6"));
+	ck_assert_int_eq(console_phase(c), SERVER_GREETED);
+	/* ... and those that would change its set-up are refused */
+	is->n = 0;
+	line(c, ":persona rfc821");
+	line(c, ":fault RCPT 452");
+	ck_assert_int_eq(count(is, TX_ERROR, NULL, "not for a lesson"), 2);
+	ck_assert_int_eq(console_phase(c), SERVER_GREETED);
+	line(c, "EHLO client.example.com");
+	ck_assert(has(is, TX_EXPLAIN, NULL, "250"));
+	ck_assert_int_eq(console_phase(c), SERVER_READY);
+	console_free(c);
+	free(is);
+}
+END_TEST
+
+START_TEST(test_lesson_completion_and_credentials)
+{
+	struct items *is = items_new();
+	struct console *c = lesson_console(is, NULL, 1);
+	struct cands *k;
+	int flags, i;
+
+	line(c, "220");
+	/* completion works inside the lesson, from its server's EHLO */
+	k = complete(c, "EH", 0, &flags);
+	ck_assert(cand(k, "EHLO"));
+	line(c, "EHLO client.example.com");
+	k = complete(c, "MAIL FROM:<a@example.org> ", 26, &flags);
+	ck_assert(cand(k, "SIZE="));
+	/* an AUTH initial response is a credential: redacted, and the front
+	 * end is told to keep it out of the history */
+	ck_assert_int_eq(line(c, "AUTH PLAIN AGFubgpzZWNyZXQ="), 1);
+	for (i = 0; i < is->n; i++)
+		ck_assert_msg(strstr(is->k[i].text, "AGFubgpzZWNyZXQ") == NULL,
+		    "the credential is never shown: %s", is->k[i].text);
+	ck_assert(has(is, TX_SENT, NULL, "AUTH PLAIN ***"));
+	/* a pipelined step: lines collected until an empty line */
+	ck_assert_str_eq(console_prompt(c), "pipe> ");
+	line(c, "MAIL FROM:<ann@example.com>");
+	line(c, "RCPT TO:<alice@example.org>");
+	line(c, "DATA");
+	ck_assert_str_eq(codes(is, 0), "220 250 502");	/* nothing sent yet */
+	line(c, "");
+	ck_assert_str_eq(codes(is, 0), "220 250 502 250 250 354");
+	ck_assert(has(is, TX_LESSON, "summary", "Done."));
+	ck_assert(has(is, TX_LESSON, "done", "Lesson complete"));
+	/* smtpref lesson run: the console is done when the lesson is */
+	ck_assert(console_done(c));
+	ck_assert_ptr_null(console_tutor(c));
+	console_free(c);
+	free(is);
+}
+END_TEST
+
+START_TEST(test_lesson_from_shell_and_back)
+{
+	struct items *is = items_new();
+	struct console *c = lesson_console(is, NULL, 0);
+
+	/* started with --lesson: the shell's own session waits */
+	ck_assert_str_eq(codes(is, 0), "220");
+	ck_assert(console_tutor(c) != NULL);
+	line(c, ":skip");
+	ck_assert(has(is, TX_NOTE, "lesson", "Skipped."));
+	ck_assert_str_eq(console_prompt(c), "smtp> ");
+	line(c, ":lesson stop");
+	ck_assert(has(is, TX_LESSON, "done", "The lesson is left"));
+	ck_assert_ptr_null(console_tutor(c));
+	ck_assert(!console_done(c));
+	/* the shell's own session starts now, with its own greeting */
+	ck_assert_str_eq(codes(is, 0), "220 220");
+	line(c, "EHLO client.example");
+	ck_assert_int_eq(session_mode(console_session(c)), SESSION_COMMAND);
+	ck_assert_int_eq(console_phase(c), SERVER_READY);
+	/* lesson meta-commands outside a lesson, and :lesson with no
+	 * lessons to find, are refused with a reason */
+	is->n = 0;
+	line(c, ":hint");
+	line(c, ":lesson 01-greeting");
+	ck_assert(has(is, TX_ERROR, NULL, ":hint works in a lesson"));
+	ck_assert(has(is, TX_ERROR, NULL, "lessons are not available"));
+	console_free(c);
+	free(is);
+}
+END_TEST
+
+START_TEST(test_lesson_progress_resumes)
+{
+	struct items *is = items_new();
+	char dir[] = "/tmp/check_console.XXXXXX";
+	struct console *c;
+	struct progress p;
+	char err[512];
+	int found;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	c = lesson_console(is, dir, 1);
+	line(c, "220");
+	line(c, "EHLO client.example.com");
+	/* progress is on disk after every step: nothing is lost if the
+	 * program dies here */
+	ck_assert_int_eq(progress_load(dir, "test", &p, &found, err, sizeof err), 0);
+	ck_assert(found);
+	ck_assert_uint_eq(p.step, 3);
+	ck_assert_uint_eq(p.passed, 2);
+	ck_assert_uint_gt(p.transcript, 0);
+	console_free(c);	/* gone without a word */
+
+	is->n = 0;
+	c = lesson_console(is, dir, 1);
+	ck_assert(has(is, TX_NOTE, "lesson", "Resuming where you stopped (step 4"));
+	ck_assert(!has(is, TX_LESSON, "task", "Which code"));
+	ck_assert(has(is, TX_LESSON, "task", "AUTH PLAIN"));
+	/* the resumed session is where the model answers leave it: ready */
+	ck_assert_int_eq(console_phase(c), SERVER_READY);
+	console_eof(c);
+	ck_assert(has(is, TX_LESSON, "done", "Your progress is saved"));
+	ck_assert(console_done(c));
+	console_free(c);
+	ck_assert_int_eq(progress_reset(dir, "test", err, sizeof err), 1);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(is);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
 	Suite *s = suite_create("console");
@@ -776,6 +1009,12 @@ static Suite *console_suite(void)
 	tcase_add_test(t, test_replay);
 	tcase_add_test(t, test_replay_steps_when_interactive);
 	tcase_add_test(t, test_record_bounded_and_atomic);
+	suite_add_tcase(s, t);
+	t = tcase_create("lesson");
+	tcase_add_test(t, test_lesson_in_console);
+	tcase_add_test(t, test_lesson_completion_and_credentials);
+	tcase_add_test(t, test_lesson_from_shell_and_back);
+	tcase_add_test(t, test_lesson_progress_resumes);
 	suite_add_tcase(s, t);
 	return s;
 }

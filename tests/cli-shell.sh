@@ -130,6 +130,61 @@ shell --explain=off
 expect_err 'line 1: longer than' "an over-long line is named"
 expect_codes "220 250 221 " "the next line still works"
 
+# Lessons inside the shell: :lesson lists them and starts one; the lesson's
+# steps take the lines until it is over, then the shell's own session goes on.
+export SMTPREF_LESSON_DIR="$top_srcdir/lessons"
+printf ':lesson\n' >"$tmp/in"
+shell --explain=off
+expect_out '^  lesson +01-greeting \(8 min\): Greeting and EHLO/HELO' ":lesson lists the lessons"
+expect_out '^  lesson +18-smuggling' ":lesson lists the whole curriculum"
+awk -f "$top_srcdir/tests/lesson-answers.awk" "$top_srcdir/lessons/01-greeting.lesson" >"$tmp/answers"
+{ printf ':lesson greeting\n'; cat "$tmp/answers"; printf ':state\nEHLO after.example\n'; } >"$tmp/in"
+shell --explain=off
+expect_status 0 "a lesson worked through inside the shell"
+expect_out '^Greeting and EHLO/HELO' ":lesson NAME starts it (the number may be left out)"
+expect_out '^Lesson complete\.' "the lesson completes with its model answers"
+expect_no_out 'not yet' "every model answer passes"
+expect_out "Back to the shell's own session" "the shell goes on after the lesson"
+expect_out '^  state +You are the client; the server is the .modern. persona' ":state is about the shell's session again"
+expect_out '^250-mx.example.org greets after.example' "the shell's own session answers"
+"$SMTPREF" lesson progress >"$tmp/out" 2>&1
+expect_out '01-greeting.*done' "a lesson done in the shell counts as done"
+
+# --lesson starts with one; :lesson stop leaves it, keeping the progress.
+"$SMTPREF" lesson reset 01-greeting >/dev/null 2>&1
+printf '220\n:state\n:persona rfc821\n:lesson stop\nEHLO x.example\n' >"$tmp/in"
+shell --explain=off --lesson 01-greeting
+expect_status 0 "--lesson"
+expect_out '^  lesson +Right\.' "--lesson: the first answer is checked"
+expect_out '^  state +Lesson: Greeting and EHLO/HELO, step 4 of 11' ":state names the lesson and the step"
+expect_err ':persona is not for a lesson' "a meta-command that changes the lesson's session is refused"
+expect_out 'Your progress is saved' ":lesson stop keeps the progress"
+checks=$((checks + 1))
+[ "$(grep -c '^220 mx.example.org ESMTP' "$tmp/out")" = 2 ] ||
+	fail "the lesson's server greeted, then the shell's own session"
+expect_out '^250 STARTTLS' "the shell's own session answers after the lesson"
+"$SMTPREF" lesson progress >"$tmp/out" 2>&1
+expect_out '01-greeting.*step 4 of 11' "the progress says where the lesson stopped"
+
+# Errors: an unknown lesson, a broken one (file:line), and options that
+# exclude each other.
+printf ':lesson nosuch\n:hint\n' >"$tmp/in"
+shell --explain=off
+expect_err "no lesson 'nosuch'" ":lesson with an unknown name"
+expect_err ':hint works in a lesson' ":hint outside a lesson"
+printf 'title: Broken\nminutes: 5\n\nsend: something\nexpect: code abc\n' >"$tmp/broken.lesson"
+printf ':lesson %s\nNOOP\n' "$tmp/broken.lesson" >"$tmp/in"
+shell --explain=off
+expect_err 'broken\.lesson:[0-9]+: ' "a broken lesson is reported as file:line"
+expect_codes "220 250 221 " "and the shell goes on"
+: >"$tmp/in"
+shell --lesson nosuch
+expect_status 1 "--lesson with an unknown lesson"
+expect_err "smtpref shell: no lesson 'nosuch'" "--lesson names the lesson it did not find"
+shell --lesson 01-greeting --persona rfc821
+expect_status 2 "--lesson with --persona"
+expect_err 'excludes --persona' "--lesson and --persona exclude each other"
+
 # smtpref alone, not on a terminal, is still a usage error.
 "$SMTPREF" </dev/null >"$tmp/out" 2>"$tmp/err"
 status=$?

@@ -25,7 +25,15 @@ type_line ':hint'
 wait_for 'hint +The greeting is "220' ":hint, a stronger one"
 type_line '220'
 wait_for '^smtp>' "the next step asks for a command"
-type_line 'EHLO client.example.com'
+# the shell's completion and meta-commands work inside the lesson
+type_line ':state'
+wait_for 'state +Lesson: Greeting and EHLO/HELO, step 4 of 11' ":state names the lesson and the step"
+wait_for 'state +You may send now: EHLO HELO' ":state lists what the lesson's server takes now"
+tm send-keys -t 0 -l 'eh'
+keys Tab
+tm send-keys -t 0 -l 'client.example.com'
+keys Enter
+wait_for '^smtp> EHLO client.example.com' "Tab completes the verb inside a lesson"
 wait_for '^250 STARTTLS' "the simulated server answers"
 type_line '-'
 type_line 'HELO client.example.com'
@@ -55,5 +63,22 @@ checks=$((checks + 1))
 screen | grep -q 'Greet the server with EHLO' && fail "the passed steps are not asked again"
 tm send-keys -t 0 C-d
 wait_for 'Your progress is saved' "Ctrl-D keeps the progress"
+
+# 3. A lesson started inside the shell, its name completed with Tab; when
+# it is left, the shell's own session goes on.
+tmux_open 100x40 \
+	"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+	SMTPREF_LESSON_DIR='$top_srcdir/lessons' SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
+	'$SMTPREF' shell --explain=brief; echo EXIT=\$?; sleep 60"
+wait_for '^smtp>' "the shell starts"
+tm send-keys -t 0 -l ':lesson 05-b'
+keys Tab
+keys Enter
+wait_for "^What 503 means; RSET and NOOP" ":lesson with a completed name starts the lesson"
+type_line ':lesson stop'
+wait_for 'Your progress is saved' ":lesson stop keeps the progress"
+wait_for "Back to the shell's own session" "the shell goes on"
+type_line 'QUIT'
+wait_for '^221 ' "the shell's own session is the one that answers"
 
 finish
