@@ -52,6 +52,8 @@ complete_words smtpref lesson rec
 expect_out '^receipt$' "a lesson subcommand"
 complete_words smtpref lesson run 03
 expect_out '^03-mail-transaction$' "a lesson's name after run"
+complete_words smtpref lesson run --exp
+expect_out '^--explain=$' "lesson run's own options"
 complete_words smtpref lesson verify --key
 expect_out '^--key-file$' "verify's own options"
 finish
