@@ -824,6 +824,8 @@ static void m_restart(struct console *c, int argc, char **argv)
 
 /* ---- lessons --------------------------------------------------------- */
 
+static void back_from_lesson(struct console *c);
+
 /* lesson_over - after each line of a lesson: when it is over, back to
  * the shell's own session (or done, for smtpref lesson run) */
 static void lesson_over(struct console *c)
@@ -832,6 +834,12 @@ static void lesson_over(struct console *c)
 		return;
 	tutor_free(c->tutor);
 	c->tutor = NULL;
+	back_from_lesson(c);
+}
+
+/* back_from_lesson - no lesson runs any more */
+static void back_from_lesson(struct console *c)
+{
 	if (c->o.lesson_only) {
 		c->quit = 1;
 		return;
@@ -853,6 +861,8 @@ int console_lesson(struct console *c, struct lesson *l)
 	t = tutor_new(l, &to, &c->self);
 	if (t == NULL) {
 		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
+		if (c->tutor == NULL)
+			back_from_lesson(c);
 		return -1;
 	}
 	tutor_free(c->tutor);
