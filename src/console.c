@@ -229,8 +229,11 @@ static void replay_reply(struct console *c)
 
 		while (p < end) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t n = (size_t)(nl - p - 1);
+			size_t n;
 
+			if (nl == NULL)
+				break;	/* a reply's lines end in CRLF */
+			n = (size_t)(nl - p - 1);
 			if (!first && n > 4)
 				explain_ehlo_line(p + 4, n - 4, explain_to, c);
 			first = 0;
@@ -939,7 +942,8 @@ static void m_lesson(struct console *c, int argc, char **argv)
 				*nl = 0;
 			if (*p)
 				tx_emitf(&c->self, TX_ERROR, NULL, "%s", p);
-			p = nl + 1;
+			if (nl)
+				p = nl + 1;
 		} while (nl);
 		return;
 	}

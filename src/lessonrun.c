@@ -101,7 +101,8 @@ int lesson_console_setup(struct console_opts *co, const char *prog,
 			if (nl)
 				*nl = 0;
 			fprintf(stderr, "smtpref %s: %s\n", prog, p);
-			p = nl + 1;
+			if (nl)
+				p = nl + 1;
 		} while (nl);
 		return 1;
 	}
