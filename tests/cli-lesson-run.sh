@@ -24,6 +24,32 @@ for f in "$top_srcdir"/lessons/*.lesson; do
 	expect_out '^Lesson complete\.' "$name: completed with the model answers"
 	expect_no_out 'not yet' "$name: every model answer passes at the first try"
 done
+# The lessons with branches, along each way: 06 branches on the code the
+# learner's recipient gets (551 or 550), 16 on whether the greylist still
+# holds the retry back.
+awk -f "$top_srcdir/tests/lesson-answers.awk" "$top_srcdir/lessons/06-recipients.lesson" >"$tmp/answers"
+grep -vx 'yes' "$tmp/answers" >"$tmp/in"
+lesson 06-recipients
+expect_out '^551 5\.1\.6' "06, erin's way: the server answers 551"
+expect_out '^Where does Erin receive mail now' "06: the 551 branch is taken"
+expect_no_out 'Is the transaction still open' "06: the 550 branch is not"
+expect_out '^Lesson complete\.' "06 completes along the 551 branch"
+expect_no_out 'not yet' "06, 551 branch: every answer passes at the first try"
+"$SMTPREF" lesson reset 06-recipients >/dev/null 2>&1
+grep -vx 'erin@example.com' "$tmp/answers" | sed 's/<erin@example.org>/<nobody@example.org>/' >"$tmp/in"
+lesson 06-recipients
+expect_out '^550 5\.1\.1' "06, the other way: the server answers 550"
+expect_out '^Is the transaction still open' "06: the 550 branch is taken"
+expect_no_out 'Where does Erin receive mail' "06: the 551 branch is not"
+expect_out '^Lesson complete\.' "06 completes along the 550 branch"
+expect_no_out 'not yet' "06, 550 branch: every answer passes at the first try"
+awk -f "$top_srcdir/tests/lesson-answers.awk" "$top_srcdir/lessons/16-greylisting.lesson" >"$tmp/in"
+lesson 16-greylisting
+checks=$((checks + 1))
+[ "$(grep -c '^451 4\.7\.1 Greylisted' "$tmp/out")" = 1 ] || fail "16: greylisted once, then the retry is accepted"
+expect_out '^Lesson complete\.' "16 completes"
+expect_no_out 'not yet' "16: every answer passes at the first try"
+
 "$SMTPREF" lesson list >"$tmp/out" 2>"$tmp/err"
 checks=$((checks + 1))
 [ "$(grep -c ' done$' "$tmp/out")" -ge 16 ] || fail "lesson list shows the completed lessons as done"
