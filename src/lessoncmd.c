@@ -323,7 +323,7 @@ static void usage(FILE *f)
 {
 	fputs(
 "Usage: smtpref lesson list [--dir DIR]... [--json]\n"
-"       smtpref lesson run [--dir DIR]... NAME\n"
+"       smtpref lesson run [--dir DIR]... [--explain=LEVEL] [--color[=WHEN]] NAME\n"
 "       smtpref lesson check [--dir DIR]... [--strict] [--quiet] FILE|NAME...\n"
 "       smtpref lesson progress [--dir DIR]... [--json]\n"
 "       smtpref lesson reset [NAME]...\n"
@@ -335,7 +335,8 @@ static void usage(FILE *f)
 "\n"
 "  list       the lessons, in order, with their length and whether done\n"
 "  run        work through a lesson in the interactive shell; it resumes\n"
-"             where you stopped\n"
+"             where you stopped (:hint, :skip, :restart, :state inside;\n"
+"             in the shell, :lesson NAME does the same)\n"
 "  check      check lesson files: every error as FILE:LINE, and every\n"
 "             model answer run through the state machine\n"
 "  progress   how far you are in each lesson\n"
@@ -346,6 +347,8 @@ static void usage(FILE *f)
 "Options:\n"
 "  -d, --dir DIR        look for lessons in DIR first (may be repeated)\n"
 "      --json           list, progress: print JSON\n"
+"  -e, --explain=LEVEL  run: full, brief (the default) or off\n"
+"      --color[=WHEN]   run: auto (the default), always or never\n"
 "  -q, --quiet          check: print only the problems\n"
 "      --strict         check: warnings fail too\n"
 "  -k, --key-file FILE  receipt, verify: the class key is in FILE\n"

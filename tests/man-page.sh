@@ -22,7 +22,7 @@ for meta in $(grep -oE '^  help +  :[a-z]+' "$tmp/out" | awk '{ print $2 }'); do
 done
 checks=$((checks + 1))
 [ "$(grep -cE '^  help +  :[a-z]+' "$tmp/out")" -ge 14 ] || fail "the shell's :help lists its meta-commands"
-for mode in tui connect; do
+for mode in tui connect lesson; do
 "$SMTPREF" $mode --help >"$tmp/out" 2>"$tmp/err"
 for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
 	checks=$((checks + 1))
