@@ -1056,7 +1056,7 @@ static void draw_lesson(struct tui *t)
 
 /* status_text - the status line; compact from 1 to 3 when it must be
  * shorter: the persona's host name, the program's name, the keys, then
- * the lesson's name go first */
+ * the lesson's name and "you: " go first */
 static void status_text(struct tui *t, char *buf, size_t size, int compact)
 {
 	struct session *s = console_session(t->con);
@@ -1096,8 +1096,8 @@ static void status_text(struct tui *t, char *buf, size_t size, int compact)
 			snprintf(lesson, sizeof lesson, " | step %zu/%zu",
 			    tutor_step(tut) + 1, l->nsteps);
 	}
-	snprintf(buf, size, "%s%s | TLS %s%s | %s", compact ? " " : " smtpref | ", peer,
-	    console_tls(t->con) ? "on" : "off", lesson, keys);
+	snprintf(buf, size, "%s%s | TLS %s%s | %s", compact ? " " : " smtpref | ",
+	    compact > 2 ? peer + 5 : peer, console_tls(t->con) ? "on" : "off", lesson, keys);
 }
 
 static void draw_status(struct tui *t)
