@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "tui") == 0 || strcmp(argv[1], "shell") == 0) {
 		char **args = malloc(((size_t)argc + 2) * sizeof *args);
-		int n;
+		int n, st = -1;
 
 		if (args == NULL) {
 			fputs("smtpref: out of memory\n", stderr);
@@ -78,8 +78,10 @@ int main(int argc, char **argv)
 		}
 		n = as_connect(argc - 1, argv + 1, args);
 		if (n > 0)
-			return connect_main(n, args);
+			st = connect_main(n, args);
 		free(args);
+		if (n > 0)
+			return st;
 	}
 	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
 		if (strcmp(argv[1], modes[i].name) == 0)
