@@ -119,6 +119,7 @@ struct tui {
 	int last_code;		/* the latest reply's code */
 	char last_verb[16];	/* the latest command sent, "" before one */
 	int reply_code;		/* the reply to it, 0 before it came */
+	char reply_cause[32];	/* the latest reply, and what it answered */
 	size_t expl_entry;	/* the entry the explanation pane shows */
 	int expl_top, expl_page, expl_more;	/* its rows, paged by F4 */
 	struct lesson_view les;
@@ -489,8 +490,11 @@ static void on_item(void *ctx, const struct tx_item *it)
 			t->sel = t->n - 1;
 		if (it->kind == TX_ERROR)
 			add_expl(explained(t), "error", it->text, it->len);
-		if (it->kind == TX_RECEIVED && it->code)
+		if (it->kind == TX_RECEIVED && it->code) {
 			t->last_code = t->reply_code = it->code;
+			snprintf(t->reply_cause, sizeof t->reply_cause, "%s %d",
+			    t->last_verb[0] ? t->last_verb : "reply", it->code);
+		}
 		if (it->kind == TX_SENT)
 			sent_verb(t, it);
 		break;
@@ -1395,9 +1399,11 @@ static void update_phase(struct tui *t)
 	if (ph != t->cur_phase) {
 		char why[32];
 
-		/* what took the session there: the command, and its reply
-		 * once it came */
-		if (t->last_verb[0] && t->reply_code)
+		/* what took the session there: as the server, your reply; as
+		 * the client, the command, and its reply once it came */
+		if (console_waiting_for(t->con))
+			snprintf(why, sizeof why, "%s", t->reply_cause);
+		else if (t->last_verb[0] && t->reply_code)
 			snprintf(why, sizeof why, "%s %d", t->last_verb, t->reply_code);
 		else if (t->last_verb[0])
 			snprintf(why, sizeof why, "%s", t->last_verb);
