@@ -7,14 +7,15 @@
  * (:auth).  conn.c's items are rendered here, to stdout (and to the
  * --save file in swaks's style); errors go to stderr.
  *
- * On a terminal the same line loop runs for now; the readline shell will
- * take over there, driving conn.c through its event interface.
+ * On a terminal the shell (or with --tui the full-screen view) takes
+ * over, driving conn.c through the console's event interface.
  */
 #include <config.h>
 
 #include "connect.h"
 #include "console.h"
 #include "shell.h"
+#include "tui.h"
 
 #include "conn.h"
 #include "net.h"
@@ -48,6 +49,7 @@ struct out {
 	FILE *save;
 	int quiet;
 	int save_failed;
+	int tui;		/* held for the full-screen view, not printed */
 };
 
 static void save_item(struct out *o, const struct tx_item *it)
@@ -67,6 +69,13 @@ static void on_item(void *ctx, const struct tx_item *it)
 	struct out *o = ctx;
 	struct render *r = &o->r;
 
+	/* for the full-screen view, held until it starts; an error also
+	 * goes to stderr, in case it never does */
+	if (o->tui) {
+		tui_preface(it);
+		if (it->kind != TX_ERROR)
+			return;
+	}
 	save_item(o, it);
 	switch (it->kind) {
 	case TX_SENT:
@@ -162,8 +171,13 @@ static void usage(FILE *f)
 "      --timeout SEC    for connecting and for each reply (default 30)\n"
 "      --save FILE      also write the transcript to FILE, swaks-style\n"
 "  -q, --quiet          show only the lines sent and received\n"
+"      --tui            the full-screen view (smtpref tui) of the session;\n"
+"                       needs a terminal; not with --save or --quiet\n"
 "      --color[=WHEN]   auto (the default), always or never\n"
 "  -h, --help           show this help and exit\n"
+"\n"
+"smtpref tui --connect HOST [PORT] [OPTION]... is smtpref connect --tui, and\n"
+"smtpref shell --connect HOST [PORT] [OPTION]... is smtpref connect.\n"
 "\n"
 "Exit status: 0 the session ended with 221, 1 it ended otherwise (a\n"
 "refusal, a protocol violation, input ending before QUIT), 2 usage\n"
@@ -555,14 +569,14 @@ static int mx_list(const char *domain, int timeout_ms, struct net_mx *mx,
 
 enum {
 	OPT_MX = 256, OPT_STARTTLS, OPT_TLS, OPT_INSECURE, OPT_HELO, OPT_NO_EHLO,
-	OPT_NO_PIPELINING, OPT_TIMEOUT, OPT_SAVE, OPT_COLOR
+	OPT_NO_PIPELINING, OPT_TIMEOUT, OPT_SAVE, OPT_COLOR, OPT_TUI
 };
 
 struct args {
 	struct conn_opts co;
 	const char *mx;
 	const char *save;
-	int quiet, no_pipelining, tls_given;
+	int quiet, no_pipelining, tls_given, tui;
 	enum render_color_mode color;
 };
 
@@ -579,6 +593,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "tui", no_argument, NULL, OPT_TUI },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
@@ -635,6 +650,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'q':
 			a->quiet = 1;
 			break;
+		case OPT_TUI:
+			a->tui = 1;
+			break;
 		case OPT_COLOR:
 			ch = optarg ? render_parse_color(optarg) : RENDER_COLOR_ALWAYS;
 			if (ch < 0)
@@ -672,6 +690,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	}
 	if (a->co.no_ehlo && a->co.tls == CONN_TLS_STARTTLS)
 		return usage_error("--starttls needs EHLO, so it cannot go with --no-ehlo", NULL);
+	if (a->tui && (a->save || a->quiet))
+		return usage_error("--tui shows the whole session full-screen; it cannot go with", a->save ? "--save" : "--quiet");
 	return -1;
 }
 
@@ -705,8 +725,13 @@ int connect_main(int argc, char **argv)
 	st = parse_args(argc, argv, &a);
 	if (st >= 0)
 		return st;
+	if (a.tui && !(isatty(0) && isatty(1))) {
+		fprintf(stderr, "%s: --tui needs a terminal; without one, smtpref connect sends the lines it reads from standard input\n", me);
+		return 2;
+	}
 	memset(&o, 0, sizeof o);
 	o.quiet = a.quiet;
+	o.tui = a.tui;
 	render_init(&o.r, stdout, a.color);
 	if (a.save && (o.save = fopen(a.save, "w")) == NULL) {
 		fprintf(stderr, "%s: cannot write the transcript to %s: %s\n", me,
@@ -719,19 +744,27 @@ int connect_main(int argc, char **argv)
 		net_default_helo(helo, sizeof helo);
 		a.co.helo = helo;
 	}
-	if (!is_domain_name(a.co.helo))
-		fprintf(stderr, "%s: warning: the EHLO name '%s' is %s; RFC 5321 4.1.1.1 wants this machine's fully qualified domain name (or an address literal like [192.0.2.1]), and many servers refuse others: give one with --helo\n",
-		    me, a.co.helo, strcmp(a.co.helo, "localhost") == 0 ?
+	if (!is_domain_name(a.co.helo)) {
+		char warn[NET_HOST_MAX + 400];
+
+		snprintf(warn, sizeof warn, "warning: the EHLO name '%s' is %s; RFC 5321 4.1.1.1 wants this machine's fully qualified domain name (or an address literal like [192.0.2.1]), and many servers refuse others: give one with --helo",
+		    a.co.helo, strcmp(a.co.helo, "localhost") == 0 ?
 		    "localhost" : "not a domain name");
+		if (a.tui)
+			tell(&o, TX_ERROR, warn);	/* shown in the view */
+		else
+			fprintf(stderr, "%s: %s\n", me, warn);
+	}
 	port_notes(&a, &o);
 	if (a.mx) {
 		nmx = mx_list(a.mx, a.co.timeout_ms, mx, &o, &status);
 		if (nmx < 0)
 			goto out;
 	}
-	/* a person at a terminal gets the shell, with its history,
-	 * completion and meta-commands, talking to this server */
-	if (isatty(0) && isatty(1) && !a.quiet && !a.save) {
+	/* a person at a terminal gets the shell (or the full-screen view),
+	 * with its history, completion and meta-commands, talking to this
+	 * server */
+	if (a.tui || (isatty(0) && isatty(1) && !a.quiet && !a.save)) {
 		struct console_opts co = { .session = { SESSION_CLIENT, NULL, NULL, EXPLAIN_FULL, 1 } };
 
 		if (a.mx) {
@@ -739,6 +772,8 @@ int connect_main(int argc, char **argv)
 			if (nmx > 1)
 				tell(&o, TX_NOTE, "connecting to the first MX; if it cannot be reached, :connect the next one");
 		}
+		if (a.tui)
+			return tui_run(&co, (int)a.color, &a.co);
 		return shell_run(&co, (int)a.color, &a.co);
 	}
 	for (i = 0; i < nmx; i++) {

@@ -115,6 +115,26 @@ expect_err "frobnicate" "names the option"
 conn --help
 expect_status 0 "--help"
 expect_out "Usage: smtpref connect" "--help prints the usage"
+expect_out "--tui" "--help names --tui"
+# the full-screen view needs a terminal, and shows everything itself
+conn --tui $H 127.0.0.1
+expect_status 2 "--tui without a terminal"
+expect_err "terminal" "--tui without a terminal says why"
+expect_empty_out "--tui without a terminal sends nothing"
+conn --tui --save "$tmp/never" $H 127.0.0.1
+expect_status 2 "--tui with --save"
+expect_err "--save" "names --save"
+conn --tui -q $H 127.0.0.1
+expect_status 2 "--tui with --quiet"
+expect_err "--quiet" "names --quiet"
+"$SMTPREF" tui --connect $H 127.0.0.1 <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 2 "tui --connect without a terminal"
+expect_err "terminal" "tui --connect without a terminal says why"
+"$SMTPREF" tui --connect --role server 127.0.0.1 <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 2 "tui --connect takes connect's options, not the shell's"
+expect_err "--role" "names the option"
 
 # ---- network failures: exit 3 ----------------------------------------------
 nobody=$(free_port)
@@ -153,6 +173,21 @@ expect_file "$tmp/saved" '^ -> MAIL FROM:<ann@example\.org>$' "saved: sent lines
 expect_file "$tmp/saved" '^<-  250 ' "saved: received lines"
 expect_file "$tmp/saved" '^=== connected to' "saved: notes"
 expect_no_file "$tmp/saved" '# ' "saved: no explanations"
+
+# shell --connect is smtpref connect: without a terminal, the lines read
+printf 'NOOP\nQUIT\n' >"$tmp/in"
+COLUMNS=500 timeout 60 "$SMTPREF" shell --connect 127.0.0.1 "$p" --color=never $H \
+	<"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 0 "shell --connect: a session that ends with 221"
+expect_out '^ -> NOOP$' "shell --connect: sends the lines read"
+expect_out '^<-  221 ' "shell --connect: and QUIT's reply"
+COLUMNS=500 timeout 60 "$SMTPREF" shell --connect=127.0.0.1 "$p" --color=never -q $H \
+	<"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 0 "shell --connect=HOST"
+expect_out '^<-  221 ' "shell --connect=HOST: QUIT's reply"
+expect_no_out '# ' "shell --connect=HOST: connect's --quiet applies"
 
 # --quiet: only the wire
 conn -q $H 127.0.0.1 "$p"

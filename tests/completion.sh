@@ -40,6 +40,20 @@ complete_words smtpref shell --persona gr
 expect_out '^greylist$' "the shell's --persona takes a persona"
 complete_words smtpref connect --star
 expect_out '^--starttls$' "connect's own options"
+complete_words smtpref connect --tu
+expect_out '^--tui$' "connect's --tui"
+complete_words smtpref tui --les
+expect_out '^--lesson$' "the TUI's --lesson"
+complete_words smtpref tui --lesson 01
+expect_out '^01-greeting$' "a lesson's name after --lesson"
+complete_words smtpref tui --conn
+expect_out '^--connect$' "the TUI's --connect"
+complete_words smtpref tui --connect 127.0.0.1 --star
+expect_out '^--starttls$' "connect's options after tui --connect"
+complete_words smtpref shell --connect 127.0.0.1 --no-p
+expect_out '^--no-pipelining$' "connect's options after shell --connect"
+complete_words smtpref tui --no
+expect_out '^--no-hints$' "the TUI's own options without --connect"
 complete_words smtpref simulate --persona rf
 expect_out '^rfc821$' "a persona after --persona"
 complete_words smtpref simulate --pers
