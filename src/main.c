@@ -39,6 +39,7 @@ static void usage(FILE *out)
 "       smtpref simulate [--persona NAME] [--explain]  (see smtpref simulate --help)\n"
 "       smtpref shell [--role client|server] [--persona NAME]  (see smtpref shell --help)\n"
 "       smtpref tui [--role client|server] [--persona NAME]    (see smtpref tui --help)\n"
+"       smtpref shell|tui --lesson NAME | --connect HOST [PORT]\n"
 "       smtpref connect HOST [PORT]  (a real server; see smtpref connect --help)\n"
 "       smtpref lesson list|run|check|progress|reset|receipt|verify  (see smtpref lesson --help)\n"
 "       smtpref [OPTION]... search WORD...\n"

@@ -474,6 +474,7 @@ static void usage(FILE *f)
 	fputs(
 "Usage: smtpref shell [--role client|server] [--persona NAME] [--scenario NAME]\n"
 "                     [--lesson NAME] [--explain=LEVEL] [--color[=WHEN]]\n"
+"       smtpref shell --connect HOST [PORT] [CONNECT OPTION]...\n"
 "\n"
 "Learn SMTP by typing it.  As the client (the default) you type commands\n"
 "and a simulated server answers; as the server you type the replies to a\n"
@@ -489,6 +490,9 @@ static void usage(FILE *f)
 "  -e, --explain=LEVEL    full (the default), brief or off\n"
 "      --no-hints         no hints after mistakes\n"
 "      --color[=WHEN]     auto (the default), always or never; NO_COLOR is honoured\n"
+"      --connect HOST [PORT]  a real server instead of the simulated one; the\n"
+"                         options after it are smtpref connect's (--starttls,\n"
+"                         --helo NAME, ...): the same as smtpref connect\n"
 "  -h, --help             show this help and exit\n"
 "\n"
 "Inside, lines starting with ':' are for smtpref (:help lists them):\n"
