@@ -8,21 +8,12 @@ PY=/usr/bin/python3
 pids=
 . "$top_srcdir/tests/peers/lib.sh"
 
-for need in "$PY" /usr/sbin/smtp-sink; do
-	command -v "$need" >/dev/null 2>&1 || [ -x "$need" ] || {
-		echo "FAIL: $need is needed for this test (see README's quick start)" >&2
-		exit 1
-	}
-done
+need "$PY" /usr/sbin/smtp-sink
 
 . "$top_srcdir/tests/tmux-lib.sh"
 tmux_cleanup='for p in $pids; do kill "$p" 2>/dev/null; done'
 
-user=
-[ "$(id -u)" -eq 0 ] && user="-u nobody"
-port=$(free_port)
-# shellcheck disable=SC2086
-start_at smtp-sink "$port" /usr/sbin/smtp-sink $user "127.0.0.1:$port" 10
+start_smtp_sink
 sink=$pid
 
 # start COLSxLINES ARGS... - smtpref ARGS in a fresh terminal; when it

@@ -40,3 +40,24 @@ stop() {
 	wait "$1" 2>/dev/null
 }
 
+
+# need PROGRAM... - every one is there (on PATH, or an executable path),
+# or the test fails saying which is missing
+need() {
+	for n in "$@"; do
+		command -v "$n" >/dev/null 2>&1 || [ -x "$n" ] || {
+			echo "FAIL: $n is needed for this test (see README's quick start)" >&2
+			exit 1
+		}
+	done
+}
+
+# start_smtp_sink - Postfix's smtp-sink on a free port of 127.0.0.1 (as
+# nobody when run as root, which smtp-sink wants); sets port and pid
+start_smtp_sink() {
+	user=
+	[ "$(id -u)" -eq 0 ] && user="-u nobody"
+	port=$(free_port)
+	# shellcheck disable=SC2086
+	start_at smtp-sink "$port" /usr/sbin/smtp-sink $user "127.0.0.1:$port" 10
+}
