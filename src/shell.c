@@ -148,16 +148,6 @@ static void print_item(struct shell *sh, const struct tx_item *it)
 	free(text);
 }
 
-void shell_print_item(struct render *r, const struct tx_item *it)
-{
-	struct shell tmp;
-
-	memset(&tmp, 0, sizeof tmp);
-	tmp.r = *r;
-	print_item(&tmp, it);
-	*r = tmp.r;
-}
-
 static void draw_item(void *ctx, const struct tx_item *it)
 {
 	struct shell *sh = ctx;

@@ -8,20 +8,15 @@
 int shell_main(int argc, char **argv);
 
 struct console_opts;
-struct render;
-struct tx_item;
-
-/* shell_print_item - draw one item as the shell does (the learner's own
- * lines are left out: they are on the screen already) */
-void shell_print_item(struct render *r, const struct tx_item *it);
-
 struct conn_opts;
 
 /* shell_parse_args - the options the shell and the TUI share (--role,
- * --persona, --scenario, --explain, --no-hints, --color, --help) into co
- * and color (an enum render_color_mode).  Returns -1 to go on, or the
- * exit status (0 after --help, 2 after a usage error, reported as
- * "smtpref PROG: ..."). */
+ * --persona, --scenario, --lesson, --explain, --no-hints, --color,
+ * --help) into co and color (an enum render_color_mode).  With --lesson
+ * the lesson is loaded into co->lesson; either way co is set up so that
+ * :lesson works.  Returns -1 to go on, or the exit status (0 after
+ * --help, 1 when the lesson cannot be loaded, 2 after a usage error,
+ * reported as "smtpref PROG: ..."). */
 int shell_parse_args(int argc, char **argv, const char *prog,
     void (*usage)(FILE *), struct console_opts *co, int *color);
 

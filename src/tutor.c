@@ -594,13 +594,6 @@ size_t tutor_step(const struct tutor *t)
 	return t->step;
 }
 
-const char *tutor_task(const struct tutor *t)
-{
-	const struct lesson_step *st = current(t);
-
-	return st ? st->text : NULL;
-}
-
 const struct server *tutor_server(const struct tutor *t)
 {
 	return t->s ? lesson_session_server(t->s) : NULL;

@@ -75,8 +75,6 @@ enum tutor_wants tutor_wants(const struct tutor *t);
 const struct lesson *tutor_lesson(const struct tutor *t);
 /* tutor_step - the step waiting (0-based), and how many there are */
 size_t tutor_step(const struct tutor *t);
-/* tutor_task - the text of the step waiting, or NULL */
-const char *tutor_task(const struct tutor *t);
 
 /* The simulated peer: the server (client role) or the client (server
  * role); the other is NULL. */
