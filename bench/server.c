@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "server.h"
+#include "core/server.h"
 
 #define TRANSACTIONS 2000
 #define ROUNDS 9

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "check-run.h"
-#include "client.h"
-#include "server.h"
+#include "core/client.h"
+#include "core/server.h"
 
 #define FINDINGS_MAX 256
 #define REPLIES_MAX 512

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check-run.h"
-#include "codec.h"
+#include "core/codec.h"
 
 /* md5_is - the MD5 of the string s is the hex digest want */
 static void md5_is(const char *s, const char *want)

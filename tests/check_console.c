@@ -10,12 +10,13 @@
 #include <unistd.h>
 
 #include "check-run.h"
-#include "console.h"
-#include "lesson.h"
-#include "progress.h"
-#include "record.h"
-#include "session.h"
-#include "tutor.h"
+#include "console/console.h"
+#include "term/lookup.h"
+#include "lesson/lesson.h"
+#include "lesson/progress.h"
+#include "console/record.h"
+#include "console/session.h"
+#include "lesson/tutor.h"
 
 #define ITEMS_MAX 4096
 
@@ -98,6 +99,7 @@ static struct console *console_with(struct items *is, enum session_role role,
 	struct tx_sink sink = { is, keep };
 	struct console *c;
 
+	o.lookup = lookup_plain;
 	if (persona)
 		o.session.persona = ref_persona_find(persona, strlen(persona));
 	if (scenario)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check-run.h"
-#include "json.h"
+#include "term/json.h"
 
 static char *buf;
 static size_t len;

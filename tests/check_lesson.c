@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "check-run.h"
-#include "lesson.h"
-#include "progress.h"
-#include "receipt.h"
+#include "lesson/lesson.h"
+#include "lesson/progress.h"
+#include "lesson/receipt.h"
 
 #define HDR "title: T\nminutes: 5\n"		/* lines 1-2 */
 #define SEND "send: s\nanswer: NOOP\n"		/* two lines */

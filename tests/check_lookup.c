@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check-run.h"
-#include "lookup.h"
+#include "term/lookup.h"
 
 static enum lookup_kind kind(const char *s)
 {

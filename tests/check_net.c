@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "check-run.h"
-#include "codec.h"
-#include "conn.h"
-#include "record.h"
-#include "net.h"
+#include "core/codec.h"
+#include "net/conn.h"
+#include "console/record.h"
+#include "net/net.h"
 
 /* ---- the reader ---------------------------------------------------------- */
 
@@ -349,7 +349,7 @@ START_TEST(saved_lines_swaks_style)
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct tx_item it = { cases[i].kind, cases[i].tls, 0, 0, 0, NULL,
 		    "EHLO x", 6 };
-		size_t n = record_item_line(&it, out, sizeof out);
+		size_t n = tx_item_line(&it, out, sizeof out);
 
 		ck_assert_uint_eq(n, strlen(cases[i].want));
 		if (n)
@@ -359,7 +359,7 @@ START_TEST(saved_lines_swaks_style)
 		struct tx_item it = { TX_SENT, 0, 0, 0, 0, NULL, "EHLO x", 6 };
 
 		/* cut to the buffer, NUL-terminated */
-		ck_assert_uint_eq(record_item_line(&it, out, 6), 5);
+		ck_assert_uint_eq(tx_item_line(&it, out, 6), 5);
 		ck_assert_str_eq(out, " -> E");
 	}
 }

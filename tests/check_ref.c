@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "check-run.h"
-#include "ref.h"
+#include "core/ref.h"
 
 /* each token of a list, as a NUL-terminated string in buf */
 #define FOR_EACH_ITEM(list, buf) \

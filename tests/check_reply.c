@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check-run.h"
-#include "reply.h"
+#include "core/reply.h"
 
 static enum reply_status parse(const char *s, struct reply_line *l)
 {

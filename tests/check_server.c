@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check-run.h"
-#include "server.h"
+#include "core/server.h"
 #include "transcript.h"
 
 #define FILES_MAX 256

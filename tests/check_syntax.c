@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "check-run.h"
-#include "syntax.h"
+#include "core/syntax.h"
 
 #define N_ROWS(t) ((int)(sizeof t / sizeof t[0]))
 

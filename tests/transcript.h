@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "server.h"
+#include "core/server.h"
 
 /* What a run saw, for the property and coverage tests. */
 struct transcript_stats {

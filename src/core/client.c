@@ -22,11 +22,11 @@
  */
 #include <config.h>
 
-#include "client.h"
+#include "core/client.h"
 
-#include "ascii.h"
-#include "codec.h"
-#include "reply.h"
+#include "core/ascii.h"
+#include "core/codec.h"
+#include "core/reply.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -21,8 +21,8 @@
 
 #include <stddef.h>
 
-#include "ref.h"
-#include "server.h"
+#include "core/ref.h"
+#include "core/server.h"
 
 /* Scenarios (struct ref_scenario, data/scenarios.rec) are in ref.h. */
 

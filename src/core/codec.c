@@ -8,7 +8,7 @@
  */
 #include <config.h>
 
-#include "codec.h"
+#include "core/codec.h"
 
 #include <limits.h>
 #include <string.h>

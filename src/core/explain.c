@@ -6,11 +6,11 @@
  */
 #include <config.h>
 
-#include "explain.h"
+#include "core/explain.h"
 
-#include "ascii.h"
-#include "ref.h"
-#include "reply.h"
+#include "core/ascii.h"
+#include "core/ref.h"
+#include "core/reply.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
 #ifndef SMTPREF_EXPLAIN_H
 #define SMTPREF_EXPLAIN_H
 
-#include "server.h"
+#include "core/server.h"
 
 enum explain_kind {
 	EXPLAIN_WHY,		/* the rule that chose the reply, with its RFC section */

@@ -5,9 +5,9 @@
  */
 #include <config.h>
 
-#include "ref.h"
+#include "core/ref.h"
 
-#include "ascii.h"
+#include "core/ascii.h"
 #include <string.h>
 
 /* keycmp - compare name[0..len), folded to the key's case (upper, or

@@ -6,9 +6,9 @@
  */
 #include <config.h>
 
-#include "reply.h"
+#include "core/reply.h"
 
-#include "ascii.h"
+#include "core/ascii.h"
 static const char *const status_names[] = {
 	[REPLY_OK] = "ok",
 	[REPLY_ERR_EMPTY] = "empty reply line",

@@ -16,12 +16,12 @@
  */
 #include <config.h>
 
-#include "server.h"
+#include "core/server.h"
 
-#include "ascii.h"
-#include "codec.h"
-#include "reply.h"
-#include "syntax.h"
+#include "core/ascii.h"
+#include "core/codec.h"
+#include "core/reply.h"
+#include "core/syntax.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "ref.h"
+#include "core/ref.h"
 
 /* Where the session stands (shared/reference/state-machine.md 1). */
 enum server_phase {

@@ -17,9 +17,9 @@
 
 #include <limits.h>
 
-#include "syntax.h"
+#include "core/syntax.h"
 
-#include "ascii.h"
+#include "core/ascii.h"
 /* the characters of a verb or an esmtp-keyword (4.1.2) */
 static int is_keyword_char(int c)
 {

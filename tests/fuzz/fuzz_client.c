@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
+#include "core/client.h"
 
 static void on_finding(void *ctx, const struct client_finding *f)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lesson.h"
+#include "lesson/lesson.h"
 
 static unsigned count_lines(const uint8_t *data, size_t size)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply.h"
+#include "core/reply.h"
 
 static void inside(const char *p, size_t n, const char *base, size_t len)
 {

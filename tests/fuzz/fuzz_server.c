@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
-#include "server.h"
+#include "core/explain.h"
+#include "core/server.h"
 
 static void line(void *ctx, enum explain_kind kind, const char *text)
 {

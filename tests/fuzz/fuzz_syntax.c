@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "syntax.h"
+#include "core/syntax.h"
 
 static void inside(const struct syntax_span *sp, const char *base, size_t len)
 {

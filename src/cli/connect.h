@@ -1,0 +1,14 @@
+/* connect.h - smtpref connect: a session with a real SMTP server */
+#ifndef SMTPREF_CONNECT_H
+#define SMTPREF_CONNECT_H
+
+#include <stddef.h>
+
+#include "core/tx.h"
+
+/* connect_main - argv[0] is "connect"; returns the exit status: 0 the
+ * session ended with 221, 1 it ended otherwise, 2 usage, 3 a network or
+ * TLS failure */
+int connect_main(int argc, char **argv);
+
+#endif

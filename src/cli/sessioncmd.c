@@ -1,0 +1,208 @@
+/* sessioncmd.c - smtpref shell and smtpref tui: their command lines
+ *
+ * Both take the same options (shell_parse_args) and hand a console's
+ * options to the front end that draws it: term/shell.c or term/tui.c.
+ */
+#include <config.h>
+
+#include "cli/sessioncmd.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/lessonrun.h"
+#include "console/console.h"
+#include "core/ref.h"
+#include "term/render.h"
+#include "term/shell.h"
+#include "term/tui.h"
+
+static void shell_usage(FILE *f)
+{
+	fputs(
+"Usage: smtpref shell [--role client|server] [--persona NAME] [--scenario NAME]\n"
+"                     [--lesson NAME] [--explain=LEVEL] [--color[=WHEN]]\n"
+"       smtpref shell --connect HOST [PORT] [CONNECT OPTION]...\n"
+"\n"
+"Learn SMTP by typing it.  As the client (the default) you type commands\n"
+"and a simulated server answers; as the server you type the replies to a\n"
+"simulated client.  Every reply is explained as it appears.\n"
+"\n"
+"  -r, --role ROLE        client (you send commands) or server (you reply)\n"
+"  -p, --persona NAME     the simulated server (smtpref list personas);\n"
+"                         default: modern\n"
+"  -s, --scenario NAME    what the simulated client does, in the server role\n"
+"                         (smtpref list scenarios); default: plain\n"
+"      --lesson NAME      start with a lesson (smtpref lesson list shows them);\n"
+"                         when it is over, the shell goes on\n"
+"  -e, --explain=LEVEL    full (the default), brief or off\n"
+"      --no-hints         no hints after mistakes\n"
+"      --color[=WHEN]     auto (the default), always or never; NO_COLOR is honoured\n"
+"      --connect HOST [PORT]  a real server instead of the simulated one; the\n"
+"                         options after it are smtpref connect's (--starttls,\n"
+"                         --helo NAME, ...): the same as smtpref connect\n"
+"  -h, --help             show this help and exit\n"
+"\n"
+"Inside, lines starting with ':' are for smtpref (:help lists them):\n"
+"  :state  :diagram  :explain 553  :fault RCPT 3 452 4.5.3  :pipe\n"
+"  :role server  :persona greylist  :save FILE  :replay FILE  :quit\n"
+"  :lesson NAME (then :hint, :skip, :restart; :lesson stop leaves it)\n"
+"Tab completes commands, addresses, parameters and codes; Ctrl-D leaves.\n"
+"When standard input is not a terminal, lines are read one by one.\n"
+"\n"
+"Examples:\n"
+"  smtpref shell\n"
+"  smtpref shell --persona rfc821\n"
+"  smtpref shell --role server --scenario pipelined\n"
+"  printf 'EHLO me.example\\nQUIT\\n' | smtpref shell --explain=brief\n", f);
+}
+
+static int usage_error(const char *prog, const char *msg, const char *arg)
+{
+	fprintf(stderr, "smtpref %s: %s%s%s\n", prog, msg, arg ? " " : "", arg ? arg : "");
+	fprintf(stderr, "Try 'smtpref %s --help' for more information.\n", prog);
+	return 2;
+}
+
+int shell_parse_args(int argc, char **argv, const char *prog,
+    void (*usage)(FILE *), struct console_opts *co, int *color)
+{
+	enum { OPT_COLOR = 256, OPT_NO_HINTS, OPT_LESSON };
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "persona", required_argument, NULL, 'p' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "explain", required_argument, NULL, 'e' },
+		{ "no-hints", no_argument, NULL, OPT_NO_HINTS },
+		{ "lesson", required_argument, NULL, OPT_LESSON },
+		{ "color", optional_argument, NULL, OPT_COLOR },
+		{ "colour", optional_argument, NULL, OPT_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, st;
+	const char *lesson = NULL, *setup = NULL;
+
+	memset(co, 0, sizeof *co);
+	co->session.role = SESSION_CLIENT;
+	co->session.level = EXPLAIN_FULL;
+	co->session.hints = 1;
+	*color = RENDER_COLOR_AUTO;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "r:p:s:e:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			setup = "--role";
+			if (strcmp(optarg, "server") == 0)
+				co->session.role = SESSION_SERVER;
+			else if (strcmp(optarg, "client") != 0)
+				return usage_error(prog, "--role takes client or server, not", optarg);
+			break;
+		case 'p':
+			setup = "--persona";
+			co->session.persona = ref_persona_find(optarg, strlen(optarg));
+			if (co->session.persona == NULL)
+				return usage_error(prog, "unknown persona (see 'smtpref list personas'):", optarg);
+			break;
+		case 's':
+			setup = "--scenario";
+			co->session.scenario = ref_scenario_find(optarg, strlen(optarg));
+			if (co->session.scenario == NULL)
+				return usage_error(prog, "unknown scenario (see 'smtpref list scenarios'):", optarg);
+			co->session.role = SESSION_SERVER;
+			break;
+		case 'e':
+			if (strcmp(optarg, "full") == 0)
+				co->session.level = EXPLAIN_FULL;
+			else if (strcmp(optarg, "brief") == 0)
+				co->session.level = EXPLAIN_BRIEF;
+			else if (strcmp(optarg, "off") == 0)
+				co->session.level = EXPLAIN_OFF;
+			else
+				return usage_error(prog, "--explain takes full, brief or off, not", optarg);
+			break;
+		case OPT_NO_HINTS:
+			co->session.hints = 0;
+			break;
+		case OPT_LESSON:
+			lesson = optarg;
+			break;
+		case OPT_COLOR:
+			st = optarg ? render_parse_color(optarg) : RENDER_COLOR_ALWAYS;
+			if (st < 0)
+				return usage_error(prog, "--color takes auto, always or never, not", optarg);
+			*color = st;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			if (optopt && optopt < 256) {
+				char o[3] = { '-', (char)optopt, 0 };
+
+				return usage_error(prog, "unknown option or missing argument:", o);
+			}
+			return usage_error(prog, "unknown option or missing argument:", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(prog, "unexpected argument", argv[optind]);
+	if (lesson && setup)
+		return usage_error(prog, "a lesson sets up its own session; --lesson excludes", setup);
+	return lesson_console_setup(co, prog, lesson, NULL);
+}
+
+int shell_main(int argc, char **argv)
+{
+	struct console_opts co;
+	int color, st = shell_parse_args(argc, argv, "shell", shell_usage, &co, &color);
+
+	if (st >= 0)
+		return st;
+	return shell_run(&co, color, NULL);
+}
+
+static void tui_usage(FILE *f)
+{
+	fputs(
+"Usage: smtpref tui [--role client|server] [--persona NAME] [--scenario NAME]\n"
+"                   [--lesson NAME] [--explain=LEVEL] [--color[=WHEN]]\n"
+"       smtpref tui --connect HOST [PORT] [CONNECT OPTION]...\n"
+"\n"
+"The teaching shell full-screen, for a projector or for a learner who\n"
+"would rather look than read: the transcript, the explanation of the\n"
+"selected line, and the session's state diagram with the current state\n"
+"marked; in a lesson, the lesson's text and task above the transcript.\n"
+"F1 shows the keys.\n"
+"\n"
+"  -r, --role ROLE        client (you send commands) or server (you reply)\n"
+"  -p, --persona NAME     the simulated server (smtpref list personas)\n"
+"  -s, --scenario NAME    the simulated client's scenario (server role)\n"
+"      --lesson NAME      start with a lesson (smtpref lesson list shows them);\n"
+"                         when it is over, the session goes on\n"
+"  -e, --explain=LEVEL    full (the default), brief or off\n"
+"      --no-hints         no hints after mistakes\n"
+"      --color[=WHEN]     auto (the default), always or never; NO_COLOR is honoured\n"
+"      --connect HOST [PORT]  a real server instead of the simulated one; the\n"
+"                         options after it are smtpref connect's (--starttls,\n"
+"                         --helo NAME, ...): the same as smtpref connect --tui\n"
+"  -h, --help             show this help and exit\n"
+"\n"
+"It needs a terminal of at least 60x16; from 120 columns the state pane\n"
+"sits beside the transcript.\n", f);
+}
+
+int tui_main(int argc, char **argv)
+{
+	struct console_opts co;
+	int color, c;
+
+	c = shell_parse_args(argc, argv, "tui", tui_usage, &co, &color);
+	if (c >= 0)
+		return c;
+	return tui_run(&co, color, NULL);
+}
+

@@ -1,0 +1,649 @@
+/* session.c - a simulated SMTP session for a learner, in either role
+ *
+ * A thin layer over the core's two machines: it turns the learner's lines
+ * into what a client or server would write on the wire (CRLF, dot-stuffing,
+ * a pipelined group in one write), and turns what the machines report into
+ * tx items in the order a learner should read them: the reply, then why,
+ * then what changed, then a hint.
+ */
+#include <config.h>
+
+#include "console/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ascii.h"
+#include "core/reply.h"
+
+#define GROUP_MAX 64		/* commands matched to replies in one write */
+#define OUT_MAX (1 << 16)	/* what the simulated client writes at once */
+#define REPLY_MAX (1 << 16)	/* the learner's reply being assembled */
+
+struct session {
+	struct session_opts o;
+	struct tx_sink sink;
+	struct server_memory mem;	/* outlives each connection */
+	struct server *srv;		/* client role */
+	struct client *cli;		/* server role */
+	struct session_last last;
+
+	/* event explanations, shown after the reply they belong to */
+	struct explain_hold held;
+
+	/* a pipelined group: the commands whose replies are awaited */
+	char *group[GROUP_MAX];
+	size_t ngroup, gnext;
+
+	/* the message being typed after 354 */
+	size_t msg_octets;
+	int stuffed;
+
+	/* server role: the learner's reply so far */
+	struct reply_acc acc;
+	char *reply;
+	size_t rlen;
+	int reply_dropped;	/* the reply outgrew REPLY_MAX */
+	char *out;		/* the client's next write */
+	int tls;		/* server role: the client is under TLS */
+	int closed_note;	/* say the server closed, after the events */
+};
+
+/* ---- items ----------------------------------------------------------- */
+
+static void item(struct session *s, enum tx_kind kind, const char *label,
+    const char *text, size_t len)
+{
+	tx_emit(&s->sink, kind, label, text, len);
+}
+
+/* wire_lines - one item per line of wire text (CRLF or LF separated) */
+static void wire_lines(struct session *s, enum tx_kind kind, int code,
+    int tls, int by_learner, int secret, const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct tx_item it = { kind, tls, code, secret, by_learner, NULL,
+		    p, n };
+
+		if (n > 0 && p[n - 1] == '\r')
+			it.len--;
+		if (s->sink.item)
+			s->sink.item(s->sink.ctx, &it);
+		p = nl ? nl + 1 : end;
+	}
+}
+
+static void explain_item(void *ctx, enum explain_kind kind, const char *text)
+{
+	item(ctx, TX_EXPLAIN, explain_kind_str(kind), text, strlen(text));
+}
+
+static void group_clear(struct session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ngroup; i++)
+		free(s->group[i]);
+	s->ngroup = s->gnext = 0;
+}
+
+static void copy_field(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* ---- hints ----------------------------------------------------------- */
+
+/* Where a beginner gets stuck, one line that says what to type.  Keyed
+ * by the server's rule; verb narrows a rule shared by several commands. */
+static const struct hint {
+	const char *rule;
+	const char *verb;	/* NULL: any */
+	const char *text;
+} hints[] = {
+	{ "helo-first", NULL, "Say hello first: type EHLO client.example (or HELO client.example)." },
+	{ "rcpt-before-mail", NULL, "MAIL comes before RCPT; type MAIL FROM:<you@example.org>" },
+	{ "data-before-mail", NULL, "A message needs a sender and a recipient first: MAIL FROM:<you@example.org>, then RCPT TO:<alice@example.org>, then DATA." },
+	{ "data-before-rcpt", NULL, "Name at least one recipient first: RCPT TO:<alice@example.org>" },
+	{ "no-valid-recipients", NULL, "No recipient was accepted, so there is nobody to deliver to. Try RCPT TO:<alice@example.org>" },
+	{ "nested-mail", NULL, "A transaction is already open: finish it with DATA, or start over with RSET." },
+	{ "space-after-colon", NULL, "No space after the colon: MAIL FROM:<you@example.org>" },
+	{ "syntax", "MAIL", "The form is MAIL FROM:<you@example.org> (the angle brackets are required)." },
+	{ "syntax", "RCPT", "The form is RCPT TO:<alice@example.org> (the angle brackets are required)." },
+	{ "syntax", "EHLO", "The form is EHLO followed by your domain name: EHLO client.example" },
+	{ "syntax", "HELO", "The form is HELO followed by your domain name: HELO client.example" },
+	{ "syntax", "DATA", "DATA takes no argument: type DATA alone, then the message." },
+	{ "unknown-verb", NULL, "That is not an SMTP command. :state lists what you can send now; HELP asks the server." },
+	{ "not-implemented", NULL, "This server does not offer that command; :state lists the ones it does." },
+	{ "not-negotiated", NULL, "Extensions are unlocked by EHLO, not HELO: send EHLO client.example" },
+	{ "params-need-ehlo", NULL, "Parameters are unlocked by EHLO, not HELO: send EHLO client.example" },
+	{ "param-not-offered", NULL, "The server did not announce that extension in its EHLO reply; look at the keywords it listed." },
+	{ "relay-denied", NULL, "This server takes mail only for its own domains; try a recipient at example.org, such as alice@example.org." },
+	{ "unknown-user", NULL, "There is no such mailbox here. alice@example.org exists; :explain 550 tells more." },
+	{ "auth-needs-tls", NULL, "This server accepts a password only under TLS: send STARTTLS, then EHLO again." },
+	{ "tls-required", NULL, "This server wants TLS first: send STARTTLS, then EHLO again." },
+	{ "auth-required", NULL, "This server wants you to log in first: AUTH PLAIN followed by base64 of \\0user\\0password (try :explain AUTH)." },
+	{ "auth-bad-base64", NULL, "AUTH answers are base64. For alice/wonderland, AUTH PLAIN is AGFsaWNlAHdvbmRlcmxhbmQ=" },
+	{ "auth-bad-credentials", NULL, "Wrong user name or password. In this world, alice's password is wonderland." },
+	{ "bad-sequence", NULL, "That command is not allowed at this point; :state lists the ones that are." },
+	{ "greeting-refused", NULL, "This server refuses the connection; only QUIT makes sense now." },
+	{ "too-many-errors", NULL, "Too many mistakes in a row and the server hung up. :restart connects again." },
+	{ "8bit-undeclared", NULL, "Declare 8-bit content on MAIL: MAIL FROM:<you@example.org> BODY=8BITMIME" },
+	{ "utf8-without-smtputf8", NULL, "Addresses with UTF-8 need the SMTPUTF8 parameter on MAIL." },
+	{ "size-declared", NULL, "The SIZE you declared is over the server's limit (see SIZE in its EHLO reply)." },
+};
+
+const char *session_hint(const char *rule, const char *verb)
+{
+	size_t i;
+
+	if (rule == NULL)
+		return NULL;
+	for (i = 0; i < sizeof hints / sizeof hints[0]; i++)
+		if (strcmp(hints[i].rule, rule) == 0 &&
+		    (hints[i].verb == NULL ||
+		    (verb && ascii_ieq(verb, strlen(verb), hints[i].verb))))
+			return hints[i].text;
+	return NULL;
+}
+
+/* ---- client role: the learner talks to the simulated server ---------- */
+
+static void on_reply(void *ctx, const struct server_reply *r)
+{
+	struct session *s = ctx;
+	const char *hint;
+
+	if (s->gnext < s->ngroup) {
+		tx_emitf(&s->sink, TX_NOTE, "pipeline", "reply to %s", s->group[s->gnext]);
+		if (++s->gnext == s->ngroup || r->code == 354)
+			group_clear(s);	/* after 354 the rest is the message */
+	}
+	wire_lines(s, TX_RECEIVED, r->code, server_tls_active(s->srv) &&
+	    strcmp(r->verb, "STARTTLS") != 0, 0, 0, r->wire, r->wire_len);
+	s->last.code = r->code;
+	copy_field(s->last.enh, sizeof s->last.enh, r->enh);
+	copy_field(s->last.verb, sizeof s->last.verb, r->verb);
+	copy_field(s->last.rule, sizeof s->last.rule, r->rule);
+	s->last.allowed = 1;
+	s->last.expected = 0;
+	explain_reply(r, s->o.level, explain_item, s);
+	explain_hold_flush(&s->held);
+	if (s->o.hints && s->o.level != EXPLAIN_OFF && r->code >= 400 &&
+	    (hint = session_hint(r->rule, r->verb)) != NULL)
+		item(s, TX_HINT, NULL, hint, strlen(hint));
+	if (r->code == 354) {
+		s->msg_octets = 0;
+		s->stuffed = 0;
+		if (s->o.hints && s->o.level != EXPLAIN_OFF)
+			tx_emitf(&s->sink, TX_HINT, NULL, "Now type the message: headers (Subject: ...), an empty line, the body. A line with a single . ends it.");
+	}
+	if (strcmp(r->verb, "DATA-END") == 0 && s->o.level != EXPLAIN_OFF) {
+		const struct ref_persona *p = server_persona(s->srv);
+
+		if (p->size > 0 && server_offers(s->srv, "SIZE"))
+			tx_emitf(&s->sink, TX_NOTE, "size", "The message was %zu octets; this server's SIZE limit is %ld.",
+			    s->msg_octets, p->size);
+		else
+			tx_emitf(&s->sink, TX_NOTE, "size", "The message was %zu octets.", s->msg_octets);
+	}
+	if (r->closes)
+		s->closed_note = 1;
+}
+
+static void on_event(void *ctx, const struct server_event *e)
+{
+	struct session *s = ctx;
+
+	explain_event(e, s->o.level, explain_hold_line, &s->held);
+}
+
+/* feed - one write of the client: what the server reads at once */
+static void feed(struct session *s, const char *buf, size_t len)
+{
+	server_feed(s->srv, buf, len);
+	explain_hold_flush(&s->held);
+	if (s->closed_note) {
+		s->closed_note = 0;
+		tx_emitf(&s->sink, TX_NOTE, NULL, "The server closed the connection. :restart connects again; :quit leaves.");
+	}
+}
+
+/* sent_item - the learner's own line, with any credential redacted */
+static int sent_item(struct session *s, const char *line, size_t len,
+    int in_auth)
+{
+	return tx_learner_sent(&s->sink, server_tls_active(s->srv), line, len,
+	    in_auth);
+}
+
+static int client_role_input(struct session *s, const char *line, size_t len)
+{
+	enum server_phase ph = server_phase(s->srv);
+	char *buf;
+	int secret;
+
+	if (ph == SERVER_CLOSED) {
+		tx_emitf(&s->sink, TX_ERROR, NULL, "the connection is closed; :restart connects again");
+		return 0;
+	}
+	buf = malloc(len + 3);
+	if (buf == NULL) {
+		tx_emitf(&s->sink, TX_ERROR, NULL, "out of memory");
+		return 0;
+	}
+	if (ph == SERVER_DATA) {
+		/* RFC 5321 4.5.2: a line starting with '.' gets one more */
+		size_t off = 0;
+
+		if (len > 0 && line[0] == '.' && len != 1) {
+			buf[off++] = '.';
+			s->stuffed++;
+		}
+		memcpy(buf + off, line, len);
+		memcpy(buf + off + len, "\r\n", 2);
+		secret = sent_item(s, buf, off + len, 0);
+		if (off)
+			tx_emitf(&s->sink, TX_NOTE, "dot", "Your line starts with '.', so it went out as '%.*s' (dot-stuffing, RFC 5321 4.5.2); the server removes the extra dot.",
+			    (int)(len + 1 > 60 ? 60 : len + 1), buf);
+		if (!(len == 1 && line[0] == '.'))
+			s->msg_octets += len + 2;
+		feed(s, buf, off + len + 2);
+	} else {
+		memcpy(buf, line, len);
+		memcpy(buf + len, "\r\n", 2);
+		secret = sent_item(s, line, len, ph == SERVER_AUTH);
+		feed(s, buf, len + 2);
+	}
+	free(buf);
+	return secret;
+}
+
+/* ---- server role: the simulated client talks to the learner ----------- */
+
+static void on_finding(void *ctx, const struct client_finding *f)
+{
+	struct session *s = ctx;
+	const char *label = client_finding_label(f->kind);
+
+	if (f->kind == CLIENT_DECISION) {
+		if (s->o.level != EXPLAIN_OFF)
+			tx_emitf(&s->sink, TX_EXPLAIN, label, "%s (%s)", f->text, f->section);
+		return;
+	}
+	if (f->kind == CLIENT_BAD_CODE || f->kind == CLIENT_BAD_REPLY)
+		s->last.allowed = 0;
+	if (f->kind == CLIENT_DIFFERS) {
+		s->last.expected = f->expected;
+		if (f->expected == 0)
+			tx_emitf(&s->sink, TX_FINDING, label, "A conforming server would close the connection without a reply: %s (%s)",
+			    f->text, f->section);
+		else
+			tx_emitf(&s->sink, TX_FINDING, label, "A conforming server would answer %d%s%s: %s (%s)",
+			    f->expected, f->expected_enh && *f->expected_enh ? " " : "",
+			    f->expected_enh ? f->expected_enh : "", f->text, f->section);
+		return;
+	}
+	tx_emitf(&s->sink, TX_FINDING, label, "%s (%s)", f->text, f->section);
+}
+
+/* client_turn - show what the client writes until it waits or leaves */
+static void client_turn(struct session *s)
+{
+	for (;;) {
+		size_t len = 0;
+		enum client_action a = client_next(s->cli, s->out, OUT_MAX, &len);
+
+		if (a == CLIENT_SEND) {
+			wire_lines(s, TX_SENT, 0, client_tls(s->cli), 0, 0,
+			    s->out, len);
+			continue;
+		}
+		if (a == CLIENT_RECONNECT) {
+			tx_emitf(&s->sink, TX_NOTE, NULL, "The connection is gone; the client connects again. Send a new greeting (220 ...).");
+			continue;
+		}
+		if (a == CLIENT_CLOSE)
+			tx_emitf(&s->sink, TX_NOTE, NULL, "The client is done and has closed the connection. :restart plays it again.");
+		return;
+	}
+}
+
+static int server_role_input(struct session *s, const char *line, size_t len)
+{
+	enum reply_acc_status st;
+	struct reply_line rl;
+
+	if (client_phase(s->cli) == CLIENT_DONE) {
+		tx_emitf(&s->sink, TX_ERROR, NULL, "the client has closed the connection; :restart plays it again");
+		return 0;
+	}
+	/* a line that is no reply at all is refused here, so the learner can
+	 * type it again; a well-formed but wrong reply goes to the client */
+	if (s->rlen == 0 && reply_parse_line(line, len, &rl) != REPLY_OK) {
+		tx_emitf(&s->sink, TX_ERROR, NULL, "that is not a reply: a reply starts with a three-digit code, such as 250 OK (RFC 5321 4.2)");
+		return 0;
+	}
+	st = reply_acc_line(&s->acc, line, len);
+	if (st == REPLY_ACC_BAD_LINE || st == REPLY_ACC_MIXED_CODES) {
+		tx_emitf(&s->sink, TX_ERROR, NULL, "%s: %s; type this line again (RFC 5321 4.2.1)",
+		    st == REPLY_ACC_MIXED_CODES ? "every line of a reply carries the same code" : "that is not a reply line",
+		    reply_acc_status_str(st));
+		/* forget the bad line: the accumulator restarts with what
+		 * was good so far */
+		reply_acc_init(&s->acc);
+		{
+			const char *p = s->reply, *end = s->reply + s->rlen;
+
+			while (p < end) {
+				const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+				reply_acc_line(&s->acc, p, (size_t)(nl - p - 1));
+				p = nl + 1;
+			}
+		}
+		return 0;
+	}
+	wire_lines(s, TX_RECEIVED, atoi(line), s->tls, 1, 0, line, len);
+	if (s->rlen + len + 2 <= REPLY_MAX) {
+		memcpy(s->reply + s->rlen, line, len);
+		memcpy(s->reply + s->rlen + len, "\r\n", 2);
+		s->rlen += len + 2;
+	} else
+		s->reply_dropped = 1;
+	if (st == REPLY_ACC_MORE)
+		return 0;
+	if (s->reply_dropped)
+		tx_emitf(&s->sink, TX_NOTE, NULL, "That reply was too long to keep whole; the client saw its first %d octets.", REPLY_MAX);
+	s->last.code = s->acc.code;
+	s->last.enh[0] = 0;
+	if (s->acc.has_enh)
+		snprintf(s->last.enh, sizeof s->last.enh, "%d.%d.%d",
+		    s->acc.enh.cls, s->acc.enh.subject, s->acc.enh.detail);
+	copy_field(s->last.verb, sizeof s->last.verb, client_phase_str(client_phase(s->cli)));
+	s->last.rule[0] = 0;
+	s->last.allowed = 1;
+	s->last.expected = 0;
+	if (s->o.level != EXPLAIN_OFF)
+		explain_code(s->acc.code, s->o.level == EXPLAIN_FULL && s->last.enh[0] ? s->last.enh : NULL,
+		    NULL, explain_item, s);
+	/* a 220 to STARTTLS starts TLS for both sides */
+	{
+		int starttls = client_phase(s->cli) == CLIENT_STARTTLS;
+
+		client_reply(s->cli, s->reply, s->rlen);
+		if (starttls && s->acc.code == 220)
+			s->tls = 1;
+	}
+	s->rlen = 0;
+	s->reply_dropped = 0;
+	reply_acc_init(&s->acc);
+	client_turn(s);
+	return 0;
+}
+
+/* ---- the session ----------------------------------------------------- */
+
+static int connect_machines(struct session *s)
+{
+	if (s->o.role == SESSION_CLIENT) {
+		struct server_sink sink = { s, on_reply, on_event };
+
+		s->srv = server_new(s->o.persona, &s->mem, &sink);
+		return s->srv ? 0 : -1;
+	} else {
+		struct client_sink sink = { s, on_finding };
+
+		s->cli = client_new(s->o.scenario, &sink);
+		reply_acc_init(&s->acc);
+		s->rlen = 0;
+		s->tls = 0;
+		return s->cli ? 0 : -1;
+	}
+}
+
+static void disconnect(struct session *s)
+{
+	server_free(s->srv);
+	client_free(s->cli);
+	s->srv = NULL;
+	s->cli = NULL;
+	group_clear(s);
+	s->held.n = 0;
+	memset(&s->last, 0, sizeof s->last);
+}
+
+struct session *session_new(const struct session_opts *o,
+    const struct tx_sink *sink)
+{
+	struct session *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->o = *o;
+	if (s->o.persona == NULL)
+		s->o.persona = ref_persona_find("modern", 6);
+	if (s->o.scenario == NULL)
+		s->o.scenario = ref_scenario_find("plain", 5);
+	if (sink)
+		s->sink = *sink;
+	explain_hold_init(&s->held, explain_item, s);
+	s->reply = malloc(REPLY_MAX);
+	s->out = malloc(OUT_MAX);
+	if (s->reply == NULL || s->out == NULL || connect_machines(s) < 0) {
+		session_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	disconnect(s);
+	free(s->reply);
+	free(s->out);
+	free(s);
+}
+
+void session_start(struct session *s)
+{
+	if (s->srv) {
+		server_start(s->srv);
+		explain_hold_flush(&s->held);
+	} else {
+		client_turn(s);
+		if (s->o.level != EXPLAIN_OFF && s->o.hints)
+			tx_emitf(&s->sink, TX_HINT, NULL, "The client has connected and waits for your greeting: type 220 mx.example.org ESMTP (or 554 to refuse it).");
+	}
+}
+
+void session_restart(struct session *s)
+{
+	disconnect(s);
+	if (connect_machines(s) < 0) {
+		tx_emitf(&s->sink, TX_ERROR, NULL, "out of memory");
+		return;
+	}
+	tx_emitf(&s->sink, TX_NOTE, NULL, "A new connection (%s role, %s %s).",
+	    s->o.role == SESSION_CLIENT ? "client" : "server",
+	    s->o.role == SESSION_CLIENT ? "persona" : "scenario",
+	    s->o.role == SESSION_CLIENT ? s->o.persona->name : s->o.scenario->name);
+	session_start(s);
+}
+
+int session_input(struct session *s, const char *line, size_t len)
+{
+	if (s->srv == NULL && s->cli == NULL)
+		return 0;
+	return s->srv ? client_role_input(s, line, len)
+	    : server_role_input(s, line, len);
+}
+
+int session_pipeline(struct session *s, const char *const *lines,
+    const size_t *lens, size_t n)
+{
+	size_t i, total = 0, off = 0;
+	int secret = 0;
+	char *buf;
+
+	if (s->srv == NULL) {
+		for (i = 0; i < n; i++)
+			secret |= session_input(s, lines[i], lens[i]);
+		return secret;
+	}
+	if (server_phase(s->srv) == SERVER_CLOSED) {
+		tx_emitf(&s->sink, TX_ERROR, NULL, "the connection is closed; :restart connects again");
+		return 0;
+	}
+	if (server_phase(s->srv) == SERVER_DATA || n == 1) {
+		/* inside a message the lines are text, not a group */
+		for (i = 0; i < n; i++)
+			secret |= session_input(s, lines[i], lens[i]);
+		return secret;
+	}
+	for (i = 0; i < n; i++)
+		total += lens[i] + 2;
+	buf = malloc(total + 1);
+	if (buf == NULL) {
+		tx_emitf(&s->sink, TX_ERROR, NULL, "out of memory");
+		return 0;
+	}
+	group_clear(s);
+	if (!server_offers(s->srv, "PIPELINING"))
+		tx_emitf(&s->sink, TX_NOTE, "pipeline", "This server did not announce PIPELINING, so a client must wait for each reply (RFC 2920 3.1); sending the group anyway.");
+	for (i = 0; i < n; i++) {
+		secret |= sent_item(s, lines[i], lens[i], 0);
+		memcpy(buf + off, lines[i], lens[i]);
+		memcpy(buf + off + lens[i], "\r\n", 2);
+		off += lens[i] + 2;
+		if (s->ngroup < GROUP_MAX) {
+			char *copy = malloc(lens[i] + 1);
+
+			if (copy) {
+				if (tx_auth_response(lines[i], lens[i]))
+					snprintf(copy, lens[i] + 1, "AUTH ...");
+				else {
+					memcpy(copy, lines[i], lens[i]);
+					copy[lens[i]] = 0;
+				}
+				s->group[s->ngroup++] = copy;
+			}
+		}
+	}
+	tx_emitf(&s->sink, TX_NOTE, "pipeline", "%zu commands sent in one write; the replies come back in the same order.", n);
+	feed(s, buf, off);
+	group_clear(s);
+	free(buf);
+	return secret;
+}
+
+void session_end(struct session *s)
+{
+	if (s->srv) {
+		enum server_phase ph = server_phase(s->srv);
+
+		if (ph == SERVER_CLOSED)
+			return;
+		if (ph == SERVER_DATA || ph == SERVER_BDAT || ph == SERVER_AUTH) {
+			tx_emitf(&s->sink, TX_NOTE, NULL, "Leaving in the middle of %s: the connection drops, and the server forgets the unfinished transaction (RFC 5321 3.8).",
+			    ph == SERVER_AUTH ? "an AUTH exchange" : "a message");
+			server_eof(s->srv);
+			explain_hold_flush(&s->held);
+			return;
+		}
+		tx_emitf(&s->sink, TX_NOTE, NULL, "Leaving: QUIT is sent first, as a polite client does (RFC 5321 4.1.1.10).");
+		wire_lines(s, TX_SENT, 0, server_tls_active(s->srv), 0, 0,
+		    "QUIT", 4);
+		feed(s, "QUIT\r\n", 6);
+	} else if (s->cli && client_phase(s->cli) != CLIENT_DONE) {
+		tx_emitf(&s->sink, TX_NOTE, NULL, "Leaving: the connection drops without a reply to the client.");
+		client_dropped(s->cli);
+		client_turn(s);
+	}
+}
+
+int session_fault(struct session *s, const char *verb, int nth, int code,
+    const char *enh)
+{
+	if (s->srv == NULL)
+		return -1;
+	return server_fault(s->srv, verb, nth, code, enh);
+}
+
+void session_set_level(struct session *s, enum explain_level level)
+{
+	s->o.level = level;
+}
+
+enum explain_level session_level(const struct session *s)
+{
+	return s->o.level;
+}
+
+enum session_mode session_mode(const struct session *s)
+{
+	if (s->srv) {
+		switch (server_phase(s->srv)) {
+		case SERVER_CLOSED: return SESSION_CLOSED;
+		case SERVER_DATA: return SESSION_MESSAGE;
+		case SERVER_AUTH: return SESSION_AUTH;
+		default: return SESSION_COMMAND;
+		}
+	}
+	if (s->cli == NULL || client_phase(s->cli) == CLIENT_DONE)
+		return SESSION_CLOSED;
+	return s->rlen ? SESSION_REPLY_MORE : SESSION_REPLY;
+}
+
+const char *session_mode_str(enum session_mode m)
+{
+	static const char *const names[] = {
+		[SESSION_COMMAND] = "command",
+		[SESSION_MESSAGE] = "message",
+		[SESSION_AUTH] = "auth",
+		[SESSION_REPLY] = "reply",
+		[SESSION_REPLY_MORE] = "reply (continued)",
+		[SESSION_CLOSED] = "closed",
+	};
+	_Static_assert(sizeof names / sizeof names[0] == SESSION_MODE_LAST,
+	    "one name per mode");
+
+	return (unsigned)m < SESSION_MODE_LAST ? names[m] : "?";
+}
+
+enum session_role session_role(const struct session *s)
+{
+	return s->o.role;
+}
+
+const struct session_opts *session_opts(const struct session *s)
+{
+	return &s->o;
+}
+
+const struct session_last *session_last(const struct session *s)
+{
+	return &s->last;
+}
+
+const struct server *session_server(const struct session *s)
+{
+	return s->srv;
+}
+
+const struct client *session_client(const struct session *s)
+{
+	return s->cli;
+}
+
+int session_tls(const struct session *s)
+{
+	return s->srv ? server_tls_active(s->srv) : s->tls;
+}

@@ -1,0 +1,114 @@
+/* session.h - a simulated SMTP session for a learner, in either role
+ *
+ * Client role: the learner types commands; the simulated server
+ * (core/server.c) answers, and every reply is explained.  Server role: the
+ * simulated client (core/client.c) sends its commands; the learner types
+ * the replies, which are checked.  Everything to show leaves as tx items
+ * (tx.h), so the shell, the TUI and the lesson runner all present the same
+ * session.  No I/O, no terminal.
+ */
+#ifndef SMTPREF_SESSION_H
+#define SMTPREF_SESSION_H
+
+#include <stddef.h>
+
+#include "core/client.h"
+#include "core/explain.h"
+#include "core/ref.h"
+#include "core/server.h"
+#include "core/tx.h"
+
+enum session_role {
+	SESSION_CLIENT,		/* the learner is the client */
+	SESSION_SERVER		/* the learner is the server */
+};
+
+/* What the learner's next line will be (the shell's prompt). */
+enum session_mode {
+	SESSION_COMMAND,	/* a command (client role) */
+	SESSION_MESSAGE,	/* a line of the message, after 354 */
+	SESSION_AUTH,		/* an answer to a 334 AUTH challenge */
+	SESSION_REPLY,		/* the first line of a reply (server role) */
+	SESSION_REPLY_MORE,	/* a further line of a multi-line reply */
+	SESSION_CLOSED,		/* the connection is closed */
+	SESSION_MODE_LAST
+};
+
+struct session_opts {
+	enum session_role role;
+	const struct ref_persona *persona;	/* NULL: modern */
+	const struct ref_scenario *scenario;	/* NULL: plain */
+	enum explain_level level;
+	int hints;		/* show hints after mistakes */
+};
+
+/* What the last complete exchange was, for lessons and :state. */
+struct session_last {
+	int code;		/* the last reply's code, 0 before any */
+	char enh[16];		/* its enhanced code, "" when none */
+	char verb[16];		/* what it answered ("MAIL", "DATA-END") */
+	char rule[48];		/* client role: the server's rule */
+	int allowed;		/* server role: the learner's code is one the
+				 * RFCs allow for that command */
+	int expected;		/* server role: what a conforming server would
+				 * have answered, 0 when it agreed */
+};
+
+struct session;
+
+/* session_new - a session that shows everything through sink; NULL when
+ * out of memory.  Nothing happens until session_start. */
+struct session *session_new(const struct session_opts *o,
+    const struct tx_sink *sink);
+void session_free(struct session *s);
+
+/* session_start - connect: the greeting (client role) or the simulated
+ * client waiting for the learner's greeting (server role) */
+void session_start(struct session *s);
+
+/* session_restart - a new connection with the same options; what
+ * outlives a connection (the greylist) is kept */
+void session_restart(struct session *s);
+
+/* session_input - one line the learner typed, without its line ending.
+ * Returns 1 when the line held a credential (an AUTH answer), which the
+ * caller must keep out of its history, else 0. */
+int session_input(struct session *s, const char *line, size_t len);
+
+/* session_pipeline - several commands written at once (RFC 2920); the
+ * replies are shown matched to the commands they answer.  Returns 1 when
+ * a line held a credential. */
+int session_pipeline(struct session *s, const char *const *lines,
+    const size_t *lens, size_t n);
+
+/* session_end - the learner leaves (Ctrl-D): QUIT is sent first when
+ * the session allows it, so the learner sees 221 */
+void session_end(struct session *s);
+
+/* session_fault - the nth future verb gets code/enh (client role only);
+ * 0, or -1 when the arguments are bad */
+int session_fault(struct session *s, const char *verb, int nth, int code,
+    const char *enh);
+
+void session_set_level(struct session *s, enum explain_level level);
+enum explain_level session_level(const struct session *s);
+
+enum session_mode session_mode(const struct session *s);
+const char *session_mode_str(enum session_mode m);
+enum session_role session_role(const struct session *s);
+const struct session_opts *session_opts(const struct session *s);
+const struct session_last *session_last(const struct session *s);
+
+/* The machines behind it, for :state, completion and the diagram.  Only
+ * one exists: the server in the client role, the client in the server
+ * role (the other accessor returns NULL). */
+const struct server *session_server(const struct session *s);
+const struct client *session_client(const struct session *s);
+
+/* session_tls - the connection is (simulated) under TLS */
+int session_tls(const struct session *s);
+
+/* session_hint - the hint for a server rule (and verb), or NULL */
+const char *session_hint(const char *rule, const char *verb);
+
+#endif
