@@ -69,6 +69,9 @@ BEGIN {
 	    "Name*:namekey Summary* Explanation* Helo* From* To*:addrs Body* Options*:scenopts Persona*:persona User Password Note")
 	schema("world.rec", "ref_world",
 	    "Address*:addrkey Kind*:worldkind Name Target Members:addrs Password Auth:acctauth Queue:num Note")
+	schema("rules.rec", "ref_rule", "Rule*:rulekey Section*")
+	schema("hints.rec", "ref_hint", "Rule*:rule Verb:verb Hint* Try")
+	schema("meanings.rec", "ref_meaning", "Verb*:verb Code*:codeorclass Meaning* Section*")
 	classorder = "2xx 3xx 4xx 5xx x0x x1x x2x x3x x4x x5x"
 	nclass = split(classorder, classlist, " ")
 	for (i = 1; i <= nclass; i++) classrank[classlist[i]] = i
@@ -181,6 +184,8 @@ function endrecord(    i, f, t, v, n, r, key, sk) {
 	key = (tkey[base] in rec) ? rec[tkey[base]] : ""
 	if (key == "") return
 	if (base == "params.rec" && ("Commands" in rec)) key = key " " rec["Commands"]
+	if (base == "hints.rec" && ("Verb" in rec)) key = key " " rec["Verb"]
+	if (base == "meanings.rec" && ("Code" in rec)) key = key " " rec["Code"]
 	if ((base, key) in keyline) {
 		err(file, recstart, "duplicate key '" key "' (first at line " keyline[base, key] ")")
 		return
@@ -196,6 +201,7 @@ function endrecord(    i, f, t, v, n, r, key, sk) {
 	if (base == "commands.rec") haveverb[key] = 1
 	if (base == "params.rec") haveparam[rec["Param"]] = 1
 	if (base == "personas.rec") havepersona[key] = 1
+	if (base == "rules.rec") haverule[key] = 1
 	if (base == "reply-classes.rec" && !(key in classrank))
 		err(file, recstart, "unknown digit '" key "' (expected one of: " classorder ")")
 }
@@ -241,6 +247,10 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 		if (v !~ /^[A-Z0-9][A-Z0-9-]*$/) err(file, line, "'" v "' is not an upper-case name")
 		return
 	}
+	if (t == "rulekey") {
+		if (v !~ /^[a-z0-9][a-z0-9-]*$/) err(file, line, "'" v "' is not a lower-case rule name")
+		return
+	}
 	if (t == "namekey") {
 		if (v !~ /^[a-z][a-z0-9-]*$/) err(file, line, "'" v "' is not a lower-case name")
 		return
@@ -252,6 +262,20 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 	}
 	if (t == "persona") {
 		pending("persona", v, line)
+		return
+	}
+	if (t == "rule") {
+		pending("rule", v, line)
+		return
+	}
+	if (t == "verb") {
+		if (v != "CONNECT" && v != "DATA-END" && v != "ANY") pending("verb", v, line)
+		return
+	}
+	if (t == "codeorclass") {
+		if (v ~ /^[2-5]xx$/) return
+		if (v !~ /^[2-5][0-5][0-9]$/) err(file, line, "'" v "' is neither a reply code nor a class (2xx to 5xx)")
+		else pending("code", v, line)
 		return
 	}
 	if (t == "num") {
@@ -319,6 +343,7 @@ END {
 		if (k == "kw" && !(v in havekw)) err(pfile[i], pline[i], "keyword " v " is not in keywords.rec")
 		if (k == "param" && !(v in haveparam)) err(pfile[i], pline[i], "parameter " v " is not in params.rec")
 		if (k == "persona" && !(v in havepersona)) err(pfile[i], pline[i], "persona " v " is not in personas.rec")
+		if (k == "rule" && !(v in haverule)) err(pfile[i], pline[i], "rule " v " is not in rules.rec (the simulated server has no such rule)")
 	}
 	if (nerr) {
 		printf "gentables: %d error(s)\n", nerr > "/dev/stderr"

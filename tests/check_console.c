@@ -15,7 +15,7 @@
 #include "lesson/lesson.h"
 #include "lesson/progress.h"
 #include "console/record.h"
-#include "console/session.h"
+#include "core/session.h"
 #include "lesson/tutor.h"
 
 #define ITEMS_MAX 4096
@@ -133,7 +133,7 @@ START_TEST(test_client_whole_session)
 			ck_assert_str_eq(console_prompt(c), "data> ");
 	}
 	ck_assert_str_eq(codes(is, 0), "220 250 250 250 354 250 221");
-	ck_assert_int_eq(session_mode(console_session(c)), SESSION_CLOSED);
+	ck_assert_int_eq(session_mode(session_of(console_peer(c))), SESSION_CLOSED);
 	/* explanations: the rule, the code, the enhanced code, the keywords,
 	 * the state */
 	ck_assert(has(is, TX_EXPLAIN, "why", "RFC 5321"));
@@ -143,7 +143,7 @@ START_TEST(test_client_whole_session)
 	ck_assert(has(is, TX_EXPLAIN, "state", "reading the message"));
 	/* the message size is counted: "Subject: hi" CRLF, CRLF, "Hello." CRLF */
 	ck_assert(has(is, TX_NOTE, "size", "23 octets"));
-	ck_assert_int_eq(session_last(console_session(c))->code, 221);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 221);
 	console_free(c);
 	free(is);
 }
@@ -182,14 +182,14 @@ START_TEST(test_client_mistakes_get_hints)
 	struct console *c = console_with(is, SESSION_CLIENT, NULL, NULL, EXPLAIN_BRIEF);
 
 	line(c, "MAIL FROM:<ann@example.com>");
-	ck_assert_int_eq(session_last(console_session(c))->code, 503);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 503);
 	ck_assert(has(is, TX_HINT, NULL, "EHLO"));
 	line(c, "EHLO client.example");
 	line(c, "RCPT TO:<alice@example.org>");
-	ck_assert_int_eq(session_last(console_session(c))->code, 503);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 503);
 	ck_assert(has(is, TX_HINT, NULL, "MAIL comes before RCPT"));
 	line(c, "FOO");
-	ck_assert_int_eq(session_last(console_session(c))->code, 500);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 500);
 	ck_assert(has(is, TX_HINT, NULL, ":state"));
 	console_free(c);
 	/* a strict server refuses a space after the colon */
@@ -197,8 +197,8 @@ START_TEST(test_client_mistakes_get_hints)
 	c = console_with(is, SESSION_CLIENT, "strict", NULL, EXPLAIN_BRIEF);
 	line(c, "EHLO client.example");
 	line(c, "MAIL FROM: <ann@example.com>");
-	ck_assert_int_eq(session_last(console_session(c))->code, 501);
-	ck_assert(has(is, TX_HINT, NULL, "The form is MAIL FROM:<you@example.org>"));
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 501);
+	ck_assert(has(is, TX_HINT, NULL, "No space after the colon"));
 	console_free(c);
 	free(is);
 }
@@ -233,18 +233,18 @@ START_TEST(test_client_auth_is_redacted)
 	/* alice / wonderland */
 	secret = line(c, "AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=");
 	ck_assert_int_eq(secret, 1);
-	ck_assert_int_eq(session_last(console_session(c))->code, 235);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 235);
 	/* AUTH LOGIN: both answers to 334 are credentials */
-	session_restart(console_session(c));
+	session_restart(session_of(console_peer(c)));
 	line(c, "EHLO client.example");
 	line(c, "STARTTLS");
 	line(c, "EHLO client.example");
 	ck_assert_int_eq(line(c, "AUTH LOGIN"), 0);
-	ck_assert_int_eq(session_last(console_session(c))->code, 334);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 334);
 	ck_assert_str_eq(console_prompt(c), "auth> ");
 	ck_assert_int_eq(line(c, "YWxpY2U="), 1);
 	ck_assert_int_eq(line(c, "d29uZGVybGFuZA=="), 1);
-	ck_assert_int_eq(session_last(console_session(c))->code, 235);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 235);
 	for (i = 0; i < is->n; i++) {
 		ck_assert_ptr_null(strstr(is->k[i].text, "AGFsaWNlAHdvbmRlcmxhbmQ="));
 		ck_assert_ptr_null(strstr(is->k[i].text, "d29uZGVybGFuZA=="));
@@ -367,7 +367,7 @@ START_TEST(test_client_ctrl_d_in_message_drops)
 	/* QUIT would be a line of the message: the connection drops */
 	ck_assert(!has(is, TX_SENT, NULL, "QUIT"));
 	ck_assert(has(is, TX_NOTE, NULL, "middle of a message"));
-	ck_assert_int_eq(session_mode(console_session(c)), SESSION_CLOSED);
+	ck_assert_int_eq(session_mode(session_of(console_peer(c))), SESSION_CLOSED);
 	console_free(c);
 	free(is);
 }
@@ -394,7 +394,7 @@ START_TEST(test_server_role_session)
 	line(c, "250 queued");
 	ck_assert(has(is, TX_SENT, NULL, "QUIT"));
 	line(c, "221 bye");
-	ck_assert_int_eq(session_mode(console_session(c)), SESSION_CLOSED);
+	ck_assert_int_eq(session_mode(session_of(console_peer(c))), SESSION_CLOSED);
 	console_free(c);
 	free(is);
 }
@@ -418,7 +418,7 @@ START_TEST(test_server_role_checks_replies)
 	line(c, "250 PIPELINING");
 	/* a code that RFC 5321 does not allow for MAIL */
 	line(c, "354 go on");
-	last = session_last(console_session(c));
+	last = session_last(session_of(console_peer(c)));
 	ck_assert_int_eq(last->code, 354);
 	ck_assert_int_eq(last->allowed, 0);
 	ck_assert(has(is, TX_FINDING, NULL, "354"));
@@ -437,7 +437,7 @@ START_TEST(test_server_role_refusing_greeting)
 	/* RFC 5321 3.1: the client should send QUIT */
 	ck_assert(has(is, TX_SENT, NULL, "QUIT"));
 	line(c, "221 bye");
-	ck_assert_int_eq(session_mode(console_session(c)), SESSION_CLOSED);
+	ck_assert_int_eq(session_mode(session_of(console_peer(c))), SESSION_CLOSED);
 	console_free(c);
 	free(is);
 }
@@ -463,7 +463,7 @@ START_TEST(test_meta_commands)
 	line(c, ":explain 999");
 	ck_assert(has(is, TX_ERROR, NULL, "999"));
 	line(c, ":explain brief");
-	ck_assert_int_eq(session_level(console_session(c)), EXPLAIN_BRIEF);
+	ck_assert_int_eq(session_level(session_of(console_peer(c))), EXPLAIN_BRIEF);
 	line(c, ":state");
 	ck_assert(has(is, TX_EXPLAIN, "state", "You may send now: EHLO HELO"));
 	line(c, ":diagram");
@@ -473,14 +473,14 @@ START_TEST(test_meta_commands)
 	line(c, ":persona nosuch");
 	ck_assert(has(is, TX_ERROR, NULL, "no persona 'nosuch'"));
 	line(c, ":persona rfc821");
-	ck_assert_str_eq(session_opts(console_session(c))->persona->name, "rfc821");
+	ck_assert_str_eq(session_opts(session_of(console_peer(c)))->persona->name, "rfc821");
 	line(c, "EHLO client.example");
-	ck_assert_int_eq(session_last(console_session(c))->code, 500);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 500);
 	line(c, ":role server");
-	ck_assert_int_eq(session_role(console_session(c)), SESSION_SERVER);
+	ck_assert_int_eq(session_role(session_of(console_peer(c))), SESSION_SERVER);
 	ck_assert_str_eq(console_prompt(c), "reply> ");
 	line(c, ":scenario pipelined");
-	ck_assert_str_eq(session_opts(console_session(c))->scenario->name, "pipelined");
+	ck_assert_str_eq(session_opts(session_of(console_peer(c)))->scenario->name, "pipelined");
 	line(c, ":role client");
 	line(c, ":state");
 	ck_assert(has(is, TX_EXPLAIN, "state", "'rfc821' persona"));
@@ -506,7 +506,7 @@ START_TEST(test_meta_inside_message)
 	line(c, ":state");
 	ck_assert(!has(is, TX_SENT, NULL, ":state"));
 	line(c, ".");
-	ck_assert_int_eq(session_last(console_session(c))->code, 250);
+	ck_assert_int_eq(session_last(session_of(console_peer(c)))->code, 250);
 	console_free(c);
 	free(is);
 }
@@ -833,10 +833,10 @@ START_TEST(test_lesson_in_console)
 {
 	struct items *is = items_new();
 	struct console *c = lesson_console(is, NULL, 1);
-	const struct tutor *t = console_tutor(c);
+	struct peer_info pi;
 
 	/* the title, the narration and the first task, then a question */
-	ck_assert_ptr_nonnull(t);
+	ck_assert(console_caps(c) & PEER_GUIDED);
 	ck_assert(has(is, TX_LESSON, "title", "A test lesson"));
 	ck_assert(has(is, TX_LESSON, "say", "Welcome."));
 	ck_assert(has(is, TX_LESSON, "task", "Which code"));
@@ -851,7 +851,8 @@ START_TEST(test_lesson_in_console)
 	line(c, "220");
 	ck_assert(has(is, TX_NOTE, "lesson", "Right."));
 	ck_assert_str_eq(console_prompt(c), "smtp> ");
-	ck_assert_uint_eq(tutor_step(t), 2);
+	console_info(c, &pi);
+	ck_assert_uint_eq(pi.step, 2);
 	/* the shell's meta-commands follow the lesson's session */
 	line(c, ":state");
 	ck_assert(has(is, TX_EXPLAIN, "state", "step 3 of 6"));
@@ -903,7 +904,7 @@ START_TEST(test_lesson_completion_and_credentials)
 	ck_assert(has(is, TX_LESSON, "done", "Lesson complete"));
 	/* smtpref lesson run: the console is done when the lesson is */
 	ck_assert(console_done(c));
-	ck_assert_ptr_null(console_tutor(c));
+	ck_assert(!(console_caps(c) & PEER_GUIDED));
 	console_free(c);
 	free(is);
 }
@@ -916,18 +917,18 @@ START_TEST(test_lesson_from_shell_and_back)
 
 	/* started with --lesson: the shell's own session waits */
 	ck_assert_str_eq(codes(is, 0), "220");
-	ck_assert(console_tutor(c) != NULL);
+	ck_assert(console_caps(c) & PEER_GUIDED);
 	line(c, ":skip");
 	ck_assert(has(is, TX_NOTE, "lesson", "Skipped."));
 	ck_assert_str_eq(console_prompt(c), "smtp> ");
 	line(c, ":lesson stop");
 	ck_assert(has(is, TX_LESSON, "done", "The lesson is left"));
-	ck_assert_ptr_null(console_tutor(c));
+	ck_assert(!(console_caps(c) & PEER_GUIDED));
 	ck_assert(!console_done(c));
 	/* the shell's own session starts now, with its own greeting */
 	ck_assert_str_eq(codes(is, 0), "220 220");
 	line(c, "EHLO client.example");
-	ck_assert_int_eq(session_mode(console_session(c)), SESSION_COMMAND);
+	ck_assert_int_eq(session_mode(session_of(console_peer(c))), SESSION_COMMAND);
 	ck_assert_int_eq(console_phase(c), SERVER_READY);
 	/* lesson meta-commands outside a lesson, and :lesson with no
 	 * lessons to find, are refused with a reason */

@@ -19,6 +19,9 @@
 #include "check-run.h"
 #include "core/codec.h"
 #include "net/conn.h"
+#include "net/realpeer.h"
+#include "console/console.h"
+#include "core/server.h"
 #include "console/record.h"
 #include "net/net.h"
 
@@ -434,11 +437,11 @@ static void collect(void *ctx, const struct tx_item *it)
 		s->len += (size_t)n;
 }
 
-static struct conn *open_to(unsigned port, struct seen *s, int no_ehlo)
+static struct peer *open_to(unsigned port, struct seen *s, int no_ehlo)
 {
 	struct conn_opts o;
 	struct tx_sink sink = { s, collect };
-	struct conn *c;
+	struct peer *p;
 
 	memset(&o, 0, sizeof o);
 	o.host = "127.0.0.1";
@@ -446,9 +449,9 @@ static struct conn *open_to(unsigned port, struct seen *s, int no_ehlo)
 	o.timeout_ms = 3000;
 	o.helo = "client.example.org";
 	o.no_ehlo = no_ehlo;
-	c = conn_new(&o, &sink);
-	ck_assert_ptr_nonnull(c);
-	return c;
+	p = realpeer_new(&o, &sink);
+	ck_assert_ptr_nonnull(p);
+	return p;
 }
 
 static int finish_server(pid_t pid)
@@ -459,7 +462,14 @@ static int finish_server(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-START_TEST(conn_redacts_credentials)
+static int waits(const struct peer *p)
+{
+	char what[64];
+
+	return peer_waiting(p, what, sizeof what) != PEER_WAIT_NONE;
+}
+
+START_TEST(realpeer_redacts_credentials)
 {
 	static const struct step steps[] = {
 		{ "", "220 mx.example.org ESMTP\r\n" },
@@ -473,38 +483,41 @@ START_TEST(conn_redacts_credentials)
 	struct seen s = { "", 0 };
 	pid_t pid;
 	unsigned port = serve(steps, &pid);
-	struct conn *c = open_to(port, &s, 0);
+	struct peer *p = open_to(port, &s, 0);
 	char b64[128];
 	const char line[] = "AUTH PLAIN AGFsaWNlAHMzY3JldA==";
 
-	ck_assert_int_eq(conn_open(c), 0);
+	p->ops->start(p);
+	ck_assert_int_eq(p->ops->input(p), PEER_IN_COMMAND);
 	/* without TLS, refused unless insisted on: nothing is sent */
-	ck_assert_int_eq(conn_auth(c, "plain", "alice", "s3cret", 0), -1);
+	ck_assert_int_eq(p->ops->login(p, "plain", "alice", "s3cret", 0), -1);
 	ck_assert_ptr_null(strstr(s.all, "0|0|AUTH"));
-	ck_assert_int_eq(conn_auth(c, "plain", "alice", "s3cret", 1), 0);
+	ck_assert_ptr_nonnull(strstr(s.all, ":auth!"));
+	ck_assert_int_eq(p->ops->login(p, "plain", "alice", "s3cret", 1), 0);
+	peer_wait(p);
 	ck_assert_ptr_nonnull(strstr(s.all, "0|1|AUTH PLAIN ****\n"));
+	ck_assert_ptr_nonnull(strstr(s.all, "Logged in"));
 	ck_assert_ptr_null(strstr(s.all, "does not list"));	/* PLAIN offered */
 	/* typed by hand, an initial response is redacted too */
-	ck_assert_int_eq(conn_send(c, line, strlen(line)), 0);
-	ck_assert_int_eq(conn_wait(c), 0);
+	ck_assert_int_eq(p->ops->line(p, line, strlen(line)), 1);
+	peer_wait(p);
 	/* and the answer to a 334 */
-	ck_assert_int_eq(conn_send(c, "AUTH LOGIN", 10), 0);
-	ck_assert_int_eq(conn_wait(c), 0);
-	ck_assert_int_eq(conn_input(c), CONN_IN_AUTH);
-	ck_assert_int_eq(conn_send(c, "YWxpY2U=", 8), 0);
-	ck_assert_ptr_nonnull(strstr(s.all, "0|1|****\n"));
+	p->ops->line(p, "AUTH LOGIN", 10);
+	peer_wait(p);
+	ck_assert_int_eq(p->ops->input(p), PEER_IN_AUTH);
+	ck_assert_int_eq(p->ops->line(p, "YWxpY2U=", 8), 1);
 	ck_assert_ptr_nonnull(strstr(s.all, "decodes to \"Username:\""));
 	codec_b64_encode("\0alice\0s3cret", 13, b64, sizeof b64);
 	ck_assert_ptr_null(strstr(s.all, b64));
 	ck_assert_ptr_null(strstr(s.all, "s3cret"));
 	ck_assert_ptr_null(strstr(s.all, "AGFsaWNlAHMzY3JldA"));
 	ck_assert_ptr_null(strstr(s.all, "YWxpY2U="));
-	conn_free(c);
+	peer_free(p);
 	ck_assert_int_eq(finish_server(pid), 0);
 }
 END_TEST
 
-START_TEST(conn_escapes_and_event_api)
+START_TEST(realpeer_escapes_and_event_api)
 {
 	static const struct step steps[] = {
 		{ "", "220 hi\x1b[2J\x07 \xc3\xa9\r\n" },
@@ -515,39 +528,42 @@ START_TEST(conn_escapes_and_event_api)
 	struct seen s = { "", 0 };
 	pid_t pid;
 	unsigned port = serve(steps, &pid);
-	struct conn *c = open_to(port, &s, 1);
+	struct peer *p = open_to(port, &s, 1);
 	int rounds = 0;
 
-	ck_assert_int_eq(conn_open(c), 0);
+	p->ops->start(p);
 	/* control characters are shown, never passed on; UTF-8 stays */
 	ck_assert_ptr_nonnull(strstr(s.all, "1|0|220 hi\\x1b[2J\\x07 \xc3\xa9\n"));
-	ck_assert_int_eq(conn_pending(c), 0);
-	ck_assert_int_eq(conn_timeout(c), -1);
+	ck_assert(!waits(p));
+	ck_assert_int_eq(peer_timeout(p), -1);
+	ck_assert_int_eq(p->ops->phase(p), SERVER_GREETED);
 	/* an event loop: send, then poll and process until the reply */
-	ck_assert_int_eq(conn_send(c, "NOOP", 4), 0);
-	ck_assert_int_eq(conn_pending(c), 1);
-	while (conn_pending(c) > 0 && rounds++ < 100) {
-		struct pollfd p = { conn_fd(c), POLLIN, 0 };
-		int t = conn_timeout(c);
+	p->ops->line(p, "NOOP", 4);
+	ck_assert(waits(p));
+	while (waits(p) && rounds++ < 100) {
+		struct pollfd pf = { peer_fd(p), POLLIN, 0 };
+		int t = peer_timeout(p);
 
 		ck_assert_int_ge(t, 0);
 		ck_assert_int_le(t, 3000);
-		poll(&p, 1, t);
-		ck_assert_int_eq(conn_process(c), 0);
+		poll(&pf, 1, t);
+		peer_process(p);
 	}
-	ck_assert_int_eq(conn_last_code(c), 250);
-	ck_assert_int_eq(conn_send(c, "QUIT", 4), 0);
-	ck_assert_int_eq(conn_wait(c), -1);
-	ck_assert_int_eq(conn_state(c), CONN_ENDED);
-	ck_assert_int_eq(conn_phase(c), CLIENT_DONE);
+	ck_assert_ptr_nonnull(strstr(s.all, "1|0|250 ok\n"));
+	p->ops->line(p, "QUIT", 4);
+	peer_wait(p);
+	ck_assert_int_eq(p->ops->input(p), PEER_IN_CLOSED);
+	ck_assert_int_eq(peer_exit_status(p), 0);
+	ck_assert_int_eq(p->ops->phase(p), SERVER_CLOSED);
 	/* a line sent now is refused, clearly */
-	ck_assert_int_eq(conn_send(c, "NOOP", 4), -1);
-	conn_free(c);
+	p->ops->line(p, "NOOP", 4);
+	ck_assert_ptr_nonnull(strstr(s.all, "not sent: the connection is closed"));
+	peer_free(p);
 	ck_assert_int_eq(finish_server(pid), 0);
 }
 END_TEST
 
-START_TEST(conn_refuses_smuggling_and_stuffs)
+START_TEST(realpeer_refuses_smuggling_and_stuffs)
 {
 	static const struct step steps[] = {
 		{ "", "220 hi\r\n" },
@@ -562,27 +578,82 @@ START_TEST(conn_refuses_smuggling_and_stuffs)
 	struct seen s = { "", 0 };
 	pid_t pid;
 	unsigned port = serve(steps, &pid);
-	struct conn *c = open_to(port, &s, 1);
+	struct peer *p = open_to(port, &s, 1);
 
-	ck_assert_int_eq(conn_open(c), 0);
+	p->ops->start(p);
 	/* a CR in a command would smuggle in another: refused */
-	ck_assert_int_eq(conn_send(c, "NOOP\rRSET", 9), -1);
-	ck_assert_int_eq(conn_send(c, "NO\0P", 4), -1);
-	ck_assert_int_eq(conn_pending(c), 0);
-	ck_assert_int_eq(conn_send(c, "DATA", 4), 0);
-	ck_assert_int_eq(conn_wait(c), 0);
-	ck_assert_int_eq(conn_input(c), CONN_IN_MESSAGE);
+	p->ops->line(p, "NOOP\rRSET", 9);
+	p->ops->line(p, "NO\0P", 4);
+	ck_assert(!waits(p));
+	ck_assert_ptr_nonnull(strstr(s.all, "smuggle"));
+	p->ops->line(p, "DATA", 4);
+	peer_wait(p);
+	ck_assert_int_eq(p->ops->input(p), PEER_IN_MESSAGE);
 	/* dot-stuffed; a lone CR ends a line; ".." stays text */
-	ck_assert_int_eq(conn_send(c, ".a\rb", 4), 0);
-	ck_assert_int_eq(conn_send(c, "..", 2), 0);
-	ck_assert_int_eq(conn_send(c, ".", 1), 0);
-	ck_assert_int_eq(conn_wait(c), 0);
-	ck_assert_int_eq(conn_last_code(c), 250);
+	p->ops->line(p, ".a\rb", 4);
+	p->ops->line(p, "..", 2);
+	p->ops->line(p, ".", 1);
+	peer_wait(p);
+	ck_assert_ptr_nonnull(strstr(s.all, "1|0|250 ok\n"));
 	ck_assert_ptr_nonnull(strstr(s.all, "dot-stuffing"));
-	ck_assert_int_eq(conn_send(c, "QUIT", 4), 0);
-	conn_wait(c);
-	ck_assert_int_eq(conn_state(c), CONN_ENDED);
-	conn_free(c);
+	p->ops->line(p, "QUIT", 4);
+	peer_wait(p);
+	ck_assert_int_eq(peer_exit_status(p), 0);
+	peer_free(p);
+	ck_assert_int_eq(finish_server(pid), 0);
+}
+END_TEST
+
+/* A console on a real server: a line typed while a reply is awaited is
+ * held and sent when the reply comes; after DATA only 354 releases the
+ * message typed ahead, and a refused DATA drops it (and says so). */
+START_TEST(console_holds_lines_until_the_reply)
+{
+	static const struct step steps[] = {
+		{ "", "220 hi\r\n" },
+		{ "MAIL FROM:", "250 ok\r\n" },
+		{ "RCPT TO:", "250 ok\r\n" },
+		{ "DATA", "554 5.5.1 no valid recipients\r\n" },
+		{ "QUIT", "221 bye\r\n" },
+		{ "", NULL },
+	};
+	struct seen s = { "", 0 };
+	pid_t pid;
+	unsigned port = serve(steps, &pid);
+	struct conn_opts o;
+	struct console_opts co;
+	struct tx_sink sink = { &s, collect };
+	struct console *c;
+
+	memset(&o, 0, sizeof o);
+	o.host = "127.0.0.1";
+	o.port = port;
+	o.timeout_ms = 3000;
+	o.no_ehlo = 1;
+	memset(&co, 0, sizeof co);
+	co.session.level = EXPLAIN_BRIEF;
+	co.interactive = 1;
+	co.connect = realpeer_new;
+	c = console_new(&co, &sink);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(console_connect(c, &o), 0);
+	/* typed without waiting: each goes out when its turn comes */
+	console_line(c, "MAIL FROM:<a@example.org>", 25);
+	ck_assert_ptr_nonnull(strstr(console_prompt(c), "waiting for the reply to MAIL"));
+	console_line(c, "RCPT TO:<b@example.org>", 23);
+	console_line(c, "DATA", 4);
+	console_line(c, "Subject: held", 13);
+	console_line(c, ".", 1);
+	console_line(c, "QUIT", 4);
+	ck_assert_ptr_nonnull(strstr(s.all, "has not answered yet"));
+	console_wait(c);
+	ck_assert_ptr_nonnull(strstr(s.all, "554 5.5.1"));
+	ck_assert_ptr_nonnull(strstr(s.all, "the 2 message lines typed after it were not sent"));
+	ck_assert_ptr_null(strstr(s.all, "Subject: held"));
+	ck_assert_ptr_null(strstr(s.all, "not a reply RFC 5321 allows"));
+	ck_assert_int_eq(console_input(c), PEER_IN_CLOSED);
+	ck_assert_int_eq(console_exit_status(c), 0);
+	console_free(c);
 	ck_assert_int_eq(finish_server(pid), 0);
 }
 END_TEST
@@ -606,9 +677,10 @@ int main(void)
 	tcase_add_test(t, mx_lookup_no_answer);
 	tcase_add_test(t, resolve_literals);
 	tcase_add_test(t, saved_lines_swaks_style);
-	tcase_add_test(t, conn_redacts_credentials);
-	tcase_add_test(t, conn_escapes_and_event_api);
-	tcase_add_test(t, conn_refuses_smuggling_and_stuffs);
+	tcase_add_test(t, realpeer_redacts_credentials);
+	tcase_add_test(t, realpeer_escapes_and_event_api);
+	tcase_add_test(t, realpeer_refuses_smuggling_and_stuffs);
+	tcase_add_test(t, console_holds_lines_until_the_reply);
 	suite_add_tcase(s, t);
 	return check_run(s);
 }

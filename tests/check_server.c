@@ -95,6 +95,9 @@ START_TEST(transcript_file)
 	ck_assert_msg(run_file(files[_i], &st, err, sizeof err) == 0, "%s", err);
 	ck_assert_msg(st.violation[0] == 0,
 	    "%s: a reply the tables do not allow: %s", files[_i], st.violation);
+	ck_assert_msg(st.unknown_rule[0] == 0,
+	    "%s: the server used a rule data/rules.rec does not list: %s",
+	    files[_i], st.unknown_rule);
 }
 END_TEST
 
@@ -177,6 +180,8 @@ static void walk_reply(void *ctx, const struct server_reply *r)
 
 	if (!transcript_reply_ok(r) && !bad[0])
 		snprintf(bad, 256, "%d to %s (rule %s)", r->code, r->verb, r->rule);
+	if (ref_rule_find(r->rule) == NULL && !bad[0])
+		snprintf(bad, 256, "rule %s is not in data/rules.rec", r->rule);
 	if (r->wire_len < 6 || r->wire[r->wire_len - 2] != '\r' ||
 	    r->wire[r->wire_len - 1] != '\n')
 		snprintf(bad, 256, "malformed wire reply for %s", r->verb);
@@ -195,6 +200,14 @@ static void walk_reply(void *ctx, const struct server_reply *r)
 	}
 }
 
+static void walk_event(void *ctx, const struct server_event *e)
+{
+	char *bad = ctx;
+
+	if (e->rule && ref_rule_find(e->rule) == NULL && !bad[0])
+		snprintf(bad, 256, "event rule %s is not in data/rules.rec", e->rule);
+}
+
 START_TEST(random_walk_keeps_the_property)
 {
 	unsigned long seed = 0x9e3779b97f4a7c15UL;
@@ -204,7 +217,7 @@ START_TEST(random_walk_keeps_the_property)
 
 	for (p = 0; p < ref_persona_count; p++) {
 		for (round = 0; round < 40; round++) {
-			struct server_sink sink = { bad, walk_reply, NULL };
+			struct server_sink sink = { bad, walk_reply, walk_event };
 			struct server *s = server_new(&ref_persona_table[p], NULL, &sink);
 			int i;
 

@@ -42,7 +42,7 @@ shell --explain=brief
 expect_codes "220 503 250 503 500 501 221 " "mistakes answered as a real server would, QUIT at the end"
 expect_out '^  hint +Say hello first' "a hint before EHLO"
 expect_out '^  hint +MAIL comes before RCPT; type MAIL FROM:<you@example.org>' "the hint the issue names"
-expect_out '^  hint +The form is MAIL FROM:<you@example.org>' "a hint for a malformed MAIL"
+expect_out '^  hint +The sender goes in angle brackets: MAIL FROM:<you@example.org>' "a hint for a MAIL without angle brackets"
 expect_out 'QUIT is sent first' "end of input leaves with QUIT"
 
 # --no-hints and --explain=off
@@ -127,7 +127,7 @@ expect_out '^Usage: smtpref shell' "--help shows the usage"
 # A line too long for a script is refused, not truncated into a command.
 awk 'BEGIN { s = "NOOP "; for (i = 0; i < 70000; i++) s = s "x"; print s; print "NOOP" }' >"$tmp/in"
 shell --explain=off
-expect_err 'line 1: longer than' "an over-long line is named"
+expect_err 'line 1 is longer than' "an over-long line is named"
 expect_codes "220 250 221 " "the next line still works"
 
 # Lessons inside the shell: :lesson lists them and starts one; the lesson's

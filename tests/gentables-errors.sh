@@ -3,7 +3,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 AWK=${AWK:-awk}
-files="reply-classes.rec reply-codes.rec enhanced-codes.rec keywords.rec commands.rec params.rec personas.rec scenarios.rec world.rec"
+files="reply-classes.rec reply-codes.rec enhanced-codes.rec keywords.rec commands.rec params.rec personas.rec scenarios.rec world.rec rules.rec hints.rec meanings.rec"
 
 # gen - run the generator on $tmp/data, like the makefile does
 gen() {

@@ -34,6 +34,9 @@ static void on_reply(void *ctx, const struct server_reply *r)
 	struct got *g;
 
 	if (u->stats) {
+		if (ref_rule_find(r->rule) == NULL && !u->stats->unknown_rule[0])
+			snprintf(u->stats->unknown_rule, sizeof u->stats->unknown_rule,
+			    "%s (a reply %d to %s)", r->rule, r->code, r->verb);
 		if (r->code >= 0 && r->code < 600)
 			u->stats->codes[r->code] = 1;
 		u->stats->replies++;
@@ -59,6 +62,10 @@ static void on_event(void *ctx, const struct server_event *e)
 	if (u->nevents < QMAX)
 		snprintf(u->events[u->nevents++], sizeof u->events[0], "%s",
 		    e->rule);
+	if (u->stats && e->rule && ref_rule_find(e->rule) == NULL &&
+	    !u->stats->unknown_rule[0])
+		snprintf(u->stats->unknown_rule, sizeof u->stats->unknown_rule,
+		    "%s (an event)", e->rule);
 }
 
 int transcript_reply_ok(const struct server_reply *r)

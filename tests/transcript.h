@@ -18,6 +18,8 @@ struct transcript_stats {
 	size_t commands;
 	/* the first reply that broke the property, if any */
 	char violation[256];
+	/* the first rule, of a reply or an event, not in data/rules.rec */
+	char unknown_rule[96];
 };
 
 /* transcript_hook - called for every reply (may be NULL) */

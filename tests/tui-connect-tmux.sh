@@ -78,7 +78,7 @@ wait_for '^.<-  250-PIPELINING' "connect --tui: EHLO's reply in the transcript"
 type_line 'NOOP'
 wait_for '^.<-  250 2\.0\.0' "connect --tui: NOOP's reply"
 keys F1
-wait_for ':auth plain USER' "connect --tui: the help names the meta-commands for a real server"
+wait_for ':auth plain\|login USER' "connect --tui: the help names the meta-commands for a real server"
 keys Escape
 keys C-d
 wait_for '^TTY=restored' "connect --tui: the terminal modes are restored after Ctrl-D"

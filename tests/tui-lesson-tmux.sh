@@ -57,7 +57,7 @@ lesson() {
 	wait_for ':hint ' "$1: the help lists :hint"
 	wait_for ':skip ' "$1: and :skip"
 	wait_for ':restart ' "$1: and :restart"
-	wait_for ':lesson stop' "$1: and :lesson"
+	wait_for ':lesson \[NAME \| stop\]' "$1: and :lesson"
 	keys Escape
 	lacks 'smtpref tui - keys' "$1: a key closes the help"
 }

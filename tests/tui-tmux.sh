@@ -76,7 +76,7 @@ wait_for '> ready \*' "160x48: the marker moves to ready"
 type_line 'MAIL FROM:<ann@example.com>'
 type_line 'RCPT TO:<alice@example.org>'
 wait_for '> rcpt \*' "160x48: the marker moves to rcpt"
-wait_for '\. mail ' "160x48: the state just left is marked"
+wait_for '\.\[ mail \]' "160x48: the state just left is marked"
 type_line 'DATA'
 wait_for '> data \*' "160x48: the marker moves to data"
 type_line '.'

@@ -1,9 +1,14 @@
 /* console.h - what the learner's lines do, whatever draws them
  *
- * The shell (readline) and the TUI (curses) read lines and draw items; the
- * console decides what a line means: a meta-command (":state"), a line for
- * the session, a line of a pipelined group, a step of a replay.  It keeps
- * the transcript and offers completions.  It does not touch the terminal.
+ * The shell (readline), the TUI (curses) and the scripted front ends read
+ * lines and draw items; the console decides what a line means: a
+ * meta-command (":state"), a line for the peer, a line of a pipelined
+ * group.  It talks to exactly one peer at a time (core/peer.h): the
+ * simulated session, a real server, a replayed transcript, or a lesson
+ * over its own simulated peer.  A lesson or a replay stands over the
+ * shell's own session, which goes on when it is over.  The console keeps
+ * the transcript, holds the lines typed while the peer waits for a reply,
+ * offers completions, and never touches the terminal.
  */
 #ifndef SMTPREF_CONSOLE_H
 #define SMTPREF_CONSOLE_H
@@ -11,44 +16,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "console/session.h"
+#include "core/peer.h"
 #include "core/tx.h"
 
-struct console_opts {
-	struct session_opts session;
-	int interactive;	/* a person at a terminal: replays step */
-	/* asks for the password of user for :auth, without echo; 0, or -1
-	 * when there is none.  NULL: only SMTPREF_PASSWORD is used. */
-	int (*ask_password)(void *ctx, const char *user, char *buf,
-	    size_t size);
-	void *ask_ctx;
-	/* :explain TERM...: the reference's entries for the terms into out,
-	 * what was not found into err, as `smtpref TERM` prints them.  NULL:
-	 * :explain only sets how much is explained. */
-	void (*lookup)(char *const *terms, int n, FILE *out, FILE *err);
-
-	/* Lessons.  progress_dir: where progress is kept (NULL: not kept).
-	 * lesson_open finds and loads lesson name for :lesson NAME (NULL
-	 * with what is wrong in err, lines separated by '\n');
-	 * lesson_each calls fn for every lesson there is (for :lesson and
-	 * completion).  Both may be NULL: :lesson then says lessons are
-	 * not available.  lesson_only: the console is done when the lesson
-	 * is (smtpref lesson run). */
-	const char *progress_dir;
-	struct lesson *(*lesson_open)(void *ctx, const char *name, char *err,
-	    size_t errsize);
-	void (*lesson_each)(void *ctx, void (*fn)(void *fctx,
-	    const struct lesson *l), void *fctx);
-	void *lesson_ctx;
-	int lesson_only;
-	/* a lesson to start with (console_start), taken over by console_new */
-	struct lesson *lesson;
-};
-
-struct lesson;
-struct tutor;
-
-struct conn_opts;
+#include "console/opts.h"
 
 struct console;
 
@@ -56,6 +27,8 @@ struct console;
 struct console *console_new(const struct console_opts *o,
     const struct tx_sink *sink);
 void console_free(struct console *c);
+/* console_start - start the shell's own session (or the lesson of the
+ * options); with a real server, its greeting came with console_connect */
 void console_start(struct console *c);
 
 /* console_line - one line typed (no line ending).  Returns 1 when the
@@ -67,19 +40,26 @@ int console_line(struct console *c, const char *line, size_t len);
  * Returns 1 when a line held a credential. */
 int console_paste(struct console *c, const char *text, size_t len);
 
-/* console_eof - the learner leaves (Ctrl-D): QUIT first, then done */
+/* console_eof - the learner leaves (Ctrl-D, the end of a script): QUIT
+ * first where the session allows it, then done */
 void console_eof(struct console *c);
 
-/* console_interrupt - Ctrl-C: abandon a pipelined group or a replay */
+/* console_interrupt - Ctrl-C: drop a pipelined group, held lines, or a
+ * replay */
 void console_interrupt(struct console *c);
 
 /* console_done - :quit or end of input: the front end should leave */
 int console_done(const struct console *c);
 
-/* console_prompt - "smtp> ", "data> ", "reply> " ... */
+/* console_prompt - "smtp> ", "data> ", "reply> ", "smtp (waiting for
+ * 354)> " ... */
 const char *console_prompt(const struct console *c);
 
-struct session *console_session(struct console *c);
+/* The peer the learner talks to now, and what it says of itself. */
+struct peer *console_peer(const struct console *c);
+void console_info(const struct console *c, struct peer_info *out);
+unsigned console_caps(const struct console *c);
+enum peer_input console_input(const struct console *c);
 
 /* Completion: candidates for the word line[start..end) given what comes
  * before it.  add() is called for each candidate that starts with the
@@ -97,20 +77,19 @@ int console_complete(const struct console *c, const char *line,
  * server may give (server role); returns its length */
 size_t console_next(const struct console *c, char *buf, size_t size);
 
-/* console_waiting_for - server role: the command the client waits for a
- * reply to ("MAIL", "CONNECT" for the greeting), else NULL */
+/* console_waiting_for - the command the learner's reply answers ("MAIL",
+ * "CONNECT" for the greeting) when the learner is the server, else NULL */
 const char *console_waiting_for(const struct console *c);
 
 /* console_phase - where the session stands, as an enum server_phase of
- * the state diagram (connected, greeted, ready, mail, rcpt, data, closed),
- * in either role */
+ * the state diagram (explain_diagram), whoever plays what */
 int console_phase(const struct console *c);
 
-/* A real server instead of the simulated one (smtpref connect, :connect).
- * console_connect opens the connection (blocking, within the options'
- * timeout); 0, or -1 when it failed (items say why).  From then on lines
- * go to the server.  An event loop polls console_fd() for input, at most
- * console_timeout() milliseconds (-1: no deadline), then calls
+/* A real server instead of the simulated session (smtpref connect,
+ * :connect): console_connect opens the connection (blocking, within the
+ * options' timeout); 0, or -1 when it failed (items say why).  From then
+ * on lines go to the server.  An event loop polls console_fd() for input
+ * at most console_timeout() milliseconds (-1: no deadline), then calls
  * console_process(); a scripted loop calls console_wait() after each
  * line. */
 int console_connect(struct console *c, const struct conn_opts *o);
@@ -118,12 +97,10 @@ int console_fd(const struct console *c);
 int console_timeout(const struct console *c);
 void console_process(struct console *c);
 void console_wait(struct console *c);
-/* console_tls - the session (real, simulated or a lesson's) is under TLS */
+/* console_tls - the session (whatever the peer) is under TLS */
 int console_tls(const struct console *c);
-/* console_real_host - the real server's name, or NULL when simulated */
-const char *console_real_host(const struct console *c);
-/* console_exit_status - as smtpref connect's: 0 the real session ended
- * with 221, 1 otherwise, 3 a network or TLS failure; 0 when simulated */
+/* console_exit_status - the peer's: 0 the session ended well, 1 not, 3
+ * a network or TLS failure (smtpref connect's statuses) */
 int console_exit_status(const struct console *c);
 
 /* console_lesson - run lesson l (taken over, freed by the console, also
@@ -131,10 +108,13 @@ int console_exit_status(const struct console *c);
  * its steps.  Returns 0, or -1 when out of memory. */
 int console_lesson(struct console *c, struct lesson *l);
 
-/* console_tutor - the lesson running, or NULL */
-const struct tutor *console_tutor(const struct console *c);
-
-/* console_meta_names - the meta-commands, for help and completion tests */
+/* The meta-commands that apply to the peer now, in the table's order:
+ * for :help, completion and the TUI's help overlay.  fn gets each row's
+ * name (without ':'), its arguments and its help text. */
+void console_meta_each(const struct console *c,
+    void (*fn)(void *ctx, const char *name, const char *args,
+    const char *help, int general), void *ctx);
+/* console_meta_name - the ith row of the whole table (NULL past its end) */
 const char *console_meta_name(size_t i);
 
 #endif

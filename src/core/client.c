@@ -121,6 +121,7 @@ struct pending {
 	char sh_section[64];
 	char sh_reason[400];
 	char sh_text[160];	/* its first line's text (a 334 challenge) */
+	int user;		/* tracking: the user sent it */
 };
 
 enum rstate {
@@ -214,28 +215,49 @@ struct client {
 	/* bytes to send */
 	char *out;
 	size_t out_cap, out_len, out_off;
+	int out_secret;		/* they hold a credential */
+
+	/* opening a session with a real server, then handing over */
+	struct ref_scenario own;	/* the opener's scenario */
+	char own_helo[256];
+	char own_options[16];
+	int opener;		/* it opens the session (client_new_opener) */
+	int no_hello;		/* the opener sends nothing after the greeting */
+	int handed;		/* the user's turn: it tracks from now on */
+	int login;		/* client_login's exchange is going on */
+	int tls_failed;		/* TLS was required and could not start */
+	char user[256], password[1024];
+
+	/* where the server stands, as far as the client can tell */
+	enum server_phase srv_phase;
+	size_t rcpt_ok;		/* recipients accepted in the transaction */
+	int last_code;
 
 	char text[TEXT_MAX];
 };
 
-static const char *const phase_names[] = {
-	[CLIENT_GREETING] = "waiting for the greeting",
-	[CLIENT_EHLO] = "EHLO sent",
-	[CLIENT_HELO] = "HELO sent",
-	[CLIENT_STARTTLS] = "STARTTLS sent",
-	[CLIENT_AUTH] = "authenticating",
-	[CLIENT_MAIL] = "MAIL sent",
-	[CLIENT_RCPT] = "RCPT sent",
-	[CLIENT_DATA] = "DATA sent",
-	[CLIENT_MESSAGE] = "message sent",
-	[CLIENT_BDAT] = "sending chunks",
-	[CLIENT_RSET] = "RSET sent",
-	[CLIENT_QUIT] = "QUIT sent",
-	[CLIENT_OTHER] = "a command sent",
-	[CLIENT_DONE] = "done",
+/* The phases: a key (lessons use it), a name for the learner, and the
+ * command whose reply the client waits for in it. */
+static const struct {
+	const char *key, *name, *verb;
+} phases[] = {
+	[CLIENT_GREETING] = { "greeting", "waiting for the greeting", "CONNECT" },
+	[CLIENT_EHLO] = { "ehlo", "EHLO sent", "EHLO" },
+	[CLIENT_HELO] = { "helo", "HELO sent", "HELO" },
+	[CLIENT_STARTTLS] = { "starttls", "STARTTLS sent", "STARTTLS" },
+	[CLIENT_AUTH] = { "auth", "authenticating", "AUTH" },
+	[CLIENT_MAIL] = { "mail", "MAIL sent", "MAIL" },
+	[CLIENT_RCPT] = { "rcpt", "RCPT sent", "RCPT" },
+	[CLIENT_DATA] = { "data", "DATA sent", "DATA" },
+	[CLIENT_MESSAGE] = { "message", "message sent", "DATA-END" },
+	[CLIENT_BDAT] = { "bdat", "sending chunks", "BDAT" },
+	[CLIENT_RSET] = { "rset", "RSET sent", "RSET" },
+	[CLIENT_QUIT] = { "quit", "QUIT sent", "QUIT" },
+	[CLIENT_OTHER] = { "other", "a command sent", "" },
+	[CLIENT_DONE] = { "done", "done", "" },
 };
-_Static_assert(sizeof phase_names / sizeof phase_names[0] == CLIENT_PHASE_LAST,
-    "one name per phase");
+_Static_assert(sizeof phases / sizeof phases[0] == CLIENT_PHASE_LAST,
+    "one row per phase");
 
 static const char *const finding_labels[] = {
 	[CLIENT_BAD_REPLY] = "bad",
@@ -252,10 +274,29 @@ const char *client_finding_label(enum client_finding_kind k)
 	return (unsigned)k < CLIENT_FINDING_LAST ? finding_labels[k] : "?";
 }
 
-/* client_phase_str - a short name for the phase */
 const char *client_phase_str(enum client_phase p)
 {
-	return (unsigned)p < CLIENT_PHASE_LAST ? phase_names[p] : "?";
+	return (unsigned)p < CLIENT_PHASE_LAST ? phases[p].name : "?";
+}
+
+const char *client_phase_key(enum client_phase p)
+{
+	return (unsigned)p < CLIENT_PHASE_LAST ? phases[p].key : "?";
+}
+
+int client_phase_from_key(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < CLIENT_PHASE_LAST; i++)
+		if (strlen(phases[i].key) == len && memcmp(phases[i].key, key, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *client_phase_verb(enum client_phase p)
+{
+	return (unsigned)p < CLIENT_PHASE_LAST ? phases[p].verb : "";
 }
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -293,6 +334,23 @@ static int once(struct client *c, unsigned bit)
 		return 0;
 	c->told |= bit;
 	return 1;
+}
+
+/* tracking - the user decides what is sent: a tracking client, or an
+ * opener that has handed over */
+static int tracking(const struct client *c)
+{
+	return c->sc == NULL || c->handed;
+}
+
+/* hand_over - the opener's work is done (or cannot go on): from now on
+ * the user decides, and the client tracks */
+static void hand_over(struct client *c, const char *section, const char *why)
+{
+	if (why)
+		say(c, CLIENT_DECISION, section, "%s", why);
+	c->handed = 1;
+	c->step = STEP_NONE;
 }
 
 /* give_up - the client stops: QUIT next, and says why */
@@ -979,11 +1037,16 @@ static void start_txn(struct client *c)
 /* session_next - no transaction is open: identify, TLS, AUTH, then mail */
 static void session_next(struct client *c)
 {
+	if (c->opener && c->no_hello) {
+		hand_over(c, NULL, NULL);
+		return;
+	}
 	if (c->hello == 0) {
 		c->step = STEP_HELLO;
 		return;
 	}
 	if ((c->opts & OPT_STARTTLS) && !c->tls) {
+		c->tls_failed = c->hello == 2 || !offers(c, "STARTTLS");
 		if (c->hello == 2)
 			give_up(c, "RFC 3207 4; RFC 3207 6",
 			    "The scenario requires TLS, but the session began with HELO, which has no STARTTLS. The client will not send the mail in clear: QUIT.");
@@ -994,6 +1057,10 @@ static void session_next(struct client *c)
 			c->step = STEP_STARTTLS;
 		if (c->abort)
 			c->step = STEP_QUIT;
+		return;
+	}
+	if (c->opener) {
+		hand_over(c, NULL, NULL);
 		return;
 	}
 	if ((c->opts & OPT_AUTH) && c->auth == AUTH_NOT_YET) {
@@ -1012,7 +1079,7 @@ static void session_next(struct client *c)
 static void decide(struct client *c)
 {
 	if (c->done || c->quit_sent || c->reconnect || c->n > 0 ||
-	    c->step != STEP_NONE || (!c->greeted && !c->abort))
+	    c->handed || c->step != STEP_NONE || (!c->greeted && !c->abort))
 		return;
 	/* after 354 the server reads a message, whatever else happened:
 	 * only the data (or a lone dot) can end it (RFC 2920 3.1) */
@@ -1259,12 +1326,14 @@ static void compose(struct client *c)
 				break;
 			}
 			command(c, K_AUTH, 0, "AUTH PLAIN %s", c->auth_line);
+			c->out_secret = 1;
 		} else
 			command(c, K_AUTH, 0, "AUTH %s",
 			    c->mech == MECH_CRAM ? "CRAM-MD5" : "LOGIN");
 		break;
 	case STEP_AUTH_LINE:
 		command(c, K_AUTH, 1, "%s", c->auth_line);
+		c->out_secret |= strcmp(c->auth_line, "*") != 0;
 		break;
 	case STEP_MAIL:
 		compose_mail(c);
@@ -1295,6 +1364,157 @@ static void compose(struct client *c)
 
 /* ---- acting on a reply (driving) ---------------------------------------- */
 
+/* on_greeting - the reply to the connection */
+static void on_greeting(struct client *c, int code)
+{
+	int d = code / 100;
+
+	c->greeted = 1;
+	if (d == 2)
+		return;
+	if (d == 5)
+		c->refused = 1;
+	if (c->opener)
+		hand_over(c, code == 521 ? "RFC 7504 3" : "RFC 5321 3.1",
+		    "The server refuses this session: it waits for QUIT, and a client sends nothing else.");
+	else if (d == 5)
+		give_up(c, code == 521 ? "RFC 7504 3" : "RFC 5321 3.1",
+		    "The server refuses service in its greeting. It waits for QUIT, and the client sends nothing else.");
+	else
+		give_up(c, "RFC 5321 3.1",
+		    "The greeting is not 220, so the client does not start a session; it says QUIT.");
+}
+
+/* on_hello - the reply to EHLO or HELO */
+static void on_hello(struct client *c, const struct pending *e,
+    const struct got *g, const char *wire, size_t len)
+{
+	int code = g->ok ? g->code : 0, d = code / 100;
+
+	if (e->kind == K_HELO) {
+		if (d == 2)
+			c->hello = 2;
+		else if (c->opener)
+			hand_over(c, "RFC 5321 4.1.1.1",
+			    "HELO was refused too, so the client cannot identify itself; a client says QUIT.");
+		else
+			give_up(c, "RFC 5321 4.1.1.1",
+			    "HELO was refused too, so the client cannot identify itself: QUIT.");
+		return;
+	}
+	if (d == 2) {
+		c->hello = 1;
+		parse_ehlo(c, wire, len, g->lines);
+	} else if (d == 5) {
+		c->use_helo = 1;
+		say(c, CLIENT_DECISION, "RFC 5321 3.2; RFC 5321 4.1.4",
+		    "The server refused EHLO (%d), so it probably predates extended SMTP: the client falls back to HELO, without extensions.",
+		    code);
+	} else if (c->opener)
+		hand_over(c, "RFC 5321 4.2.1", d == 4 ?
+		    "EHLO got a temporary failure: a client says QUIT and tries again later." :
+		    "The client cannot use this reply to EHLO; a client says QUIT.");
+	else if (d == 4)
+		give_up(c, "RFC 5321 4.2.1",
+		    "EHLO got a temporary failure: the client says QUIT and would try again later.");
+	else
+		give_up(c, "RFC 5321 4.2", "The client cannot use this reply to EHLO; it says QUIT.");
+}
+
+/* login_over - client_login's exchange ended: the user's turn again,
+ * and the password is forgotten */
+static void login_over(struct client *c, const char *why)
+{
+	volatile char *p = c->password;
+	size_t i;
+
+	for (i = 0; i < sizeof c->password; i++)
+		p[i] = 0;
+	c->login = 0;
+	c->own.user = c->own.password = NULL;
+	hand_over(c, "RFC 4954 4", why);
+}
+
+/* on_auth - the reply to AUTH or to an answer in its exchange */
+static void on_auth(struct client *c, const struct got *g)
+{
+	int code = g->ok ? g->code : 0, d = code / 100;
+
+	if (code == 334) {
+		auth_answer(c, g->text, g->text_len);
+		return;
+	}
+	c->auth = d == 2 ? AUTH_OK : AUTH_SKIPPED;
+	if (c->login)
+		login_over(c, d == 2 ? "Logged in: the server now knows who the client is." :
+		    "Not logged in: the server refused the exchange (RFC 4954 6 says why a code may come).");
+	else if (d == 2)
+		say(c, CLIENT_DECISION, "RFC 4954 4",
+		    "Logged in: the client goes on with the mail.");
+	else
+		give_up(c, "RFC 4954 6",
+		    d == 4 ? "Authentication failed for now (4xx): the client says QUIT and would try again later." :
+		    "Authentication failed: the client cannot send this mail, so it says QUIT.");
+}
+
+/* on_rcpt - the reply to one RCPT */
+static void on_rcpt(struct client *c, const struct pending *e,
+    const struct got *g)
+{
+	int code = g->ok ? g->code : 0, d = code / 100;
+	struct rcpt *r;
+	int overflow;
+
+	if (e->rcpt < 0 || (size_t)e->rcpt >= c->nrcpts || !c->mail_ok)
+		return;
+	r = &c->rcpts[e->rcpt];
+	overflow = (code == 452 || code == 552) && c->naccepted > 0 &&
+	    (!g->has_enh || (g->enh.subject == 5 && g->enh.detail == 3));
+	if (d == 2) {
+		r->st = R_ACCEPTED;
+		c->naccepted++;
+	} else if (overflow) {
+		r->st = R_PENDING;
+		say(c, CLIENT_DECISION, "RFC 5321 4.5.3.1.10",
+		    "Too many recipients for one transaction: <%.*s> waits for the next one.",
+		    (int)r->len, r->addr);
+	} else if (d == 4) {
+		r->st = R_DEFERRED;
+		say(c, CLIENT_DECISION, "RFC 5321 4.2.1",
+		    "<%.*s> got a temporary failure (4xx): a real client keeps it for a later try. Any other recipient still gets the message.",
+		    (int)r->len, r->addr);
+	} else {
+		r->st = R_FAILED;
+		say(c, CLIENT_DECISION, "RFC 5321 3.3",
+		    "<%.*s> was refused (5xx): the client drops it. Any other recipient still gets the message.",
+		    (int)r->len, r->addr);
+	}
+}
+
+/* on_message_end - the reply to the final dot, or to a chunk */
+static void on_message_end(struct client *c, const struct pending *e, int d)
+{
+	if (e->kind == K_DATA_END && c->lone_dot)
+		return;
+	if (d == 2) {
+		if (e->kind == K_BDAT && !e->last)
+			return;
+		settle(c, R_ACCEPTED, R_DELIVERED);
+		say(c, CLIENT_DECISION, e->kind == K_BDAT ? "RFC 3030 2" : "RFC 5321 4.1.1.4",
+		    e->kind == K_BDAT ?
+		    "The server took the last chunk and the message: it is now responsible for delivering it." :
+		    "The server took the message: it is now responsible for delivering it.");
+		return;
+	}
+	/* RFC 3030 2: after a failed chunk, no more chunks, and RSET */
+	if (e->kind == K_BDAT)
+		c->bdat_failed = 1;
+	if (d == 4)
+		temp_failure(c, e->kind == K_BDAT ? "A chunk" : "The message");
+	else
+		perm_failure(c, e->kind == K_BDAT ? "A chunk" : "The message");
+}
+
 /* on_reply - what the reply to unit e changes; code is the reply's, or
  * 0 when the reply could not be read (a protocol failure) */
 static void on_reply(struct client *c, const struct pending *e,
@@ -1305,41 +1525,11 @@ static void on_reply(struct client *c, const struct pending *e,
 
 	switch (e->kind) {
 	case K_CONNECT:
-		if (code == 220 || d == 2) {
-			c->greeted = 1;
-		} else if (d == 5) {
-			c->refused = 1;
-			c->greeted = 1;
-			give_up(c, code == 521 ? "RFC 7504 3" : "RFC 5321 3.1",
-			    "The server refuses service in its greeting. It waits for QUIT, and the client sends nothing else.");
-		} else {
-			c->greeted = 1;
-			give_up(c, "RFC 5321 3.1",
-			    "The greeting is not 220, so the client does not start a session; it says QUIT.");
-		}
+		on_greeting(c, code);
 		break;
 	case K_EHLO:
-		if (d == 2) {
-			c->hello = 1;
-			parse_ehlo(c, wire, len, g->lines);
-		} else if (d == 5) {
-			c->use_helo = 1;
-			say(c, CLIENT_DECISION, "RFC 5321 3.2; RFC 5321 4.1.4",
-			    "The server refused EHLO (%d), so it probably predates extended SMTP: the client falls back to HELO, without extensions.",
-			    code);
-		} else if (d == 4) {
-			give_up(c, "RFC 5321 4.2.1",
-			    "EHLO got a temporary failure: the client says QUIT and would try again later.");
-		} else {
-			give_up(c, "RFC 5321 4.2", "The client cannot use this reply to EHLO; it says QUIT.");
-		}
-		break;
 	case K_HELO:
-		if (d == 2)
-			c->hello = 2;
-		else
-			give_up(c, "RFC 5321 4.1.1.1",
-			    "HELO was refused too, so the client cannot identify itself: QUIT.");
+		on_hello(c, e, g, wire, len);
 		break;
 	case K_STARTTLS:
 		if (code == 220) {
@@ -1348,24 +1538,16 @@ static void on_reply(struct client *c, const struct pending *e,
 			c->hello = 0;
 			forget_extensions(c);
 			say(c, CLIENT_DECISION, "RFC 3207 4.2",
+			    c->opener ? "TLS is now active. The client forgets what it learnt before it and sends EHLO again." :
 			    "TLS is now active (simulated). The client forgets what it learnt before it and sends EHLO again.");
-		} else
+		} else {
+			c->tls_failed = 1;
 			give_up(c, "RFC 3207 4; RFC 3207 6",
-			    "STARTTLS did not get 220, and this scenario requires TLS: the client will not send anything in clear, so it says QUIT.");
+			    "STARTTLS did not get 220, and TLS is required: the client will not send anything in clear, so it says QUIT.");
+		}
 		break;
 	case K_AUTH:
-		if (code == 334) {
-			auth_answer(c, g->text, g->text_len);
-		} else if (d == 2) {
-			c->auth = AUTH_OK;
-			say(c, CLIENT_DECISION, "RFC 4954 4",
-			    "Logged in: the client goes on with the mail.");
-		} else {
-			c->auth = AUTH_SKIPPED;
-			give_up(c, "RFC 4954 6",
-			    d == 4 ? "Authentication failed for now (4xx): the client says QUIT and would try again later." :
-			    "Authentication failed: the client cannot send this mail, so it says QUIT.");
-		}
+		on_auth(c, g);
 		break;
 	case K_MAIL:
 		c->mail_ok = d == 2;
@@ -1380,33 +1562,7 @@ static void on_reply(struct client *c, const struct pending *e,
 		c->abort = 1;
 		break;
 	case K_RCPT:
-		if (e->rcpt < 0 || (size_t)e->rcpt >= c->nrcpts || !c->mail_ok)
-			break;
-		{
-			struct rcpt *r = &c->rcpts[e->rcpt];
-			int overflow = (code == 452 || code == 552) && c->naccepted > 0 &&
-			    (!g->has_enh || (g->enh.subject == 5 && g->enh.detail == 3));
-
-			if (d == 2) {
-				r->st = R_ACCEPTED;
-				c->naccepted++;
-			} else if (overflow) {
-				r->st = R_PENDING;
-				say(c, CLIENT_DECISION, "RFC 5321 4.5.3.1.10",
-				    "Too many recipients for one transaction: <%.*s> waits for the next one.",
-				    (int)r->len, r->addr);
-			} else if (d == 4) {
-				r->st = R_DEFERRED;
-				say(c, CLIENT_DECISION, "RFC 5321 4.2.1",
-				    "<%.*s> got a temporary failure (4xx): a real client keeps it for a later try. Any other recipient still gets the message.",
-				    (int)r->len, r->addr);
-			} else {
-				r->st = R_FAILED;
-				say(c, CLIENT_DECISION, "RFC 5321 3.3",
-				    "<%.*s> was refused (5xx): the client drops it. Any other recipient still gets the message.",
-				    (int)r->len, r->addr);
-			}
-		}
+		on_rcpt(c, e, g);
 		break;
 	case K_DATA:
 		c->data_ok = code == 354;
@@ -1418,32 +1574,8 @@ static void on_reply(struct client *c, const struct pending *e,
 			perm_failure(c, "DATA");
 		break;
 	case K_DATA_END:
-		if (c->lone_dot)
-			break;
-		if (d == 2) {
-			settle(c, R_ACCEPTED, R_DELIVERED);
-			say(c, CLIENT_DECISION, "RFC 5321 4.1.1.4",
-			    "The server took the message: it is now responsible for delivering it.");
-		} else if (d == 4)
-			temp_failure(c, "The message");
-		else
-			perm_failure(c, "The message");
-		break;
 	case K_BDAT:
-		if (d == 2) {
-			if (e->last) {
-				settle(c, R_ACCEPTED, R_DELIVERED);
-				say(c, CLIENT_DECISION, "RFC 3030 2",
-				    "The server took the last chunk and the message: it is now responsible for delivering it.");
-			}
-		} else {
-			/* RFC 3030 2: no more chunks, and RSET before anything else */
-			c->bdat_failed = 1;
-			if (d == 4)
-				temp_failure(c, "A chunk");
-			else
-				perm_failure(c, "A chunk");
-		}
+		on_message_end(c, e, d);
 		break;
 	case K_RSET:
 		if (d != 2)
@@ -1453,6 +1585,60 @@ static void on_reply(struct client *c, const struct pending *e,
 	case K_QUIT:
 	case K_OTHER:
 	case K_LAST:
+		break;
+	}
+}
+
+/* server_after - where the server stands after the reply to a unit of
+ * kind k: the client's view of the state diagram */
+static void server_after(struct client *c, const struct pending *e, int code)
+{
+	int d = code / 100;
+
+	switch (e->kind) {
+	case K_CONNECT:
+		c->srv_phase = SERVER_GREETED;
+		break;
+	case K_EHLO:
+	case K_HELO:
+		c->srv_phase = d == 2 ? SERVER_READY : SERVER_GREETED;
+		c->rcpt_ok = 0;
+		break;
+	case K_STARTTLS:
+		c->srv_phase = code == 220 ? SERVER_GREETED : SERVER_READY;
+		break;
+	case K_MAIL:
+		c->rcpt_ok = 0;
+		if (d == 2)
+			c->srv_phase = SERVER_MAIL;
+		break;
+	case K_RCPT:
+		if (d == 2 && c->srv_phase >= SERVER_MAIL) {
+			c->rcpt_ok++;
+			c->srv_phase = SERVER_RCPT;
+		}
+		break;
+	case K_DATA:
+		if (code == 354)
+			c->srv_phase = SERVER_DATA;
+		break;
+	case K_BDAT:
+		if (d != 2 || e->last)
+			c->srv_phase = SERVER_READY;
+		else
+			c->srv_phase = SERVER_DATA;
+		c->rcpt_ok = d == 2 && !e->last ? c->rcpt_ok : 0;
+		break;
+	case K_DATA_END:
+	case K_RSET:
+		c->srv_phase = SERVER_READY;
+		c->rcpt_ok = 0;
+		break;
+	case K_QUIT:
+		if (code == 221)
+			c->srv_phase = SERVER_CLOSED;
+		break;
+	default:
 		break;
 	}
 }
@@ -1494,6 +1680,8 @@ static void new_connection(struct client *c)
 	c->abort = c->quit_sent = c->txns = 0;
 	c->told = 0;
 	c->out_len = c->out_off = 0;
+	c->srv_phase = SERVER_CONNECTED;
+	c->rcpt_ok = 0;
 	set_phase(c, CLIENT_GREETING);
 	e = q_push(c, K_CONNECT, "CONNECT");
 	shadow_start(c, e);
@@ -1634,7 +1822,7 @@ void client_sent(struct client *c, const char *line, size_t len)
 	enum kind k;
 	struct pending *e;
 
-	if (c == NULL || c->sc != NULL || c->done)
+	if (c == NULL || !tracking(c) || c->done)
 		return;
 	if (c->bdat_left > 0) {		/* a line of a BDAT chunk */
 		c->bdat_left -= len + 2 < c->bdat_left ? len + 2 : c->bdat_left;
@@ -1643,14 +1831,18 @@ void client_sent(struct client *c, const char *line, size_t len)
 	if (c->msg_mode) {		/* a line of the message */
 		if (len == 1 && line[0] == '.') {
 			c->msg_mode = 0;
-			if (q_push(c, K_DATA_END, "DATA-END"))
+			if ((e = q_push(c, K_DATA_END, "DATA-END")) != NULL) {
+				e->user = 1;
 				set_phase(c, CLIENT_MESSAGE);
+			}
 		}
 		return;
 	}
 	if (c->auth_exchange && c->n == 0) {	/* the answer to a 334 */
-		if (q_push(c, K_AUTH, "AUTH"))
+		if ((e = q_push(c, K_AUTH, "AUTH")) != NULL) {
+			e->user = 1;
 			set_phase(c, CLIENT_AUTH);
+		}
 		return;
 	}
 	while (vl < len && vl < sizeof verb - 1 &&
@@ -1663,6 +1855,8 @@ void client_sent(struct client *c, const char *line, size_t len)
 		verb[0] = 0;	/* not a verb: the server will say 500 */
 	k = kind_of(verb);
 	e = q_push(c, k, verb);
+	if (e != NULL)
+		e->user = 1;
 	if (e == NULL) {
 		if (once(c, TOLD_QUEUE))
 			say(c, CLIENT_DECISION, "RFC 2920 3.1",
@@ -1677,29 +1871,30 @@ void client_sent(struct client *c, const char *line, size_t len)
 		while (i < len && i < 15 && ascii_is_digit((unsigned char)line[i]))
 			n = n * 10 + (unsigned long)(line[i++] - '0');
 		c->bdat_left = n;
+		while (i < len && line[i] == ' ')
+			i++;
+		e->last = len - i >= 4 && ascii_ieq(line + i, 4, "LAST");
 	}
 	set_phase(c, kinds[k].phase);
 }
 
 /* ---- the public functions ------------------------------------------------- */
 
-/* client_new - a client for scenario sc, or tracking when sc is NULL */
-struct client *client_new(const struct ref_scenario *sc,
+/* client_init - a client for scenario sc (or tracking when NULL) */
+static int client_init(struct client *c, const struct ref_scenario *sc,
     const struct client_sink *sink)
 {
-	struct client *c = calloc(1, sizeof *c);
 	const char *cur, *tok;
 	size_t len, i;
 
-	if (c == NULL)
-		return NULL;
 	if (sink)
 		c->sink = *sink;
 	c->sc = sc;
 	c->phase = CLIENT_GREETING;
+	c->srv_phase = SERVER_CONNECTED;
 	if (sc == NULL) {
 		q_push(c, K_CONNECT, "CONNECT");
-		return c;
+		return 0;
 	}
 	cur = sc->options ? sc->options : "";
 	while (ref_list_next(&cur, &tok, &len))
@@ -1713,19 +1908,53 @@ struct client *client_new(const struct ref_scenario *sc,
 		c->rcpts[c->nrcpts].len = len;
 		c->rcpts[c->nrcpts++].st = R_PENDING;
 	}
-	if (build_raw(c, sc->body ? sc->body : "") != 0) {
-		free(c);
-		return NULL;
-	}
+	if (build_raw(c, sc->body ? sc->body : "") != 0)
+		return -1;
 	c->out_cap = 65536 + 2 * c->raw_len + strlen(sc->to ? sc->to : "") +
 	    64 * c->nrcpts;
 	c->out = malloc(c->out_cap);
-	if (c->out == NULL) {
-		free(c->raw);
-		free(c);
+	if (c->out == NULL)
+		return -1;
+	new_connection(c);
+	return 0;
+}
+
+/* client_new - a client for scenario sc, or tracking when sc is NULL */
+struct client *client_new(const struct ref_scenario *sc,
+    const struct client_sink *sink)
+{
+	struct client *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return NULL;
+	if (client_init(c, sc, sink) != 0) {
+		client_free(c);
 		return NULL;
 	}
-	new_connection(c);
+	return c;
+}
+
+struct client *client_new_opener(const char *helo, int hello, int starttls,
+    const struct client_sink *sink)
+{
+	struct client *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return NULL;
+	snprintf(c->own_helo, sizeof c->own_helo, "%s", helo ? helo : "localhost");
+	snprintf(c->own_options, sizeof c->own_options, "%s",
+	    starttls ? "starttls" : "");
+	c->own.name = "opener";
+	c->own.helo = c->own_helo;
+	c->own.from = c->own.to = c->own.body = "";
+	c->own.options = c->own_options;
+	c->own.persona = "";	/* no shadow: a real server is its own judge */
+	c->opener = 1;
+	c->no_hello = !hello;
+	if (client_init(c, &c->own, sink) != 0) {
+		client_free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -1761,9 +1990,10 @@ enum client_action client_next(struct client *c, char *out, size_t size,
 			return CLIENT_SEND;
 		}
 		c->out_off = c->out_len = 0;
+		c->out_secret = 0;
 		if (c->done)
 			return CLIENT_CLOSE;
-		if (c->sc == NULL)
+		if (tracking(c))
 			return CLIENT_WAIT;
 		if (c->reconnect) {
 			new_connection(c);
@@ -1793,6 +2023,8 @@ void client_reply(struct client *c, const char *wire, size_t len)
 		if (g.ok && g.code == 421) {	/* RFC 5321 3.8: at any time */
 			say(c, CLIENT_DECISION, "RFC 5321 3.8",
 			    "The server is closing the connection (421): the client sends nothing more and would try again later.");
+			c->last_code = 421;
+			c->srv_phase = SERVER_CLOSED;
 			c->done = 1;
 			set_phase(c, CLIENT_DONE);
 			return;
@@ -1806,6 +2038,9 @@ void client_reply(struct client *c, const char *wire, size_t len)
 	validate(c, &e, wire, len, &g);
 	if (g.code)
 		compare(c, &e, g.code);
+	c->last_code = g.code;
+	if (g.ok)
+		server_after(c, &e, g.code);
 	if (g.ok && g.code == 421) {
 		say(c, CLIENT_DECISION, "RFC 5321 3.8",
 		    "The server is closing the connection (421): the client sends nothing more and would try again later.");
@@ -1815,10 +2050,11 @@ void client_reply(struct client *c, const char *wire, size_t len)
 		}
 		c->n = 0;
 		c->done = 1;
+		c->srv_phase = SERVER_CLOSED;
 		set_phase(c, CLIENT_DONE);
 		return;
 	}
-	if (c->sc == NULL) {
+	if (e.user || c->sc == NULL) {
 		track(c, &e, &g, wire, len);
 		return;
 	}
@@ -1861,7 +2097,8 @@ void client_dropped(struct client *c)
 	if (c->sc && c->quit_sent && c->n == 0)
 		return;		/* the close after 221: expected */
 	e = c->n > 0 ? q_at(c, 0) : NULL;
-	if (c->sc == NULL) {
+	c->srv_phase = SERVER_CLOSED;
+	if (tracking(c)) {
 		c->n = 0;
 		c->done = 1;
 		set_phase(c, CLIENT_DONE);
@@ -1871,7 +2108,7 @@ void client_dropped(struct client *c)
 		compare(c, e, 0);
 	if (e && e->kind == K_EHLO && !c->use_helo) {
 		say(c, CLIENT_DECISION, "RFC 5321 3.2",
-		    "The server hung up on EHLO. Some old servers do (D. J. Bernstein's notes on SMTP describe them): the client connects again and uses HELO.");
+		    "The server closed the connection when it got EHLO. Some old servers do (D. J. Bernstein's notes on SMTP describe them): the client connects again and sends HELO.");
 		c->use_helo = 1;
 		c->reconnect = 1;
 		c->n = 0;
@@ -1910,4 +2147,71 @@ int client_offers(const struct client *c, const char *keyword)
 int client_tls(const struct client *c)
 {
 	return c->tls;
+}
+
+int client_handed(const struct client *c)
+{
+	return c->handed;
+}
+
+int client_login(struct client *c, const char *mech, const char *user,
+    const char *password)
+{
+	enum mech m = ascii_ieq(mech, strlen(mech), "PLAIN") ? MECH_PLAIN :
+	    ascii_ieq(mech, strlen(mech), "LOGIN") ? MECH_LOGIN : MECH_NONE;
+
+	if (!c->opener || !c->handed || c->done || c->n > 0 || c->msg_mode ||
+	    c->auth_exchange || c->bdat_left > 0 || m == MECH_NONE ||
+	    strlen(user) >= sizeof c->user || strlen(password) >= sizeof c->password)
+		return -1;
+	snprintf(c->user, sizeof c->user, "%s", user);
+	snprintf(c->password, sizeof c->password, "%s", password);
+	c->own.user = c->user;
+	c->own.password = c->password;
+	c->mech = m;
+	c->auth = AUTH_NOT_YET;
+	c->login = 1;
+	c->handed = 0;
+	c->step = STEP_AUTH;
+	return 0;
+}
+
+int client_secret(const struct client *c)
+{
+	return c->out_secret;
+}
+
+int client_server_phase(const struct client *c)
+{
+	return c->done ? SERVER_CLOSED : (int)c->srv_phase;
+}
+
+const char *client_awaits(const struct client *c)
+{
+	return c->n > 0 && !c->done ? c->q[c->head].verb : NULL;
+}
+
+size_t client_pending(const struct client *c)
+{
+	return c->done ? 0 : c->n;
+}
+
+int client_last_code(const struct client *c)
+{
+	return c->last_code;
+}
+
+const char *client_mechs(const struct client *c)
+{
+	return c->mechs;
+}
+
+int client_done(const struct client *c)
+{
+	return c->done;
+}
+
+int client_tls_failed(const struct client *c)
+{
+	return c->tls_failed;
 }

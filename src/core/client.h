@@ -44,7 +44,17 @@ enum client_phase {
 	CLIENT_DONE,		/* the session is over */
 	CLIENT_PHASE_LAST
 };
+/* The one table of the phases' names (client.c):
+ * client_phase_str - a name for the learner ("MAIL sent");
+ * client_phase_key - the token lessons use ("mail");
+ * client_phase_verb - the command whose reply the client waits for in the
+ * phase ("MAIL", "CONNECT" for the greeting, "DATA-END" for the final
+ * dot; "" for none). */
 const char *client_phase_str(enum client_phase p);
+const char *client_phase_key(enum client_phase p);
+const char *client_phase_verb(enum client_phase p);
+/* client_phase_from_key - the phase of a key, or -1 */
+int client_phase_from_key(const char *key, size_t len);
 
 enum client_finding_kind {
 	CLIENT_BAD_REPLY,	/* not a valid reply (syntax, multi-line form) */
@@ -91,6 +101,30 @@ struct client *client_new(const struct ref_scenario *sc,
     const struct client_sink *sink);
 void client_free(struct client *c);
 
+/* client_new_opener - a client that opens a session with a real server
+ * as a conforming client does, then hands over to the user: EHLO helo
+ * after the greeting (HELO when EHLO is refused, and a new connection and
+ * HELO when the server hangs up on it: client_next says
+ * CLIENT_RECONNECT), and with starttls, STARTTLS and EHLO again (QUIT
+ * when the server cannot: TLS is required; client_tls() says whether it
+ * came).  hello 0: nothing after the greeting.  From the moment
+ * client_handed() says so, it tracks what the user sends (client_sent),
+ * as a tracking client does.  The caller runs the TLS handshake when
+ * client_tls() turns 1, before sending what client_next gives. */
+struct client *client_new_opener(const char *helo, int hello, int starttls,
+    const struct client_sink *sink);
+int client_handed(const struct client *c);
+
+/* client_login - the opener, handed over and with no command pending,
+ * logs in with mech "PLAIN" (RFC 4616) or "LOGIN": client_next gives the
+ * exchange, and when it ends (235 or not) the client hands over again and
+ * wipes its copy of the password.  0, or -1 when it cannot now. */
+int client_login(struct client *c, const char *mech, const char *user,
+    const char *password);
+
+/* client_secret - the bytes client_next gave last hold a credential */
+int client_secret(const struct client *c);
+
 /* client_next - what to do now.  CLIENT_SEND: out[0..*len) holds the
  * bytes (a command with CRLF, a pipelined group, or the dot-stuffed
  * message ending in CRLF.CRLF, or a BDAT command and its chunk).  Call it
@@ -118,5 +152,23 @@ enum client_phase client_phase(const struct client *c);
 int client_offers(const struct client *c, const char *keyword);
 /* client_tls - the client believes TLS is active (after 220 to STARTTLS) */
 int client_tls(const struct client *c);
+
+/* client_server_phase - where the server stands as far as the client can
+ * tell, as an enum server_phase of the state diagram: while a reply is
+ * awaited, still where the last reply left it */
+int client_server_phase(const struct client *c);
+/* client_awaits - the command whose reply comes next ("CONNECT" for the
+ * greeting, "DATA-END" for the final dot), or NULL when none is awaited */
+const char *client_awaits(const struct client *c);
+size_t client_pending(const struct client *c);
+/* client_last_code - the code of the last reply, 0 before one */
+int client_last_code(const struct client *c);
+/* client_mechs - the AUTH mechanisms of the last EHLO reply */
+const char *client_mechs(const struct client *c);
+/* client_done - the session is over */
+int client_done(const struct client *c);
+/* client_tls_failed - TLS was required and cannot start: the server does
+ * not offer it, or refused it (the client says QUIT) */
+int client_tls_failed(const struct client *c);
 
 #endif

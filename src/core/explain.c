@@ -97,6 +97,18 @@ void explain_code(int code, const char *enh, const char *verb,
 	}
 }
 
+/* keyword_source - where a keyword is defined: its RFC section, or for
+ * one no RFC defines, who uses it */
+static const char *keyword_source(const struct ref_keyword *k, char *buf,
+    size_t size)
+{
+	if (k->section[0])
+		return k->section;
+	snprintf(buf, size, "%s, not standardised", k->source[0] ? k->source :
+	    "no specification");
+	return buf;
+}
+
 /* ehlo_line - explain one EHLO line; warnings are for real servers,
  * where a keyword's risk matters, not for the simulated one */
 static void ehlo_line(const char *text, size_t len, int warnings,
@@ -104,6 +116,7 @@ static void ehlo_line(const char *text, size_t len, int warnings,
 {
 	struct reply_ehlo e;
 	const struct ref_keyword *k;
+	char source[160];
 
 	if (reply_parse_ehlo(text, len, &e) != 0) {
 		say(fn, ctx, EXPLAIN_WARNING,
@@ -127,10 +140,11 @@ static void ehlo_line(const char *text, size_t len, int warnings,
 		    k->section);
 	else if (e.params_len > 0)
 		say(fn, ctx, EXPLAIN_KEYWORD, "%s %.*s: %s (%s)", k->keyword,
-		    (int)e.params_len, e.params, k->summary, k->section);
+		    (int)e.params_len, e.params, k->summary,
+		    keyword_source(k, source, sizeof source));
 	else
 		say(fn, ctx, EXPLAIN_KEYWORD, "%s: %s (%s)", k->keyword,
-		    k->summary, k->section[0] ? k->section : "not standardised");
+		    k->summary, keyword_source(k, source, sizeof source));
 	if (warnings && k->warning)
 		say(fn, ctx, EXPLAIN_WARNING, "%s: %s", k->keyword, k->warning);
 }
@@ -238,4 +252,37 @@ void explain_hold_line(void *hold, enum explain_kind kind, const char *text)
 	h->buf[h->n++] = (char)kind;
 	memcpy(h->buf + h->n, text, n + 1);
 	h->n += n + 1;
+}
+
+/* ---- the state diagram -------------------------------------------------- */
+
+const struct explain_diagram_row explain_diagram[] = {
+	{ SERVER_CONNECTED, "( connect )" },
+	{ -1, "    | 220 greeting; 554 refuses" },
+	{ SERVER_GREETED, "[ greeted ]  also after STARTTLS 220" },
+	{ -1, "    | EHLO/HELO 250" },
+	{ SERVER_READY, "[ ready ] <-----------+" },
+	{ -1, "    | MAIL FROM 250   |" },
+	{ SERVER_MAIL, "[ mail ] -------------+ RSET 250" },
+	{ -1, "    | RCPT TO 250     |" },
+	{ SERVER_RCPT, "[ rcpt ] -------------+" },
+	{ -1, "    | DATA 354        | 250 after" },
+	{ SERVER_DATA, "[ data ] -------------+ the dot" },
+	{ SERVER_CLOSED, "( closed )  QUIT 221, or 421" },
+};
+const size_t explain_diagram_rows = sizeof explain_diagram / sizeof explain_diagram[0];
+
+/* ---- what a reply means for the session ---------------------------------- */
+
+int explain_meaning(const char *verb, int code, explain_fn *fn, void *ctx)
+{
+	const struct ref_meaning *m = ref_meaning_find(verb, code);
+
+	if (m == NULL)
+		return 0;
+	say(fn, ctx, EXPLAIN_STATE, "after %s: %s (%s)",
+	    verb == NULL ? "this command" : strcmp(verb, "CONNECT") == 0 ?
+	    "connecting" : strcmp(verb, "DATA-END") == 0 ? "the final dot" : verb,
+	    m->meaning, m->section);
+	return 1;
 }

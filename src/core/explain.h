@@ -68,4 +68,22 @@ void explain_code(int code, const char *enh, const char *verb,
 void explain_ehlo_line(const char *text, size_t len, explain_fn *fn,
     void *ctx);
 
+/* The state diagram that :diagram and the TUI draw: one row a line, with
+ * the phase (enum server_phase) a row's box stands for, or -1 for a row
+ * of lines.  ASCII only: '|' and '-' are lines, '+' is where lines meet
+ * (a corner or a junction, which the TUI tells apart by its neighbours),
+ * '<' is an arrow head.  tests/check_explain.c holds its lines together. */
+struct explain_diagram_row {
+	int phase;
+	const char *text;
+};
+extern const struct explain_diagram_row explain_diagram[];
+extern const size_t explain_diagram_rows;
+
+/* explain_meaning - what code means for the session after verb (from
+ * data/meanings.rec: "RCPT", "CONNECT", "DATA-END"; NULL when the command
+ * is unknown), as one line "after VERB: meaning (section)"; 0 when the
+ * table has nothing to say */
+int explain_meaning(const char *verb, int code, explain_fn *fn, void *ctx);
+
 #endif

@@ -8,6 +8,7 @@
 #include "core/ref.h"
 
 #include "core/ascii.h"
+#include <stdio.h>
 #include <string.h>
 
 /* keycmp - compare name[0..len), folded to the key's case (upper, or
@@ -165,6 +166,122 @@ const struct ref_scenario *ref_scenario_find(const char *name, size_t len)
 {
 	return name_find(ref_scenario_table, ref_scenario_count,
 	    sizeof ref_scenario_table[0], name, len, 1);
+}
+
+const struct ref_rule *ref_rule_find(const char *rule)
+{
+	size_t lo = 0, hi = ref_rule_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(rule, ref_rule_table[mid].rule);
+
+		if (c == 0)
+			return &ref_rule_table[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const struct ref_hint *ref_hint_find(const char *rule, const char *verb)
+{
+	const struct ref_hint *any = NULL;
+	size_t i;
+
+	if (rule == NULL)
+		return NULL;
+	/* a few dozen rows: a scan keeps the verb-or-any choice obvious */
+	for (i = 0; i < ref_hint_count; i++) {
+		const struct ref_hint *h = &ref_hint_table[i];
+
+		if (strcmp(h->rule, rule) != 0)
+			continue;
+		if (h->verb == NULL)
+			any = h;
+		else if (verb && ascii_ieq(verb, strlen(verb), h->verb))
+			return h;
+	}
+	return any;
+}
+
+/* meaning_row - the row of verb for code (a class when cls) */
+static const struct ref_meaning *meaning_row(const char *verb, int code,
+    int cls)
+{
+	char want[4] = { (char)('0' + code / 100 % 10), 'x', 'x', 0 };
+	size_t i;
+
+	if (!cls) {
+		want[1] = (char)('0' + code / 10 % 10);
+		want[2] = (char)('0' + code % 10);
+	}
+	for (i = 0; i < ref_meaning_count; i++)
+		if (strcmp(ref_meaning_table[i].verb, verb) == 0 &&
+		    strcmp(ref_meaning_table[i].code, want) == 0)
+			return &ref_meaning_table[i];
+	return NULL;
+}
+
+const struct ref_meaning *ref_meaning_find(const char *verb, int code)
+{
+	const struct ref_meaning *m = NULL;
+
+	if (code < 200 || code > 599)
+		return NULL;
+	if (verb)
+		m = meaning_row(verb, code, 0);
+	if (m == NULL)
+		m = meaning_row("ANY", code, 0);
+	if (m == NULL && verb)
+		m = meaning_row(verb, code, 1);
+	if (m == NULL)
+		m = meaning_row("ANY", code, 1);
+	return m;
+}
+
+/* any_offered - whether offered() says yes to a keyword of the list */
+static int any_offered(const char *list,
+    int (*offered)(void *ctx, const char *keyword), void *ctx)
+{
+	const char *cur = list, *tok;
+	size_t n;
+	char kw[64];
+
+	while (ref_list_next(&cur, &tok, &n)) {
+		snprintf(kw, sizeof kw, "%.*s", (int)n, tok);
+		if (offered && offered(ctx, kw))
+			return 1;
+	}
+	return 0;
+}
+
+size_t ref_commands_next(const char *phase,
+    int (*offered)(void *ctx, const char *keyword), void *ctx,
+    char *buf, size_t size)
+{
+	size_t i, off = 0;
+
+	if (size == 0)
+		return 0;
+	buf[0] = 0;
+	for (i = 0; phase && i < ref_command_count; i++) {
+		const struct ref_command *cmd = &ref_command_table[i];
+		int n;
+
+		if (!ref_list_has(cmd->phases, phase, strlen(phase)) ||
+		    strcmp(cmd->status, "obsolete") == 0 ||
+		    strcmp(cmd->status, "vendor") == 0 ||
+		    strcmp(cmd->status, "lmtp") == 0 ||
+		    (cmd->keyword[0] && !any_offered(cmd->keyword, offered, ctx)))
+			continue;
+		n = snprintf(buf + off, size - off, "%s%s", off ? " " : "", cmd->verb);
+		if (n > 0 && (size_t)n < size - off)
+			off += (size_t)n;
+	}
+	return off;
 }
 
 const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n)

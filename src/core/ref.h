@@ -147,6 +147,28 @@ struct ref_world {
 	const char *note;
 };
 
+/* A rule of the simulated server (data/rules.rec). */
+struct ref_rule {
+	const char *rule;
+	const char *section;
+};
+
+/* A hint for a beginner (data/hints.rec). */
+struct ref_hint {
+	const char *rule;		/* the refusal's rule */
+	const char *verb;		/* the command refused, or NULL for any */
+	const char *hint;
+	const char *try_line;		/* the command the hint suggests, or NULL */
+};
+
+/* What a reply means after a command (data/meanings.rec). */
+struct ref_meaning {
+	const char *verb;		/* a verb, CONNECT, DATA-END or ANY */
+	const char *code;		/* "550" or a class, "5xx" */
+	const char *meaning;
+	const char *section;
+};
+
 /* A scenario for the simulated client (data/scenarios.rec). */
 struct ref_scenario {
 	const char *name;
@@ -182,6 +204,12 @@ extern const struct ref_world ref_world_table[];
 extern const size_t ref_world_count;
 extern const struct ref_scenario ref_scenario_table[];
 extern const size_t ref_scenario_count;
+extern const struct ref_rule ref_rule_table[];
+extern const size_t ref_rule_count;
+extern const struct ref_hint ref_hint_table[];
+extern const size_t ref_hint_count;
+extern const struct ref_meaning ref_meaning_table[];
+extern const size_t ref_meaning_count;
 
 /* Codes that any command may get (RFC 5321 4.3.2). */
 #define REF_ANY_COMMAND_CODES "421 500 501"
@@ -204,6 +232,27 @@ const struct ref_param *ref_param_find(const char *name, size_t len, size_t *n);
 const struct ref_persona *ref_persona_find(const char *name, size_t len);
 const struct ref_world *ref_world_find(const char *addr, size_t len);
 const struct ref_scenario *ref_scenario_find(const char *name, size_t len);
+
+/* ref_rule_find - the server's rule of that name (exact), or NULL */
+const struct ref_rule *ref_rule_find(const char *rule);
+/* ref_hint_find - the hint for a refusal by rule of verb (any case; NULL
+ * for none): the verb's own row, else the rule's row for any verb */
+const struct ref_hint *ref_hint_find(const char *rule, const char *verb);
+/* ref_meaning_find - what code means after verb ("RCPT", "CONNECT",
+ * "DATA-END"; NULL when unknown): the most specific row of
+ * data/meanings.rec (the verb's code, ANY's code, the verb's class, ANY's
+ * class), or NULL */
+const struct ref_meaning *ref_meaning_find(const char *verb, int code);
+
+/* ref_commands_next - the verbs a client may send in the state diagram's
+ * phase whose commands.rec key is phase ("greeted", "ready", "mail",
+ * "rcpt", "bdat"), space separated, into buf; returns the length.  Only
+ * standard commands (not obsolete, vendor or LMTP ones); one that needs
+ * an extension only when offered(ctx, keyword) says the server announced
+ * it. */
+size_t ref_commands_next(const char *phase,
+    int (*offered)(void *ctx, const char *keyword), void *ctx,
+    char *buf, size_t size);
 
 /* ref_list_next - step through a space-separated list: returns 1 and sets
  * the token and its length to the next item, advancing *cursor; 0 at the end. */

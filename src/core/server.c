@@ -101,36 +101,58 @@ struct server {
 	char wire[WIRE_MAX];
 };
 
-static const char *const phase_names[] = {
-	[SERVER_CONNECTED] = "connected",
-	[SERVER_GREETED] = "greeted",
-	[SERVER_REFUSED] = "refused",
-	[SERVER_READY] = "ready",
-	[SERVER_MAIL] = "in transaction (sender given)",
-	[SERVER_RCPT] = "in transaction (recipients given)",
-	[SERVER_DATA] = "reading the message",
-	[SERVER_BDAT] = "reading chunks",
-	[SERVER_AUTH] = "authenticating",
-	[SERVER_TLS] = "starting TLS",
-	[SERVER_CLOSED] = "closed",
+/* The phases: the key that data/commands.rec, lessons and the diagram use,
+ * a name for the learner, and what it means in words (smtpref MAIL). */
+static const struct {
+	const char *key, *name, *words;
+} phases[] = {
+	[SERVER_CONNECTED] = { "connected", "connected", "before the greeting" },
+	[SERVER_GREETED] = { "greeted", "greeted", "before EHLO/HELO" },
+	[SERVER_REFUSED] = { "refused", "refused", "after a greeting that refuses the session" },
+	[SERVER_READY] = { "ready", "ready", "after EHLO/HELO with no transaction open" },
+	[SERVER_MAIL] = { "mail", "in transaction (sender given)", "after MAIL" },
+	[SERVER_RCPT] = { "rcpt", "in transaction (recipients given)", "after an accepted RCPT" },
+	[SERVER_DATA] = { "data", "reading the message", "after DATA's 354, reading the message" },
+	[SERVER_BDAT] = { "bdat", "reading chunks", "between BDAT chunks" },
+	[SERVER_AUTH] = { "auth", "authenticating", "inside an AUTH exchange" },
+	[SERVER_TLS] = { "tls", "starting TLS", "after STARTTLS's 220, before the handshake" },
+	[SERVER_CLOSED] = { "closed", "closed", "after the connection closed" },
 };
-_Static_assert(sizeof phase_names / sizeof phase_names[0] == SERVER_PHASE_LAST,
-    "one name per phase");
+_Static_assert(sizeof phases / sizeof phases[0] == SERVER_PHASE_LAST,
+    "one row per phase");
 
 const char *server_phase_str(enum server_phase p)
 {
-	return (unsigned)p < SERVER_PHASE_LAST ? phase_names[p] : "?";
+	return (unsigned)p < SERVER_PHASE_LAST ? phases[p].name : "?";
 }
 
 const char *server_phase_key(enum server_phase p)
 {
+	return (unsigned)p < SERVER_PHASE_LAST ? phases[p].key : NULL;
+}
+
+const char *server_phase_words(enum server_phase p)
+{
+	return (unsigned)p < SERVER_PHASE_LAST ? phases[p].words : "?";
+}
+
+int server_phase_from_key(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < SERVER_PHASE_LAST; i++)
+		if (strlen(phases[i].key) == len && memcmp(phases[i].key, key, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+int server_diagram_phase(enum server_phase p)
+{
 	switch (p) {
-	case SERVER_GREETED: return "greeted";
-	case SERVER_READY: return "ready";
-	case SERVER_MAIL: return "mail";
-	case SERVER_RCPT: return "rcpt";
-	case SERVER_BDAT: return "bdat";
-	default: return NULL;
+	case SERVER_BDAT: return SERVER_DATA;
+	case SERVER_AUTH: case SERVER_TLS: return SERVER_READY;
+	case SERVER_REFUSED: return SERVER_GREETED;
+	default: return (int)p;
 	}
 }
 
@@ -1898,6 +1920,41 @@ static void sequence_error(struct server *s, const struct ref_command *row)
 	}
 }
 
+/* syntax_rule - the rule of a refused command line: what kind of
+ * mistake it is, so that a hint can say what to type */
+static const char *syntax_rule(enum syntax_error e)
+{
+	if (e == SYNTAX_ERR_NO_ARGUMENT || e == SYNTAX_ERR_UNEXPECTED_ARGUMENT)
+		return "syntax-argument";
+	if (e == SYNTAX_ERR_FROM_EXPECTED || e == SYNTAX_ERR_TO_EXPECTED)
+		return "syntax-from-to";
+	if (e == SYNTAX_ERR_SPACE_AFTER_COLON)
+		return "space-after-colon";
+	if (e == SYNTAX_ERR_NO_BRACKETS)
+		return "syntax-brackets";
+	if (e >= SYNTAX_ERR_PATH && e <= SYNTAX_ERR_NON_ASCII)
+		return "syntax-address";
+	if (e >= SYNTAX_ERR_PARAM && e <= SYNTAX_ERR_DUPLICATE_PARAM)
+		return "syntax-param";
+	return "syntax";
+}
+
+/* syntax_reason - why the line was refused, for this verb */
+static void syntax_reason(const struct ref_command *row, enum syntax_error e,
+    char *reason, size_t size)
+{
+	if (row && e == SYNTAX_ERR_NO_ARGUMENT)
+		snprintf(reason, size, "%s needs an argument after a space; its grammar is %.*s",
+		    row->verb, (int)strcspn(row->syntax, "\n"), row->syntax);
+	else if (row && e == SYNTAX_ERR_UNEXPECTED_ARGUMENT)
+		snprintf(reason, size, "%s takes no argument: it is sent alone (%.*s).",
+		    row->verb, (int)strcspn(row->syntax, "\n"), row->syntax);
+	else
+		snprintf(reason, size, "%c%s.",
+		    ascii_upper((unsigned char)syntax_error_str(e)[0]),
+		    syntax_error_str(e) + 1);
+}
+
 /* syntax_reply - 501 (or 500) for a command line the parser refused */
 static void syntax_reply(struct server *s, const struct ref_command *row,
     enum syntax_error e)
@@ -1911,9 +1968,7 @@ static void syntax_reply(struct server *s, const struct ref_command *row,
 	else if (row && strcmp(row->verb, "RCPT") == 0 &&
 	    e >= SYNTAX_ERR_NO_BRACKETS && e <= SYNTAX_ERR_NON_ASCII)
 		enh = "5.1.3";
-	snprintf(reason, sizeof reason, "%c%s.",
-	    ascii_upper((unsigned char)syntax_error_str(e)[0]),
-	    syntax_error_str(e) + 1);
+	syntax_reason(row, e, reason, sizeof reason);
 	if (e == SYNTAX_ERR_LINE_TOO_LONG)
 		error(s, 500, "5.5.6", "line-too-long", syntax_error_section(e),
 		    reason, "Error: line too long");
@@ -1928,8 +1983,8 @@ static void syntax_reply(struct server *s, const struct ref_command *row,
 		    "This address has non-ASCII characters: the MAIL command of the transaction must carry the SMTPUTF8 parameter.",
 		    "Non-ASCII addresses not permitted without SMTPUTF8");
 	else
-		error(s, 501, enh, "syntax", syntax_error_section(e), reason,
-		    "Syntax error in parameters or arguments");
+		error(s, 501, enh, syntax_rule(e), syntax_error_section(e),
+		    reason, "Syntax error in parameters or arguments");
 }
 
 /* unknown_verb - 500: the verb is not SMTP at all */

@@ -37,11 +37,22 @@ enum server_phase {
 	SERVER_PHASE_LAST
 };
 
-/* server_phase_str - a short name ("greeted", "in transaction") */
+/* The one table of the phases' names (server.c):
+ * server_phase_str - a name for the learner ("greeted", "in transaction
+ * (sender given)");
+ * server_phase_key - the token data/commands.rec's Phases, lessons and the
+ * diagram use ("greeted", "ready", "mail", "rcpt", "bdat", "data", ...);
+ * server_phase_words - what the phase means ("before EHLO/HELO");
+ * server_phase_from_key - the phase of a key, or -1. */
 const char *server_phase_str(enum server_phase p);
-/* server_phase_key - the phase name used in data/commands.rec Phases
- * ("greeted", "ready", "mail", "rcpt", "bdat"), or NULL for the others */
 const char *server_phase_key(enum server_phase p);
+const char *server_phase_words(enum server_phase p);
+int server_phase_from_key(const char *key, size_t len);
+
+/* server_diagram_phase - the phase's box in the state diagram
+ * (explain_diagram): chunks are the message's box, AUTH and TLS happen
+ * in ready, a refused session is still greeted */
+int server_diagram_phase(enum server_phase p);
 
 /* One reply, as sent.  Pointers are valid during the callback only. */
 struct server_reply {

@@ -61,6 +61,13 @@ void tx_emitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
 void tx_vemitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
     const char *fmt, va_list ap);
 
+/* tx_printable - text from outside (a server, a file) made safe for any
+ * terminal: C0 and C1 controls, DEL and bytes that are not UTF-8 become
+ * \xHH, a tab a space.  Writes a NUL-terminated string into out and
+ * returns how many octets of s it used (all of them when out is big
+ * enough: 4 octets of out for one of s, at most). */
+size_t tx_printable(const char *s, size_t n, char *out, size_t size);
+
 /* tx_marker - the swaks-style marker a saved transcript puts before an
  * item's text: " -> " sent, "<-  " received (" ~> " and "<~  " under
  * TLS), "=== " a note, "*** " an error or a finding; NULL for the kinds a

@@ -77,11 +77,24 @@ static const char *const cond_names[] = {
 _Static_assert(sizeof cond_names / sizeof cond_names[0] == LESSON_C_LAST,
     "one name per condition kind");
 
-/* The phase names of phase conditions, per role (lesson.h). */
-static const char *const server_phase_names =
-    "connected greeted refused ready mail rcpt data bdat auth tls closed";
-static const char *const client_phase_names =
-    "greeting ehlo helo starttls auth mail rcpt data message bdat rset quit other done";
+/* phase_names - the phase names of phase conditions in a role (the
+ * machines' own keys: server.c, client.c), space separated */
+static void phase_names(enum lesson_role role, char *buf, size_t size)
+{
+	size_t off = 0;
+	int i, last = role == LESSON_CLIENT ? SERVER_PHASE_LAST : CLIENT_PHASE_LAST;
+
+	buf[0] = 0;
+	for (i = 0; i < last; i++) {
+		const char *k = role == LESSON_CLIENT ?
+		    server_phase_key((enum server_phase)i) :
+		    client_phase_key((enum client_phase)i);
+		int n = snprintf(buf + off, size - off, "%s%s", off ? " " : "", k);
+
+		if (n > 0 && (size_t)n < size - off)
+			off += (size_t)n;
+	}
+}
 
 /* ---- the arena ---------------------------------------------------------- */
 
@@ -488,22 +501,181 @@ static int verb_ok(const char *s, size_t n)
 
 /* ---- conditions --------------------------------------------------------- */
 
-static int parse_cond(struct parser *ps, unsigned line, const char *s,
-    size_t n, struct lesson_cond *c)
+/* Each cond_ function reads the arguments of one kind of check from *p;
+ * -1 after an error, 1 when the whole rest of the line was its argument,
+ * else 0 (nothing may follow). */
+
+static int cond_codes(struct parser *ps, unsigned line, const char **p,
+    const char *end, struct lesson_cond *c)
 {
-	const char *p = s, *end = s + n, *w, *rest;
+	const char *pats[LESSON_OBS_REPLIES], *w;
+	size_t wn, np = 0, max = c->kind == LESSON_C_CODE ? 8 : LESSON_OBS_REPLIES;
+
+	while (word(p, end, &w, &wn)) {
+		char pat[4];
+
+		lower(w, wn, pat, sizeof pat);
+		if (wn != 3 || !code_pattern_ok(pat, 3)) {
+			err(ps, line, "'%.*s' is not a reply code or a pattern like 250, 25x or 2xx",
+			    (int)(wn > 20 ? 20 : wn), w);
+			return -1;
+		}
+		if (np >= max) {
+			err(ps, line, "too many codes (at most %zu)", max);
+			return -1;
+		}
+		pats[np] = sdup(ps, pat, 3);
+		if (pats[np++] == NULL)
+			return -1;
+	}
+	if (np == 0) {
+		err(ps, line, "%s needs at least one reply code", cond_names[c->kind]);
+		return -1;
+	}
+	c->pats = arena_alloc(ps->l, np * sizeof *c->pats);
+	if (c->pats == NULL) {
+		ps->oom = 1;
+		return -1;
+	}
+	memcpy((void *)c->pats, pats, np * sizeof *pats);
+	c->npats = np;
+	return 1;
+}
+
+static int cond_enhanced(struct parser *ps, unsigned line, const char **p,
+    const char *end, struct lesson_cond *c)
+{
+	const char *w;
+	size_t wn;
+	char e[16];
+
+	if (!word(p, end, &w, &wn) || wn >= sizeof e) {
+		err(ps, line, "enhanced needs an enhanced status code such as 5.1.1, 5.1.x or none");
+		return -1;
+	}
+	lower(w, wn, e, sizeof e);
+	if (!enh_pattern_ok(e, wn)) {
+		err(ps, line, "'%.*s' is not an enhanced status code (class.subject.detail, like 5.1.1; x for any part; or none)",
+		    (int)wn, w);
+		return -1;
+	}
+	c->arg = sdup(ps, e, wn);
+	return 0;
+}
+
+static int cond_phase(struct parser *ps, unsigned line, const char **p,
+    const char *end, struct lesson_cond *c)
+{
+	const char *w;
+	size_t wn;
+	char names[256], ph[24];
+	int known;
+
+	phase_names(ps->role, names, sizeof names);
+	if (!word(p, end, &w, &wn)) {
+		err(ps, line, "phase needs a phase name (%s)", names);
+		return -1;
+	}
+	lower(w, wn, ph, sizeof ph);
+	known = wn < sizeof ph && (ps->role == LESSON_CLIENT ?
+	    server_phase_from_key(ph, wn) : client_phase_from_key(ph, wn)) >= 0;
+	if (!known) {
+		err(ps, line, "unknown phase '%.*s' in the %s role (use one of: %s)",
+		    (int)(wn > 20 ? 20 : wn), w, lesson_role_str(ps->role), names);
+		return -1;
+	}
+	c->arg = sdup(ps, ph, wn);
+	return 0;
+}
+
+static int cond_rule(struct parser *ps, unsigned line, const char **p,
+    const char *end, struct lesson_cond *c)
+{
+	const char *w;
+	size_t wn;
+
+	if (!word(p, end, &w, &wn) || !label_ok(w, wn) || wn > 47) {
+		err(ps, line, "rule needs the name of a rule of the simulated server, such as relay-denied");
+		return -1;
+	}
+	if (ps->role != LESSON_CLIENT) {
+		err(ps, line, "rule checks the simulated server's reply: only in the client role");
+		return -1;
+	}
+	c->arg = sdup(ps, w, wn);
+	if (c->arg && ref_rule_find(c->arg) == NULL) {
+		err(ps, line, "unknown rule '%s': the simulated server has no such rule (smtpref's data/rules.rec lists them)",
+		    c->arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int cond_command(struct parser *ps, unsigned line, const char **p,
+    const char *end, struct lesson_cond *c)
+{
+	const char *w;
+	size_t wn, i;
+	char v[16];
+
+	if (!word(p, end, &w, &wn) || wn >= sizeof v || !verb_ok(w, wn)) {
+		err(ps, line, "command needs a verb such as RCPT (or CONNECT for the greeting, DATA-END for the final dot)");
+		return -1;
+	}
+	for (i = 0; i < wn; i++)
+		v[i] = (char)ascii_upper((unsigned char)w[i]);
+	c->arg = sdup(ps, v, wn);
+	return 0;
+}
+
+/* cond_match - the rest of the line is a POSIX extended regex */
+static int cond_match(struct parser *ps, unsigned line, const char *rest,
+    const char *end, struct lesson_cond *c)
+{
+	regex_t *re;
+	int rc;
+
+	if (rest == end) {
+		err(ps, line, "match needs a pattern (a POSIX extended regular expression)");
+		return -1;
+	}
+	if ((size_t)(end - rest) > PATTERN_MAX) {
+		err(ps, line, "the pattern is longer than %d octets", PATTERN_MAX);
+		return -1;
+	}
+	re = malloc(sizeof *re);
+	if (re == NULL) {
+		ps->oom = 1;
+		return -1;
+	}
+	rc = regcomp(re, c->arg, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+	if (rc != 0) {
+		char msg[128];
+
+		regerror(rc, re, msg, sizeof msg);
+		free(re);
+		err(ps, line, "bad pattern: %s", msg);
+		return -1;
+	}
+	c->re = re;
+	return 1;
+}
+
+/* cond_kind - the check's name (after an optional "not") */
+static int cond_kind(struct parser *ps, unsigned line, const char **p,
+    const char *end, struct lesson_cond *c)
+{
+	const char *w;
 	size_t wn, k;
 	char kw[16];
 
-	memset(c, 0, sizeof *c);
-	c->line = line;
-	if (!word(&p, end, &w, &wn)) {
+	if (!word(p, end, &w, &wn)) {
 		err(ps, line, "expect: needs a check, such as 'code 250' or 'phase rcpt'");
 		return -1;
 	}
 	if (eq(w, wn, "not")) {
 		c->negate = 1;
-		if (!word(&p, end, &w, &wn)) {
+		if (!word(p, end, &w, &wn)) {
 			err(ps, line, "'not' must be followed by a check, such as 'not code 5xx'");
 			return -1;
 		}
@@ -518,136 +690,34 @@ static int parse_cond(struct parser *ps, unsigned line, const char *s,
 		return -1;
 	}
 	c->kind = (enum lesson_cond_kind)k;
+	return 0;
+}
+
+static int parse_cond(struct parser *ps, unsigned line, const char *s,
+    size_t n, struct lesson_cond *c)
+{
+	const char *p = s, *end = s + n, *w, *rest;
+	size_t wn;
+	int rc = 0;
+
+	memset(c, 0, sizeof *c);
+	c->line = line;
+	if (cond_kind(ps, line, &p, end, c) != 0)
+		return -1;
 	while (p < end && is_blank((unsigned char)*p))
 		p++;
 	rest = p;
 	c->arg = sdup(ps, rest, (size_t)(end - rest));
 	if (c->arg == NULL)
 		return -1;
-
 	switch (c->kind) {
 	case LESSON_C_CODE:
-	case LESSON_C_CODES: {
-		const char *pats[LESSON_OBS_REPLIES];
-		size_t np = 0, max = c->kind == LESSON_C_CODE ? 8 : LESSON_OBS_REPLIES;
-
-		while (word(&p, end, &w, &wn)) {
-			char pat[4];
-
-			lower(w, wn, pat, sizeof pat);
-			if (wn != 3 || !code_pattern_ok(pat, 3)) {
-				err(ps, line, "'%.*s' is not a reply code or a pattern like 250, 25x or 2xx",
-				    (int)(wn > 20 ? 20 : wn), w);
-				return -1;
-			}
-			if (np >= max) {
-				err(ps, line, "too many codes (at most %zu)", max);
-				return -1;
-			}
-			pats[np] = sdup(ps, pat, 3);
-			if (pats[np++] == NULL)
-				return -1;
-		}
-		if (np == 0) {
-			err(ps, line, "%s needs at least one reply code", cond_names[c->kind]);
-			return -1;
-		}
-		c->pats = arena_alloc(ps->l, np * sizeof *c->pats);
-		if (c->pats == NULL) {
-			ps->oom = 1;
-			return -1;
-		}
-		memcpy((void *)c->pats, pats, np * sizeof *pats);
-		c->npats = np;
-		return 0;
-	}
-	case LESSON_C_ENHANCED: {
-		char e[16];
-
-		if (!word(&p, end, &w, &wn) || wn >= sizeof e) {
-			err(ps, line, "enhanced needs an enhanced status code such as 5.1.1, 5.1.x or none");
-			return -1;
-		}
-		lower(w, wn, e, sizeof e);
-		if (!enh_pattern_ok(e, wn)) {
-			err(ps, line, "'%.*s' is not an enhanced status code (class.subject.detail, like 5.1.1; x for any part; or none)",
-			    (int)wn, w);
-			return -1;
-		}
-		c->arg = sdup(ps, e, wn);
-		break;
-	}
-	case LESSON_C_PHASE: {
-		const char *names = ps->role == LESSON_CLIENT ? server_phase_names
-		    : client_phase_names;
-		char ph[24];
-
-		if (!word(&p, end, &w, &wn)) {
-			err(ps, line, "phase needs a phase name (%s)", names);
-			return -1;
-		}
-		lower(w, wn, ph, sizeof ph);
-		if (wn >= sizeof ph || !ref_list_has(names, ph, wn)) {
-			err(ps, line, "unknown phase '%.*s' in the %s role (use one of: %s)",
-			    (int)(wn > 20 ? 20 : wn), w, lesson_role_str(ps->role), names);
-			return -1;
-		}
-		c->arg = sdup(ps, ph, wn);
-		break;
-	}
-	case LESSON_C_RULE:
-		if (!word(&p, end, &w, &wn) || !label_ok(w, wn) || wn > 47) {
-			err(ps, line, "rule needs the name of a rule of the simulated server, such as relay-denied");
-			return -1;
-		}
-		if (ps->role != LESSON_CLIENT) {
-			err(ps, line, "rule checks the simulated server's reply: only in the client role");
-			return -1;
-		}
-		c->arg = sdup(ps, w, wn);
-		break;
-	case LESSON_C_COMMAND: {
-		char v[16];
-		size_t i;
-
-		if (!word(&p, end, &w, &wn) || wn >= sizeof v || !verb_ok(w, wn)) {
-			err(ps, line, "command needs a verb such as RCPT (or CONNECT for the greeting, DATA-END for the final dot)");
-			return -1;
-		}
-		for (i = 0; i < wn; i++)
-			v[i] = (char)ascii_upper((unsigned char)w[i]);
-		c->arg = sdup(ps, v, wn);
-		break;
-	}
-	case LESSON_C_MATCH: {
-		regex_t *re;
-		int rc;
-
-		if (rest == end) {
-			err(ps, line, "match needs a pattern (a POSIX extended regular expression)");
-			return -1;
-		}
-		if ((size_t)(end - rest) > PATTERN_MAX) {
-			err(ps, line, "the pattern is longer than %d octets", PATTERN_MAX);
-			return -1;
-		}
-		re = malloc(sizeof *re);
-		if (re == NULL) {
-			ps->oom = 1;
-			return -1;
-		}
-		rc = regcomp(re, c->arg, REG_EXTENDED | REG_ICASE | REG_NOSUB);
-		if (rc != 0) {
-			char msg[128];
-
-			regerror(rc, re, msg, sizeof msg);
-			free(re);
-			err(ps, line, "bad pattern: %s", msg);
-			return -1;
-		}
-		c->re = re;
-		return 0;
-	}
+	case LESSON_C_CODES: rc = cond_codes(ps, line, &p, end, c); break;
+	case LESSON_C_ENHANCED: rc = cond_enhanced(ps, line, &p, end, c); break;
+	case LESSON_C_PHASE: rc = cond_phase(ps, line, &p, end, c); break;
+	case LESSON_C_RULE: rc = cond_rule(ps, line, &p, end, c); break;
+	case LESSON_C_COMMAND: rc = cond_command(ps, line, &p, end, c); break;
+	case LESSON_C_MATCH: rc = cond_match(ps, line, rest, end, c); break;
 	case LESSON_C_ALLOWED:
 	case LESSON_C_CONFORMING:
 		if (ps->role != LESSON_SERVER) {
@@ -660,6 +730,8 @@ static int parse_cond(struct parser *ps, unsigned line, const char *s,
 	case LESSON_C_LAST:
 		break;
 	}
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	if (word(&p, end, &w, &wn)) {
 		err(ps, line, "unexpected '%.*s' after '%s'", (int)(wn > 20 ? 20 : wn),
 		    w, cond_names[c->kind]);

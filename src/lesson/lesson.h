@@ -302,25 +302,15 @@ struct lesson_obs {
 	size_t dropped;		/* replies beyond LESSON_OBS_REPLIES */
 	int closed;		/* the connection was closed */
 	/* where the session is after the try: server_phase names
-	 * (client role: lesson_phase_name) or the client's (server role:
-	 * lesson_client_phase_name) */
+	 * (client role: server_phase_key) or the client's (server role:
+	 * client_phase_key) */
 	char phase[24];
 	unsigned findings;	/* server role: 1 << kind of each finding */
 	char finding[200];	/* server role: the first finding against a
 				 * reply (BAD_REPLY, BAD_CODE, BAD_ENHANCED) */
 };
 
-/* lesson_phase_name - the name of a server phase in phase conditions:
- * connected greeted refused ready mail rcpt data bdat auth tls closed */
-const char *lesson_phase_name(enum server_phase p);
-/* lesson_client_phase_name - the same for the simulated client: greeting
- * ehlo helo starttls auth mail rcpt data message bdat rset quit other
- * done */
-const char *lesson_client_phase_name(enum client_phase p);
 
-/* lesson_client_phase_verb - the verb a reply answers when the client is
- * in phase p ("CONNECT" for the greeting, "DATA-END" for the message) */
-const char *lesson_client_phase_verb(enum client_phase p);
 
 /* lesson_obs_clear - an empty observation for role */
 void lesson_obs_clear(struct lesson_obs *o, enum lesson_role role);

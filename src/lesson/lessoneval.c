@@ -47,59 +47,6 @@ const char *lesson_verdict_str(enum lesson_verdict v)
 	return (unsigned)v < LESSON_VERDICT_LAST ? verdict_names[v] : "?";
 }
 
-static const char *const sphase_names[] = {
-	[SERVER_CONNECTED] = "connected",
-	[SERVER_GREETED] = "greeted",
-	[SERVER_REFUSED] = "refused",
-	[SERVER_READY] = "ready",
-	[SERVER_MAIL] = "mail",
-	[SERVER_RCPT] = "rcpt",
-	[SERVER_DATA] = "data",
-	[SERVER_BDAT] = "bdat",
-	[SERVER_AUTH] = "auth",
-	[SERVER_TLS] = "tls",
-	[SERVER_CLOSED] = "closed",
-};
-_Static_assert(sizeof sphase_names / sizeof sphase_names[0] ==
-    SERVER_PHASE_LAST, "one name per server phase");
-
-const char *lesson_phase_name(enum server_phase p)
-{
-	return (unsigned)p < SERVER_PHASE_LAST ? sphase_names[p] : "?";
-}
-
-static const struct {
-	const char *name;
-	const char *verb;
-} cphases[] = {
-	[CLIENT_GREETING] = { "greeting", "CONNECT" },
-	[CLIENT_EHLO] = { "ehlo", "EHLO" },
-	[CLIENT_HELO] = { "helo", "HELO" },
-	[CLIENT_STARTTLS] = { "starttls", "STARTTLS" },
-	[CLIENT_AUTH] = { "auth", "AUTH" },
-	[CLIENT_MAIL] = { "mail", "MAIL" },
-	[CLIENT_RCPT] = { "rcpt", "RCPT" },
-	[CLIENT_DATA] = { "data", "DATA" },
-	[CLIENT_MESSAGE] = { "message", "DATA-END" },
-	[CLIENT_BDAT] = { "bdat", "BDAT" },
-	[CLIENT_RSET] = { "rset", "RSET" },
-	[CLIENT_QUIT] = { "quit", "QUIT" },
-	[CLIENT_OTHER] = { "other", "" },
-	[CLIENT_DONE] = { "done", "" },
-};
-_Static_assert(sizeof cphases / sizeof cphases[0] == CLIENT_PHASE_LAST,
-    "one name per client phase");
-
-const char *lesson_client_phase_name(enum client_phase p)
-{
-	return (unsigned)p < CLIENT_PHASE_LAST ? cphases[p].name : "?";
-}
-
-const char *lesson_client_phase_verb(enum client_phase p)
-{
-	return (unsigned)p < CLIENT_PHASE_LAST ? cphases[p].verb : "";
-}
-
 /* ---- the observation ---------------------------------------------------- */
 
 static void copy(char *dst, size_t size, const char *src)
@@ -1034,10 +981,10 @@ int lesson_session_enter(struct lesson_session *s, size_t i, char *err,
 static void obs_state(struct lesson_session *s, struct lesson_obs *o)
 {
 	if (s->role == LESSON_CLIENT)
-		lesson_obs_phase(o, lesson_phase_name(s->srv ? server_phase(s->srv)
+		lesson_obs_phase(o, server_phase_key(s->srv ? server_phase(s->srv)
 		    : SERVER_CLOSED), srv_closed(s));
 	else
-		lesson_obs_phase(o, lesson_client_phase_name(s->cli ?
+		lesson_obs_phase(o, client_phase_key(s->cli ?
 		    client_phase(s->cli) : CLIENT_DONE), s->cli == NULL || s->cli_done);
 }
 

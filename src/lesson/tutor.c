@@ -560,27 +560,14 @@ enum tutor_wants tutor_wants(const struct tutor *t)
 		return TUTOR_ANSWER;
 	if (st->kind == LESSON_REPLY)
 		return TUTOR_REPLY;
+	if (st->pipelined && st->kind == LESSON_SEND)
+		return TUTOR_GROUP;
 	srv = lesson_session_server(t->s);
 	if (srv && server_phase(srv) == SERVER_DATA)
 		return TUTOR_MESSAGE;
 	if (srv && server_phase(srv) == SERVER_AUTH)
 		return TUTOR_AUTH;
 	return TUTOR_COMMAND;
-}
-
-const char *tutor_prompt(const struct tutor *t)
-{
-	const struct lesson_step *st = current(t);
-
-	if (st && st->pipelined && st->kind == LESSON_SEND)
-		return "pipe> ";
-	switch (tutor_wants(t)) {
-	case TUTOR_ANSWER: return "answer> ";
-	case TUTOR_REPLY: return "reply> ";
-	case TUTOR_MESSAGE: return "data> ";
-	case TUTOR_AUTH: return "auth> ";
-	default: return "smtp> ";
-	}
 }
 
 const struct lesson *tutor_lesson(const struct tutor *t)

@@ -58,9 +58,6 @@ void tutor_leave(struct tutor *t);
 /* tutor_done - the lesson is over (finished, or left) */
 int tutor_done(const struct tutor *t);
 
-/* tutor_prompt - "smtp> ", "data> ", "reply> ", "answer> ", "pipe> " */
-const char *tutor_prompt(const struct tutor *t);
-
 /* What the step waiting for the learner wants, for completion. */
 enum tutor_wants {
 	TUTOR_COMMAND,		/* a command (client role) */
@@ -68,6 +65,8 @@ enum tutor_wants {
 	TUTOR_AUTH,		/* an answer to a 334 challenge */
 	TUTOR_REPLY,		/* a reply (server role) */
 	TUTOR_ANSWER,		/* the answer to a question */
+	TUTOR_GROUP,		/* the lines of a pipelined group, which an
+				 * empty line sends */
 	TUTOR_NOTHING		/* the lesson is over */
 };
 enum tutor_wants tutor_wants(const struct tutor *t);

@@ -25,15 +25,15 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "net/conn.h"
+#include "net/realpeer.h"
 #include "console/console.h"
 #include "term/rlcomplete.h"
 #include "core/ref.h"
 #include "term/lookup.h"
 #include "term/render.h"
+#include "term/script.h"
 
 #define HISTORY_MAX 1000	/* lines kept in the history file */
-#define LINE_MAX_SCRIPT 65536	/* a line read from a pipe */
 #define LABEL_COLS 11		/* "  enhanced " before an explanation */
 
 struct shell {
@@ -417,47 +417,6 @@ static int run_interactive(struct shell *sh)
 	return console_exit_status(sh->con);
 }
 
-/* run_script - lines from a pipe or a file, one by one, no prompt */
-static int run_script(struct shell *sh)
-{
-	char *line = malloc(LINE_MAX_SCRIPT);
-	unsigned long lineno = 0;
-
-	if (line == NULL) {
-		fputs("smtpref shell: out of memory\n", stderr);
-		return 1;
-	}
-	console_start(sh->con);
-	while (!console_done(sh->con) && fgets(line, LINE_MAX_SCRIPT, stdin)) {
-		size_t n = strlen(line);
-
-		lineno++;
-		if (n == LINE_MAX_SCRIPT - 1 && line[n - 1] != '\n') {
-			int ch;
-
-			while ((ch = getchar()) != EOF && ch != '\n')
-				;
-			fprintf(stderr, "smtpref: line %lu: longer than %d octets; ignored\n",
-			    lineno, LINE_MAX_SCRIPT - 2);
-			continue;
-		}
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			n--;
-		line[n] = 0;
-		console_line(sh->con, line, n);
-		console_wait(sh->con);	/* a real server: its replies first */
-		fflush(stdout);
-	}
-	if (!console_done(sh->con))
-		console_eof(sh->con);
-	free(line);
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "smtpref: writing stdout: %s\n", strerror(errno));
-		return 1;
-	}
-	return console_exit_status(sh->con);
-}
-
 int shell_run(struct console_opts *co, int color, const struct conn_opts *real)
 {
 	struct shell sh;
@@ -470,6 +429,7 @@ int shell_run(struct console_opts *co, int color, const struct conn_opts *real)
 	co->ask_password = ask_password;
 	co->ask_ctx = &sh;
 	co->lookup = lookup_plain;
+	co->connect = realpeer_new;
 	render_init(&sh.r, stdout, (enum render_color_mode)color);
 	sh.con = console_new(co, &sink);
 	if (sh.con == NULL) {
@@ -487,7 +447,7 @@ int shell_run(struct console_opts *co, int color, const struct conn_opts *real)
 		}
 		sh.in_line = 0;
 	}
-	st = sh.interactive ? run_interactive(&sh) : run_script(&sh);
+	st = sh.interactive ? run_interactive(&sh) : script_run(sh.con, stdin, "smtpref");
 	console_free(sh.con);
 	return st;
 }

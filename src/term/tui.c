@@ -30,7 +30,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "net/conn.h"
+#include "net/realpeer.h"
 #include "console/console.h"
 #include "lesson/lesson.h"
 #include "term/shell.h"
@@ -38,7 +38,6 @@
 #include "core/ref.h"
 #include "term/lookup.h"
 #include "term/render.h"
-#include "lesson/tutor.h"
 
 #define ENTRIES_MAX 5000	/* transcript lines kept; the oldest go */
 #define EXPL_MAX 64		/* explanation lines kept per entry */
@@ -390,18 +389,25 @@ static void les_add(struct lesson_view *v, enum les_kind kind,
 		v->has_task = 1;
 }
 
+/* in_lesson - a lesson runs: its text goes to the lesson pane */
+static int in_lesson(const struct tui *t)
+{
+	return (console_caps(t->con) & PEER_GUIDED) != 0;
+}
+
 /* on_lesson - a TX_LESSON item */
 static void on_lesson(struct tui *t, const struct tx_item *it)
 {
 	struct lesson_view *v = &t->les;
 	const char *label = it->label ? it->label : "say";
-	const struct tutor *tut = console_tutor(t->con);
 	enum les_kind kind = !strcmp(label, "task") ? LES_TASK :
 	    !strcmp(label, "done") ? LES_DONE : LES_TEXT;
+	struct peer_info pi;
 
 	v->linger = 0;
-	if (tut) {
-		snprintf(v->name, sizeof v->name, "%s", tutor_lesson(tut)->name);
+	if (t->con && in_lesson(t)) {
+		console_info(t->con, &pi);
+		snprintf(v->name, sizeof v->name, "%s", pi.lesson);
 		v->running = 1;
 	}
 	if (!strcmp(label, "title")) {
@@ -476,7 +482,7 @@ static void draw_all(struct tui *t);
 static void on_item(void *ctx, const struct tx_item *it)
 {
 	struct tui *t = ctx;
-	int in_lesson = t->con && console_tutor(t->con) != NULL;
+	int lesson = t->con && in_lesson(t);
 
 	if (t->meta && it->kind == TX_SENT)
 		t->meta = NULL;	/* the line went to the session */
@@ -501,14 +507,14 @@ static void on_item(void *ctx, const struct tx_item *it)
 		break;
 	case TX_HINT:
 		/* a lesson's hints are in its pane */
-		if (in_lesson)
+		if (lesson)
 			les_feedback(t, it);
 		else
 			entry_add(t, it->kind, it);
 		add_expl(explained(t), "hint", it->text, it->len);
 		break;
 	case TX_FINDING:
-		if (in_lesson && it->label && !strcmp(it->label, "not yet"))
+		if (lesson && it->label && !strcmp(it->label, "not yet"))
 			les_feedback(t, it);
 		/* fall through */
 	case TX_EXPLAIN:
@@ -525,8 +531,8 @@ static void on_item(void *ctx, const struct tx_item *it)
 	/* while the console waits for a real server (connecting, a slow
 	 * reply), show what is happening; only then: a simulated session
 	 * answers at once, and is in the middle of a change now */
-	if (t->live && it->kind != TX_EXPLAIN && console_real_host(t->con) &&
-	    !console_tutor(t->con) && now_ms() - t->drawn_ms >= LIVE_MS) {
+	if (t->live && it->kind != TX_EXPLAIN && t->con &&
+	    (console_caps(t->con) & PEER_LIVE) && now_ms() - t->drawn_ms >= LIVE_MS) {
 		update_phase(t);
 		draw_all(t);
 	}
@@ -850,46 +856,69 @@ static void draw_expl(struct tui *t)
 	}
 }
 
-/* The diagram: rows of text; '|' '-' '{' '}' '<' become line-drawing
- * characters; phase is the state a row stands for, or -1. */
-static const struct {
-	int phase;
-	const char *text;
-} diagram[] = {
-	{ SERVER_CONNECTED, " connect" },
-	{ -1, "    | 220 greeting" },
-	{ SERVER_GREETED, " greeted    <-------{" },
-	{ -1, "    | EHLO/HELO     | STARTTLS" },
-	{ SERVER_READY, " ready      <---{   | starts over" },
-	{ -1, "    | MAIL FROM   |   |" },
-	{ SERVER_MAIL, " mail            |---}" },
-	{ -1, "    | RCPT TO     | RSET, or" },
-	{ SERVER_RCPT, " rcpt            | 250 after" },
-	{ -1, "    | DATA 354    | the message" },
-	{ SERVER_DATA, " data       -----}" },
-	{ -1, "" },
-	{ SERVER_CLOSED, " closed     QUIT 221, 421" },
-};
-
-static void draw_diagram_row(WINDOW *w, int y, int x, const char *s, attr_t a)
+/* diagram_at - the character of the diagram's row i at column x, or ' ' */
+static char diagram_at(size_t i, int x)
 {
-	int cols = getmaxx(w);
+	const char *s;
 
-	wattron(w, a);
-	for (; *s && x < cols; s++, x++) {
-		chtype ch;
+	if (i >= explain_diagram_rows || x < 0)
+		return ' ';
+	s = explain_diagram[i].text;
+	return (size_t)x < strlen(s) ? s[x] : ' ';
+}
 
-		switch (*s) {
-		case '|': ch = ACS_VLINE; break;
-		case '-': ch = ACS_HLINE; break;
-		case '{': ch = ACS_URCORNER; break;
-		case '}': ch = ACS_LRCORNER; break;
-		case '<': ch = ACS_LARROW; break;
-		default: ch = (chtype)(unsigned char)*s; break;
-		}
-		mvwaddch(w, y, x, ch);
+/* diagram_ch - the line-drawing character for the ASCII one at row i,
+ * column x of the diagram (core/explain.c): '+' becomes the corner or
+ * junction its neighbours ask for */
+static chtype diagram_ch(size_t i, int x)
+{
+	char ch = diagram_at(i, x);
+	int up, down, left, right;
+
+	switch (ch) {
+	case '|': return ACS_VLINE;
+	case '-': return ACS_HLINE;
+	case '<': return ACS_LARROW;
+	case '+': break;
+	default: return (chtype)(unsigned char)ch;
 	}
+	up = i > 0 && strchr("|+", diagram_at(i - 1, x)) != NULL;
+	down = strchr("|+", diagram_at(i + 1, x)) != NULL;
+	left = strchr("-<+", diagram_at(i, x - 1)) != NULL;
+	right = strchr("-+", diagram_at(i, x + 1)) != NULL;
+	if (up && down)
+		return left ? (right ? ACS_PLUS : ACS_RTEE) : ACS_LTEE;
+	if (down)
+		return left ? ACS_URCORNER : ACS_ULCORNER;
+	if (up)
+		return left ? ACS_LRCORNER : ACS_LLCORNER;
+	return ACS_HLINE;
+}
+
+/* draw_diagram_row - row i at column x; cur: its box is the current
+ * state, drawn " name *" in reverse instead of "[ name ]" */
+static void draw_diagram_row(struct tui *t, WINDOW *w, int y, int x, size_t i,
+    attr_t a, int cur)
+{
+	const char *s = explain_diagram[i].text;
+	int cols = getmaxx(w), k, box = 0;
+
+	if (cur && (s[0] == '[' || s[0] == '(')) {
+		const char *end = strchr(s, s[0] == '[' ? ']' : ')');
+
+		box = end ? (int)(end - s) + 1 : 0;
+	}
+	wattron(w, a);
+	for (k = 0; s[k] && x + k < cols; k++)
+		if (k >= box)
+			mvwaddch(w, y, x + k, diagram_ch(i, k));
 	wattroff(w, a);
+	if (box > 4) {
+		wattron(w, pair_attr(t, P_CURRENT));
+		mvwprintw(w, y, x + 1, "%.*s", box - 4, s + 2);
+		wattroff(w, pair_attr(t, P_CURRENT));
+		put(w, y, x + box - 2, A_BOLD, "*");
+	}
 }
 
 static void draw_state(struct tui *t)
@@ -903,29 +932,17 @@ static void draw_state(struct tui *t)
 	werase(w);
 	title(w, "Session state");
 	if (t->diagram) {
-		for (i = 0; i < sizeof diagram / sizeof diagram[0] && y < rows; i++, y++) {
-			int cur = diagram[i].phase == t->cur_phase;
-			int prev = diagram[i].phase >= 0 && diagram[i].phase == t->prev_phase &&
+		for (i = 0; i < explain_diagram_rows && y < rows; i++, y++) {
+			int ph = explain_diagram[i].phase;
+			int cur = ph == t->cur_phase;
+			int prev = ph >= 0 && ph == t->prev_phase &&
 			    t->prev_phase != t->cur_phase;
 
-			if (cur) {
+			if (cur)
 				put(w, y, 0, A_BOLD, ">");
-				/* the state name in reverse, the rest plain */
-				draw_diagram_row(w, y, 1, diagram[i].text, A_NORMAL);
-				{
-					const char *s = diagram[i].text + 1;
-					int len = (int)strcspn(s, " ");
-
-					wattron(w, pair_attr(t, P_CURRENT));
-					mvwprintw(w, y, 2, "%.*s", len, s);
-					wattroff(w, pair_attr(t, P_CURRENT));
-					put(w, y, 2 + len, A_BOLD, " *");
-				}
-			} else if (prev) {
+			else if (prev)
 				put(w, y, 0, A_DIM, ".");
-				draw_diagram_row(w, y, 1, diagram[i].text, A_UNDERLINE);
-			} else
-				draw_diagram_row(w, y, 1, diagram[i].text, A_NORMAL);
+			draw_diagram_row(t, w, y, 1, i, prev ? A_UNDERLINE : A_NORMAL, cur);
 		}
 	}
 	if (y < rows) {
@@ -938,9 +955,7 @@ static void draw_state(struct tui *t)
 	}
 	if (y < rows) {
 		size_t n = console_next(t->con, next, sizeof next);
-		int message = console_real_host(t->con) || console_tutor(t->con) ?
-		    !strcmp(console_prompt(t->con), "data> ") :
-		    session_mode(console_session(t->con)) == SESSION_MESSAGE;
+		int message = console_input(t->con) == PEER_IN_MESSAGE;
 
 		if (waiting)
 			put(w, y, 1, pair_attr(t, P_LABEL), "reply to");
@@ -1003,7 +1018,7 @@ static void draw_lesson(struct tui *t)
 	size_t i;
 
 	werase(w);
-	if (console_tutor(t->con))
+	if (in_lesson(t))
 		snprintf(head, sizeof head, "Lesson: %s, step %zu of %zu", v->title ? v->title : v->name,
 		    v->step + 1, v->nsteps);
 	else
@@ -1064,42 +1079,31 @@ static void draw_lesson(struct tui *t)
  * the lesson's name and "you: " go first */
 static void status_text(struct tui *t, char *buf, size_t size, int compact)
 {
-	struct session *s = console_session(t->con);
-	const struct session_opts *o = session_opts(s);
-	const struct tutor *tut = console_tutor(t->con);
-	const char *host = console_real_host(t->con);
+	struct peer_info pi;
 	const char *keys = compact ? "F1 help" : t->les_shown ?
 	    "F1 help  F2 diagram  F3 lesson text  Ctrl-D quit" :
 	    "F1 help  F2 diagram  PgUp/PgDn  Ctrl-D quit";
 	char peer[200], lesson[160];
 
+	console_info(t->con, &pi);
 	lesson[0] = 0;
-	if (host)
-		snprintf(peer, sizeof peer, "you: client | real server: %s", host);
-	else if (tut && tutor_server(tut)) {
-		const struct ref_persona *p = server_persona(tutor_server(tut));
-
-		snprintf(peer, sizeof peer, "you: client | server: %s%s%s%s", p->name,
-		    compact ? "" : " (", compact ? "" : p->hostname, compact ? "" : ")");
-	} else if (tut)
-		snprintf(peer, sizeof peer, "you: server | client: the lesson's");
-	else if (session_role(s) == SESSION_CLIENT)
-		snprintf(peer, sizeof peer, "you: client | server: %s%s%s%s", o->persona->name,
-		    compact ? "" : " (", compact ? "" : o->persona->hostname, compact ? "" : ")");
+	if (pi.detail)
+		snprintf(peer, sizeof peer, "you: %s | %s: %s%s%s%s",
+		    pi.learner_server ? "server" : "client", pi.other, pi.name,
+		    compact ? "" : " (", compact ? "" : pi.detail, compact ? "" : ")");
 	else
-		snprintf(peer, sizeof peer, "you: server | client: %s", o->scenario->name);
-	if (tut) {
-		const struct lesson *l = tutor_lesson(tut);
-
+		snprintf(peer, sizeof peer, "you: %s | %s: %s",
+		    pi.learner_server ? "server" : "client", pi.other, pi.name);
+	if (pi.lesson) {
 		if (compact < 2)
 			snprintf(lesson, sizeof lesson, " | lesson %s, step %zu of %zu",
-			    l->name, tutor_step(tut) + 1, l->nsteps);
+			    pi.lesson, pi.step + 1, pi.nsteps);
 		else if (compact == 2)
 			snprintf(lesson, sizeof lesson, " | lesson %s %zu/%zu",
-			    l->name, tutor_step(tut) + 1, l->nsteps);
+			    pi.lesson, pi.step + 1, pi.nsteps);
 		else
 			snprintf(lesson, sizeof lesson, " | step %zu/%zu",
-			    tutor_step(tut) + 1, l->nsteps);
+			    pi.step + 1, pi.nsteps);
 	}
 	snprintf(buf, size, "%s%s | TLS %s%s | %s", compact ? " " : " smtpref | ",
 	    compact > 2 ? peer + 5 : peer, console_tls(t->con) ? "on" : "off", lesson, keys);
@@ -1137,35 +1141,38 @@ static const char *const help_keys[] = {
 	"  Ctrl-C, Ctrl-L cancel the line being typed; redraw the screen",
 	"  Ctrl-D, :quit  leave (QUIT is sent first)",
 	"",
-	"  Lines starting with ':' are meta-commands (:help lists them all):",
+	"  Lines starting with ':' are meta-commands; these apply now:",
 };
 
 static const char *const help_f3 =
 	"  F3             the rest of the lesson's text, when it is cut";
 
-static const char *const help_session[] = {
-	"  :state  :explain 553  :fault RCPT 3 452 4.5.3  :pipe  :role server",
-	"  :persona NAME  :save FILE  :connect HOST PORT  :lesson NAME",
+/* The meta-commands that apply now, from the console's one table. */
+struct help_rows {
+	WINDOW *w;
+	int y, rows, cols;
+	int general;		/* this pass shows the general ones */
 };
 
-static const char *const help_lesson[] = {
-	"  :hint     a hint, a stronger one each time",
-	"  :skip     go on to the next step (unless the lesson forbids it)",
-	"  :restart  the lesson from its start;  :state  where the session is",
-	"  :lesson stop  leave the lesson;  :lesson NAME  start another",
-};
+static void help_row(void *ctx, const char *name, const char *args,
+    const char *help, int general)
+{
+	struct help_rows *h = ctx;
+	char buf[256];
 
-static const char *const help_real[] = {
-	"  :state  :auth plain USER (the password is asked, not shown)",
-	"  :starttls  :save FILE  :connect HOST PORT (another server)",
-};
+	if (h->y >= h->rows - 1 || general != h->general)
+		return;
+	snprintf(buf, sizeof buf, "  :%s%s%s  %s", name, args[0] ? " " : "",
+	    args, help);
+	mvwaddnstr(h->w, h->y++, 2, buf, h->cols - 4);
+}
 
 static void draw_help(struct tui *t)
 {
 	int rows = LINES - 2, cols = COLS - 4, y = 1;
-	const char *const *more = help_session;
-	size_t i, nmore = sizeof help_session / sizeof help_session[0];
+	size_t i;
 	WINDOW *w;
+	struct help_rows h;
 
 	if (rows < 5 || cols < 20)
 		return;
@@ -1174,13 +1181,6 @@ static void draw_help(struct tui *t)
 		return;
 	werase(w);
 	box(w, 0, 0);
-	if (t->les_shown) {
-		more = help_lesson;
-		nmore = sizeof help_lesson / sizeof help_lesson[0];
-	} else if (console_real_host(t->con)) {
-		more = help_real;
-		nmore = sizeof help_real / sizeof help_real[0];
-	}
 	for (i = 0; i < sizeof help_keys / sizeof help_keys[0] && y < rows - 1; i++, y++) {
 		/* F3 with the other keys, while a lesson is shown */
 		if (t->les_shown && !strncmp(help_keys[i], "  F4", 4))
@@ -1188,8 +1188,13 @@ static void draw_help(struct tui *t)
 		if (y < rows - 1)
 			mvwaddnstr(w, y, 2, help_keys[i], cols - 4);
 	}
-	for (i = 0; i < nmore && y < rows - 1; i++, y++)
-		mvwaddnstr(w, y, 2, more[i], cols - 4);
+	h.w = w;
+	h.y = y;
+	h.rows = rows;
+	h.cols = cols;
+	/* what this peer alone can do first, then what every one can */
+	for (h.general = 0; h.general < 2; h.general++)
+		console_meta_each(t->con, help_row, &h);
 	mvwaddnstr(w, rows - 1, 3, " Press any key to close this help. ", cols - 6);
 	wnoutrefresh(w);
 	delwin(w);
@@ -1201,18 +1206,20 @@ static void layout(struct tui *t);
 /* lesson_shown - a lesson runs, or is over and its last words are shown */
 static int lesson_shown(struct tui *t)
 {
-	const struct tutor *tut = console_tutor(t->con);
+	struct peer_info pi;
+	int lesson = in_lesson(t);
 
-	if (tut) {
+	if (lesson) {
+		console_info(t->con, &pi);
 		t->les.running = 1;
-		t->les.step = tutor_step(tut);
-		t->les.nsteps = tutor_lesson(tut)->nsteps;
+		t->les.step = pi.step;
+		t->les.nsteps = pi.nsteps;
 	} else if (t->les.running) {
 		/* it is over: its last words stay until the next line */
 		t->les.running = 0;
 		t->les.linger = 1;
 	}
-	return tut != NULL || t->les.linger;
+	return lesson || t->les.linger;
 }
 
 static void draw_all(struct tui *t)
@@ -1729,6 +1736,7 @@ int tui_run(struct console_opts *co, int color, const struct conn_opts *real)
 	co->ask_password = ask_password;
 	co->ask_ctx = &t;
 	co->lookup = lookup_plain;
+	co->connect = realpeer_new;
 	setlocale(LC_ALL, "");
 	t.follow = 1;
 	t.top = -1;

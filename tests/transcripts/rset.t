@@ -27,6 +27,6 @@ phase ready
 rule data-before-mail
 > RSET everything
 < 501 5.5.2
-rule syntax
+rule syntax-argument
 > QUIT
 < 221 2.0.0

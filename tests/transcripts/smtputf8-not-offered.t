@@ -10,6 +10,6 @@ persona exchange
 rule param-not-offered
 >raw MAIL FROM:<jos\xc3\xa9@example.com>\r\n
 < 501 5.1.7
-rule syntax
+rule syntax-address
 > QUIT
 < 221 2.0.0

@@ -8,7 +8,7 @@ rule helo-first
 < 250 -
 > STARTTLS now
 < 501 5.5.2
-rule syntax
+rule syntax-argument
 phase ready
 > STARTTLS
 < 220 2.0.0

@@ -6,7 +6,7 @@ persona strict
 < 250 -
 > MAIL FROM: <ann@example.com>
 < 501 5.5.2
-rule syntax
+rule space-after-colon
 phase ready
 > MAIL FROM:<ann@example.com>
 < 250 2.1.0

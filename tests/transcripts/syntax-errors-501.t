@@ -5,7 +5,7 @@
 < 250 -
 > MAIL FROM:ann@example.com
 < 501 5.1.7
-rule syntax
+rule syntax-brackets
 > MAIL FROM:<ann>
 < 501 5.1.7
 > MAIL TO:<ann@example.com>

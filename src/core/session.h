@@ -4,8 +4,9 @@
  * (core/server.c) answers, and every reply is explained.  Server role: the
  * simulated client (core/client.c) sends its commands; the learner types
  * the replies, which are checked.  Everything to show leaves as tx items
- * (tx.h), so the shell, the TUI and the lesson runner all present the same
- * session.  No I/O, no terminal.
+ * (tx.h), so the shell, the TUI, lessons and `smtpref listen` present the
+ * same session.  A session is a peer (peer.h): session_peer() gives the
+ * interface the console calls through.  No I/O, no terminal.
  */
 #ifndef SMTPREF_SESSION_H
 #define SMTPREF_SESSION_H
@@ -14,6 +15,7 @@
 
 #include "core/client.h"
 #include "core/explain.h"
+#include "core/peer.h"
 #include "core/ref.h"
 #include "core/server.h"
 #include "core/tx.h"
@@ -23,7 +25,7 @@ enum session_role {
 	SESSION_SERVER		/* the learner is the server */
 };
 
-/* What the learner's next line will be (the shell's prompt). */
+/* What the learner's next line will be. */
 enum session_mode {
 	SESSION_COMMAND,	/* a command (client role) */
 	SESSION_MESSAGE,	/* a line of the message, after 354 */
@@ -42,7 +44,7 @@ struct session_opts {
 	int hints;		/* show hints after mistakes */
 };
 
-/* What the last complete exchange was, for lessons and :state. */
+/* What the last complete exchange was, for lessons and tests. */
 struct session_last {
 	int code;		/* the last reply's code, 0 before any */
 	char enh[16];		/* its enhanced code, "" when none */
@@ -61,6 +63,14 @@ struct session;
 struct session *session_new(const struct session_opts *o,
     const struct tx_sink *sink);
 void session_free(struct session *s);
+
+/* session_peer - the session as a peer; peer_free through it frees the
+ * session */
+struct peer *session_peer(struct session *s);
+
+/* session_of - the session behind a peer, or NULL when the peer is of
+ * another kind (tests look into the session with it) */
+struct session *session_of(struct peer *p);
 
 /* session_start - connect: the greeting (client role) or the simulated
  * client waiting for the learner's greeting (server role) */
@@ -81,6 +91,16 @@ int session_input(struct session *s, const char *line, size_t len);
 int session_pipeline(struct session *s, const char *const *lines,
     const size_t *lens, size_t n);
 
+/* session_feed - client role: bytes of one read from a real client (a
+ * socket), fed to the server as they are; replies and explanations leave
+ * as items, the wire bytes of each reply through wire (session_wire).
+ * Returns 0 while the connection is open, -1 once the server closed it. */
+int session_feed(struct session *s, const char *buf, size_t len);
+
+/* session_wire - where the bytes of each reply go as well (a socket) */
+void session_wire(struct session *s,
+    void (*wire)(void *ctx, const char *bytes, size_t len), void *ctx);
+
 /* session_end - the learner leaves (Ctrl-D): QUIT is sent first when
  * the session allows it, so the learner sees 221 */
 void session_end(struct session *s);
@@ -99,16 +119,24 @@ enum session_role session_role(const struct session *s);
 const struct session_opts *session_opts(const struct session *s);
 const struct session_last *session_last(const struct session *s);
 
-/* The machines behind it, for :state, completion and the diagram.  Only
- * one exists: the server in the client role, the client in the server
- * role (the other accessor returns NULL). */
+/* The machines behind it.  Only one exists: the server in the client
+ * role, the client in the server role (the other accessor returns NULL). */
 const struct server *session_server(const struct session *s);
 const struct client *session_client(const struct session *s);
 
 /* session_tls - the connection is (simulated) under TLS */
 int session_tls(const struct session *s);
 
-/* session_hint - the hint for a server rule (and verb), or NULL */
-const char *session_hint(const char *rule, const char *verb);
+/* What any peer built on a simulated server or client says about it; the
+ * lessons' peer uses them too.
+ * session_server_next - the commands the learner may send to srv now;
+ * session_client_next - the codes a server may give to what cl awaits;
+ * session_server_state, session_client_state - :state's lines. */
+size_t session_server_next(const struct server *srv, char *buf, size_t size);
+size_t session_client_next(const struct client *cl, char *buf, size_t size);
+void session_server_state(const struct server *srv, const struct tx_sink *out,
+    const char *you);
+void session_client_state(const struct client *cl, int tls,
+    const struct tx_sink *out, const char *you);
 
 #endif

@@ -4,11 +4,12 @@
  * into what a client or server would write on the wire (CRLF, dot-stuffing,
  * a pipelined group in one write), and turns what the machines report into
  * tx items in the order a learner should read them: the reply, then why,
- * then what changed, then a hint.
+ * then what changed, then a hint (data/hints.rec).  It is the peer of the
+ * simulated kinds (peer.h); its table is at the end.
  */
 #include <config.h>
 
-#include "console/session.h"
+#include "core/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #define REPLY_MAX (1 << 16)	/* the learner's reply being assembled */
 
 struct session {
+	struct peer peer;		/* first: the interface */
 	struct session_opts o;
 	struct tx_sink sink;
 	struct server_memory mem;	/* outlives each connection */
@@ -48,6 +50,10 @@ struct session {
 	char *out;		/* the client's next write */
 	int tls;		/* server role: the client is under TLS */
 	int closed_note;	/* say the server closed, after the events */
+
+	/* session_wire: a real client's socket */
+	void (*wire)(void *ctx, const char *bytes, size_t len);
+	void *wire_ctx;
 };
 
 /* ---- items ----------------------------------------------------------- */
@@ -97,73 +103,22 @@ static void copy_field(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-/* ---- hints ----------------------------------------------------------- */
-
-/* Where a beginner gets stuck, one line that says what to type.  Keyed
- * by the server's rule; verb narrows a rule shared by several commands. */
-static const struct hint {
-	const char *rule;
-	const char *verb;	/* NULL: any */
-	const char *text;
-} hints[] = {
-	{ "helo-first", NULL, "Say hello first: type EHLO client.example (or HELO client.example)." },
-	{ "rcpt-before-mail", NULL, "MAIL comes before RCPT; type MAIL FROM:<you@example.org>" },
-	{ "data-before-mail", NULL, "A message needs a sender and a recipient first: MAIL FROM:<you@example.org>, then RCPT TO:<alice@example.org>, then DATA." },
-	{ "data-before-rcpt", NULL, "Name at least one recipient first: RCPT TO:<alice@example.org>" },
-	{ "no-valid-recipients", NULL, "No recipient was accepted, so there is nobody to deliver to. Try RCPT TO:<alice@example.org>" },
-	{ "nested-mail", NULL, "A transaction is already open: finish it with DATA, or start over with RSET." },
-	{ "space-after-colon", NULL, "No space after the colon: MAIL FROM:<you@example.org>" },
-	{ "syntax", "MAIL", "The form is MAIL FROM:<you@example.org> (the angle brackets are required)." },
-	{ "syntax", "RCPT", "The form is RCPT TO:<alice@example.org> (the angle brackets are required)." },
-	{ "syntax", "EHLO", "The form is EHLO followed by your domain name: EHLO client.example" },
-	{ "syntax", "HELO", "The form is HELO followed by your domain name: HELO client.example" },
-	{ "syntax", "DATA", "DATA takes no argument: type DATA alone, then the message." },
-	{ "unknown-verb", NULL, "That is not an SMTP command. :state lists what you can send now; HELP asks the server." },
-	{ "not-implemented", NULL, "This server does not offer that command; :state lists the ones it does." },
-	{ "not-negotiated", NULL, "Extensions are unlocked by EHLO, not HELO: send EHLO client.example" },
-	{ "params-need-ehlo", NULL, "Parameters are unlocked by EHLO, not HELO: send EHLO client.example" },
-	{ "param-not-offered", NULL, "The server did not announce that extension in its EHLO reply; look at the keywords it listed." },
-	{ "relay-denied", NULL, "This server takes mail only for its own domains; try a recipient at example.org, such as alice@example.org." },
-	{ "unknown-user", NULL, "There is no such mailbox here. alice@example.org exists; :explain 550 tells more." },
-	{ "auth-needs-tls", NULL, "This server accepts a password only under TLS: send STARTTLS, then EHLO again." },
-	{ "tls-required", NULL, "This server wants TLS first: send STARTTLS, then EHLO again." },
-	{ "auth-required", NULL, "This server wants you to log in first: AUTH PLAIN followed by base64 of \\0user\\0password (try :explain AUTH)." },
-	{ "auth-bad-base64", NULL, "AUTH answers are base64. For alice/wonderland, AUTH PLAIN is AGFsaWNlAHdvbmRlcmxhbmQ=" },
-	{ "auth-bad-credentials", NULL, "Wrong user name or password. In this world, alice's password is wonderland." },
-	{ "bad-sequence", NULL, "That command is not allowed at this point; :state lists the ones that are." },
-	{ "greeting-refused", NULL, "This server refuses the connection; only QUIT makes sense now." },
-	{ "too-many-errors", NULL, "Too many mistakes in a row and the server hung up. :restart connects again." },
-	{ "8bit-undeclared", NULL, "Declare 8-bit content on MAIL: MAIL FROM:<you@example.org> BODY=8BITMIME" },
-	{ "utf8-without-smtputf8", NULL, "Addresses with UTF-8 need the SMTPUTF8 parameter on MAIL." },
-	{ "size-declared", NULL, "The SIZE you declared is over the server's limit (see SIZE in its EHLO reply)." },
-};
-
-const char *session_hint(const char *rule, const char *verb)
-{
-	size_t i;
-
-	if (rule == NULL)
-		return NULL;
-	for (i = 0; i < sizeof hints / sizeof hints[0]; i++)
-		if (strcmp(hints[i].rule, rule) == 0 &&
-		    (hints[i].verb == NULL ||
-		    (verb && ascii_ieq(verb, strlen(verb), hints[i].verb))))
-			return hints[i].text;
-	return NULL;
-}
+static const struct peer_ops session_ops;
 
 /* ---- client role: the learner talks to the simulated server ---------- */
 
 static void on_reply(void *ctx, const struct server_reply *r)
 {
 	struct session *s = ctx;
-	const char *hint;
+	const struct ref_hint *hint;
 
 	if (s->gnext < s->ngroup) {
 		tx_emitf(&s->sink, TX_NOTE, "pipeline", "reply to %s", s->group[s->gnext]);
 		if (++s->gnext == s->ngroup || r->code == 354)
 			group_clear(s);	/* after 354 the rest is the message */
 	}
+	if (s->wire)
+		s->wire(s->wire_ctx, r->wire, r->wire_len);
 	wire_lines(s, TX_RECEIVED, r->code, server_tls_active(s->srv) &&
 	    strcmp(r->verb, "STARTTLS") != 0, 0, 0, r->wire, r->wire_len);
 	s->last.code = r->code;
@@ -175,8 +130,8 @@ static void on_reply(void *ctx, const struct server_reply *r)
 	explain_reply(r, s->o.level, explain_item, s);
 	explain_hold_flush(&s->held);
 	if (s->o.hints && s->o.level != EXPLAIN_OFF && r->code >= 400 &&
-	    (hint = session_hint(r->rule, r->verb)) != NULL)
-		item(s, TX_HINT, NULL, hint, strlen(hint));
+	    (hint = ref_hint_find(r->rule, r->verb)) != NULL)
+		item(s, TX_HINT, NULL, hint->hint, strlen(hint->hint));
 	if (r->code == 354) {
 		s->msg_octets = 0;
 		s->stuffed = 0;
@@ -365,7 +320,7 @@ static int server_role_input(struct session *s, const char *line, size_t len)
 	if (s->acc.has_enh)
 		snprintf(s->last.enh, sizeof s->last.enh, "%d.%d.%d",
 		    s->acc.enh.cls, s->acc.enh.subject, s->acc.enh.detail);
-	copy_field(s->last.verb, sizeof s->last.verb, client_phase_str(client_phase(s->cli)));
+	copy_field(s->last.verb, sizeof s->last.verb, client_phase_verb(client_phase(s->cli)));
 	s->last.rule[0] = 0;
 	s->last.allowed = 1;
 	s->last.expected = 0;
@@ -432,6 +387,7 @@ struct session *session_new(const struct session_opts *o,
 		s->o.scenario = ref_scenario_find("plain", 5);
 	if (sink)
 		s->sink = *sink;
+	s->peer.ops = &session_ops;
 	explain_hold_init(&s->held, explain_item, s);
 	s->reply = malloc(REPLY_MAX);
 	s->out = malloc(OUT_MAX);
@@ -646,4 +602,330 @@ const struct client *session_client(const struct session *s)
 int session_tls(const struct session *s)
 {
 	return s->srv ? server_tls_active(s->srv) : s->tls;
+}
+
+int session_feed(struct session *s, const char *buf, size_t len)
+{
+	if (s->srv == NULL)
+		return -1;
+	feed(s, buf, len);
+	return server_phase(s->srv) == SERVER_CLOSED ? -1 : 0;
+}
+
+void session_wire(struct session *s,
+    void (*wire)(void *ctx, const char *bytes, size_t len), void *ctx)
+{
+	s->wire = wire;
+	s->wire_ctx = ctx;
+}
+
+struct peer *session_peer(struct session *s)
+{
+	return &s->peer;
+}
+
+/* ---- what the machines say about the session ------------------------- */
+
+/* verb_usable - whether the learner may send cmd to srv now */
+static int verb_usable(const struct server *srv, const struct ref_command *cmd)
+{
+	if (!server_verb_allowed(srv, cmd->verb))
+		return 0;
+	if (strcmp(cmd->status, "obsolete") == 0 ||
+	    strcmp(cmd->status, "vendor") == 0 || strcmp(cmd->status, "lmtp") == 0)
+		return 0;
+	if (cmd->keyword[0] == 0)
+		return 1;
+	return server_ehlo_used(srv) == 1 && server_offers(srv, cmd->keyword);
+}
+
+/* add_word - append a word to a space-separated list */
+static void add_word(char *buf, size_t size, size_t *off, const char *w)
+{
+	int n = snprintf(buf + *off, size - *off, "%s%s", *off ? " " : "", w);
+
+	if (n > 0 && (size_t)n < size - *off)
+		*off += (size_t)n;
+}
+
+size_t session_server_next(const struct server *srv, char *buf, size_t size)
+{
+	enum server_phase ph = server_phase(srv);
+	size_t i, off = 0;
+
+	buf[0] = 0;
+	if (ph == SERVER_DATA || ph == SERVER_CLOSED || ph == SERVER_AUTH)
+		return 0;
+	for (i = 0; i < ref_command_count; i++)
+		if (verb_usable(srv, &ref_command_table[i]))
+			add_word(buf, size, &off, ref_command_table[i].verb);
+	return off;
+}
+
+size_t session_client_next(const struct client *cl, char *buf, size_t size)
+{
+	const char *verb = client_awaits(cl);
+	size_t i, off = 0;
+	char code[8];
+
+	buf[0] = 0;
+	if (verb == NULL || client_done(cl))
+		return 0;
+	for (i = 0; i < ref_code_count; i++) {
+		if (!server_reply_allowed(verb, ref_code_table[i].code))
+			continue;
+		snprintf(code, sizeof code, "%d", ref_code_table[i].code);
+		add_word(buf, size, &off, code);
+	}
+	return off;
+}
+
+void session_server_state(const struct server *srv, const struct tx_sink *out,
+    const char *you)
+{
+	int ehlo = server_ehlo_used(srv);
+	enum server_phase ph = server_phase(srv);
+	char buf[1024];
+
+	if (you)
+		tx_emitf(out, TX_EXPLAIN, "state", "%s", you);
+	else
+		tx_emitf(out, TX_EXPLAIN, "state", "You are the client; the server is the '%s' persona (%s).",
+		    server_persona(srv)->name, server_persona(srv)->hostname);
+	tx_emitf(out, TX_EXPLAIN, "state", "Session: %s. Greeted with %s; TLS %s; %s.",
+	    server_phase_str(ph),
+	    ehlo == 1 ? "EHLO" : ehlo == 2 ? "HELO" : "nothing yet",
+	    server_tls_active(srv) ? "on" : "off",
+	    server_authenticated(srv) ? "authenticated" : "not authenticated");
+	if (ehlo == 1)
+		tx_emitf(out, TX_EXPLAIN, "state", "Extensions announced: %s", server_keywords(srv));
+	if (ph == SERVER_RCPT)
+		tx_emitf(out, TX_EXPLAIN, "state", "Recipients accepted so far: %zu", server_rcpt_count(srv));
+	if (ph == SERVER_DATA) {
+		tx_emitf(out, TX_EXPLAIN, "state", "You are typing the message; a line with a single . ends it.");
+		return;
+	}
+	if (ph == SERVER_CLOSED) {
+		tx_emitf(out, TX_EXPLAIN, "state", "Nothing can be sent: :restart connects again.");
+		return;
+	}
+	session_server_next(srv, buf, sizeof buf);
+	tx_emitf(out, TX_EXPLAIN, "state", "You may send now: %s", buf[0] ? buf : "(nothing)");
+}
+
+void session_client_state(const struct client *cl, int tls,
+    const struct tx_sink *out, const char *you)
+{
+	const char *verb = client_awaits(cl);
+	char buf[1024];
+
+	if (you)
+		tx_emitf(out, TX_EXPLAIN, "state", "%s", you);
+	tx_emitf(out, TX_EXPLAIN, "state", "Client: %s; TLS %s.",
+	    client_phase_str(client_phase(cl)), tls ? "on" : "off");
+	if (verb == NULL || client_done(cl))
+		return;
+	session_client_next(cl, buf, sizeof buf);
+	tx_emitf(out, TX_EXPLAIN, "state", "Replies a server may give to %s: %s",
+	    verb, buf[0] ? buf : "(none)");
+}
+
+/* ---- the peer ----------------------------------------------------------- */
+
+#define SELF(p) ((struct session *)(void *)(p))
+
+static void p_start(struct peer *p)
+{
+	session_start(SELF(p));
+}
+
+static int p_line(struct peer *p, const char *line, size_t len)
+{
+	return session_input(SELF(p), line, len);
+}
+
+static int p_group(struct peer *p, const char *const *lines,
+    const size_t *lens, size_t n)
+{
+	return session_pipeline(SELF(p), lines, lens, n);
+}
+
+static void p_leave(struct peer *p)
+{
+	session_end(SELF(p));
+}
+
+static void p_close(struct peer *p)
+{
+	struct session *s = SELF(p);
+
+	if (s->srv && server_phase(s->srv) != SERVER_CLOSED) {
+		server_eof(s->srv);
+		explain_hold_flush(&s->held);
+	} else if (s->cli && client_phase(s->cli) != CLIENT_DONE) {
+		client_dropped(s->cli);
+		client_turn(s);
+	}
+}
+
+static void p_free(struct peer *p)
+{
+	session_free(SELF(p));
+}
+
+static enum peer_input p_input(const struct peer *p)
+{
+	switch (session_mode(SELF(p))) {
+	case SESSION_MESSAGE: return PEER_IN_MESSAGE;
+	case SESSION_AUTH: return PEER_IN_AUTH;
+	case SESSION_REPLY: return PEER_IN_REPLY;
+	case SESSION_REPLY_MORE: return PEER_IN_REPLY_MORE;
+	case SESSION_CLOSED: return PEER_IN_CLOSED;
+	default: return PEER_IN_COMMAND;
+	}
+}
+
+static enum peer_wait p_waiting(const struct peer *p, char *what, size_t size)
+{
+	(void)p;
+	if (size)
+		what[0] = 0;
+	return PEER_WAIT_NONE;	/* it answers at once */
+}
+
+static int p_phase(const struct peer *p)
+{
+	const struct session *s = SELF(p);
+
+	if (s->srv)
+		return server_diagram_phase(server_phase(s->srv));
+	return client_server_phase(s->cli);
+}
+
+static size_t p_next(const struct peer *p, char *buf, size_t size)
+{
+	const struct session *s = SELF(p);
+
+	if (s->srv)
+		return session_server_next(s->srv, buf, size);
+	return session_client_next(s->cli, buf, size);
+}
+
+static void p_state(const struct peer *p, const struct tx_sink *out)
+{
+	const struct session *s = SELF(p);
+	char you[256];
+
+	if (s->srv) {
+		session_server_state(s->srv, out, NULL);
+		return;
+	}
+	snprintf(you, sizeof you, "You are the server; the client plays the '%s' scenario.",
+	    s->o.scenario->name);
+	session_client_state(s->cli, s->tls, out, you);
+}
+
+static void p_info(const struct peer *p, struct peer_info *out)
+{
+	const struct session *s = SELF(p);
+
+	memset(out, 0, sizeof *out);
+	out->learner_server = s->o.role == SESSION_SERVER;
+	out->other = s->srv ? "server" : "client";
+	out->name = s->srv ? s->o.persona->name : s->o.scenario->name;
+	out->detail = s->srv ? s->o.persona->hostname : NULL;
+}
+
+static int p_offers(const struct peer *p, const char *keyword)
+{
+	const struct session *s = SELF(p);
+
+	return s->srv ? server_offers(s->srv, keyword) : 0;
+}
+
+static const char *p_mechs(const struct peer *p)
+{
+	const struct session *s = SELF(p);
+
+	return s->srv ? server_persona(s->srv)->auth_mechs : NULL;
+}
+
+static const char *p_reply_to(const struct peer *p)
+{
+	const struct session *s = SELF(p);
+
+	return s->cli ? client_awaits(s->cli) : NULL;
+}
+
+static unsigned p_caps(const struct peer *p)
+{
+	const struct session *s = SELF(p);
+	unsigned caps = PEER_CAN_SETUP | PEER_CAN_RESTART;
+
+	if (s->srv)
+		caps |= PEER_CAN_FAULT | PEER_CAN_PIPE;
+	return caps;
+}
+
+static int p_tls(const struct peer *p)
+{
+	return session_tls(SELF(p));
+}
+
+static void p_set_level(struct peer *p, enum explain_level level)
+{
+	session_set_level(SELF(p), level);
+}
+
+static int p_done(const struct peer *p)
+{
+	(void)p;
+	return 0;
+}
+
+static int p_exit_status(const struct peer *p)
+{
+	(void)p;
+	return 0;
+}
+
+static void p_restart(struct peer *p)
+{
+	session_restart(SELF(p));
+}
+
+static int p_fault(struct peer *p, const char *verb, int nth, int code,
+    const char *enh)
+{
+	return session_fault(SELF(p), verb, nth, code, enh);
+}
+
+static const struct peer_ops session_ops = {
+	.start = p_start,
+	.line = p_line,
+	.group = p_group,
+	.leave = p_leave,
+	.close = p_close,
+	.free = p_free,
+	.input = p_input,
+	.waiting = p_waiting,
+	.phase = p_phase,
+	.next = p_next,
+	.state = p_state,
+	.info = p_info,
+	.offers = p_offers,
+	.mechs = p_mechs,
+	.reply_to = p_reply_to,
+	.caps = p_caps,
+	.tls = p_tls,
+	.set_level = p_set_level,
+	.done = p_done,
+	.exit_status = p_exit_status,
+	.restart = p_restart,
+	.fault = p_fault,
+};
+
+struct session *session_of(struct peer *p)
+{
+	return p && p->ops == &session_ops ? SELF(p) : NULL;
 }

@@ -1,0 +1,30 @@
+/* swaks.h - a session printed as smtpref connect prints it
+ *
+ * Each line sent or received with swaks' direction markers (" -> ",
+ * "<-  ", "~" under TLS), explanations as "     # label: text", findings
+ * after "*** ", smtpref's notes after "=== ", errors on stderr; and the
+ * transcript lines also into a --save file.  A tx_sink for the console.
+ */
+#ifndef SMTPREF_SWAKS_H
+#define SMTPREF_SWAKS_H
+
+#include <stdio.h>
+
+#include "core/tx.h"
+#include "term/render.h"
+
+struct swaks_out {
+	struct render r;
+	const char *prog;	/* "smtpref connect": the errors' prefix */
+	FILE *save;		/* --save, or NULL */
+	int save_failed;
+	int quiet;		/* only the lines sent and received */
+	/* the items are held for the full-screen view (tui_preface) instead
+	 * of printed; errors still go to stderr, in case it never starts */
+	int hold;
+};
+
+/* swaks_item - a tx_sink's item function; ctx is a struct swaks_out */
+void swaks_item(void *ctx, const struct tx_item *it);
+
+#endif
