@@ -95,7 +95,7 @@ static void on_reply(void *ctx, const struct server_reply *r)
 
 static double run_server(const struct session *s)
 {
-	struct server_sink sink = { NULL, on_reply, NULL };
+	struct server_sink sink = { NULL, on_reply, NULL, NULL };
 	struct server *srv = server_new(NULL, NULL, &sink);
 	double t0 = now();
 	size_t i;

@@ -147,7 +147,7 @@ static struct run *drive(const struct ref_scenario *sc,
 {
 	struct run *u = calloc(1, sizeof *u);
 	struct server_memory mem;
-	struct server_sink ss = { u, on_server_reply, NULL };
+	struct server_sink ss = { u, on_server_reply, NULL, NULL };
 	struct client_sink cs = { &u->fs, on_finding };
 	struct client *c;
 	struct server *s;

@@ -217,7 +217,7 @@ START_TEST(random_walk_keeps_the_property)
 
 	for (p = 0; p < ref_persona_count; p++) {
 		for (round = 0; round < 40; round++) {
-			struct server_sink sink = { bad, walk_reply, walk_event };
+			struct server_sink sink = { bad, walk_reply, walk_event, NULL };
 			struct server *s = server_new(&ref_persona_table[p], NULL, &sink);
 			int i;
 
@@ -307,7 +307,7 @@ START_TEST(ehlo_lists_the_persona_keywords)
 	for (i = 0; i < ref_persona_count; i++) {
 		const struct ref_persona *p = &ref_persona_table[i];
 		struct capture c;
-		struct server_sink sink = { &c, capture_reply, NULL };
+		struct server_sink sink = { &c, capture_reply, NULL, NULL };
 		struct server *s;
 		const char *kw;
 
@@ -343,7 +343,7 @@ END_TEST
 START_TEST(help_fits_for_every_verb)
 {
 	struct capture c;
-	struct server_sink sink = { &c, capture_reply, NULL };
+	struct server_sink sink = { &c, capture_reply, NULL, NULL };
 	struct server *s = server_new(NULL, NULL, &sink);
 	size_t i;
 
@@ -412,8 +412,8 @@ static const char session[] =
 START_TEST(byte_at_a_time_is_the_same)
 {
 	struct codes whole, bytes;
-	struct server_sink sw = { &whole, codes_reply, NULL };
-	struct server_sink sb = { &bytes, codes_reply, NULL };
+	struct server_sink sw = { &whole, codes_reply, NULL, NULL };
+	struct server_sink sb = { &bytes, codes_reply, NULL, NULL };
 	struct server *a = server_new(NULL, NULL, &sw);
 	struct server *b = server_new(NULL, NULL, &sb);
 	size_t i;
@@ -446,7 +446,7 @@ END_TEST
 START_TEST(long_line_crlf_split_across_reads)
 {
 	struct codes c;
-	struct server_sink sink = { &c, codes_reply, NULL };
+	struct server_sink sink = { &c, codes_reply, NULL, NULL };
 	struct server *s = server_new(NULL, NULL, &sink);
 	char *big = malloc(20001);
 
@@ -482,7 +482,7 @@ static void count_reply(void *ctx, const struct server_reply *r)
 START_TEST(a_megabyte_line_gets_500_then_resyncs)
 {
 	int codes[32] = { 0 };
-	struct server_sink sink = { codes, count_reply, NULL };
+	struct server_sink sink = { codes, count_reply, NULL, NULL };
 	struct server *s = server_new(NULL, NULL, &sink);
 	char *big = malloc(1 << 20);
 	size_t i;

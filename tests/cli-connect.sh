@@ -189,6 +189,37 @@ expect_status 0 "shell --connect=HOST"
 expect_out '^<-  221 ' "shell --connect=HOST: QUIT's reply"
 expect_no_out '# ' "shell --connect=HOST: connect's --quiet applies"
 
+# The meta-commands work in piped connect as in the shell: it is the
+# same console.  A 503 is a sequence error after any command.
+printf 'RCPT TO:<bob@example.org>\n:state\n:explain 503\n:explain brief\nNOOP\n:frobnicate\nQUIT\n' >"$tmp/in"
+conn $H 127.0.0.1 "$p"
+expect_status 0 "meta-commands in piped connect: the session still ends with 221"
+expect_out '^<-  503 ' "RCPT before MAIL gets 503"
+expect_out '# state: after RCPT: A sequence error' "the 503 explained as a sequence error, not a refused recipient"
+expect_no_out 'refused for good' "not as a recipient refused for good"
+expect_out '# state: You are the client of the real server 127\.0\.0\.1' ":state in piped connect"
+expect_out '# ref: .*503' ":explain 503 in piped connect shows the reference"
+expect_out '=== Explanations are brief now' ":explain brief is taken"
+expect_err 'no meta-command .:frobnicate.' "an unknown meta-command is named"
+# after ":explain brief", one line a reply: NOOP's 250 gets no code line
+awk '/^ -> NOOP$/ { n = 1; next } n && /^ -> / { exit } n && /# / { c++ } END { print c + 0 }' "$tmp/out" >"$tmp/n"
+checks=$((checks + 1))
+[ "$(cat "$tmp/n")" -eq 1 ] || fail ":explain brief: one explanation line for NOOP's reply, not $(cat "$tmp/n")"
+
+# --explain=brief from the start: one line a reply; off: none
+printf 'NOOP\nQUIT\n' >"$tmp/in"
+conn $H --explain=brief 127.0.0.1 "$p"
+expect_status 0 "--explain=brief"
+expect_out '# state: after EHLO' "--explain=brief: what the reply means"
+expect_no_out '# keyword: ' "--explain=brief: no keyword by keyword"
+expect_no_out '# code: 220' "--explain=brief: no code line where the meaning says it"
+conn $H --explain=off 127.0.0.1 "$p"
+expect_status 0 "--explain=off"
+expect_no_out '# ' "--explain=off: no explanation"
+conn $H --explain=loud 127.0.0.1 "$p"
+expect_status 2 "--explain with a bad level"
+expect_err 'loud' "names the bad level"
+
 # --quiet: only the wire
 conn -q $H 127.0.0.1 "$p"
 expect_status 0 "aiosmtpd --quiet"

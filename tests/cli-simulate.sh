@@ -55,9 +55,21 @@ expect_codes "220 " "ehlo-hangup: no reply to EHLO"
 # STARTTLS with a command in the same read: the command is discarded
 # (CVE-2011-0411), and the TLS session starts over.
 printf 'EHLO client.example\r\nSTARTTLS\r\nRSET\r\n' >"$tmp/in"
-sim --explain
+sim --explain --reads
 expect_codes "220 250 220 " "only the 220 to STARTTLS; RSET never runs"
 expect_out '^# warning +[0-9]+ octets discarded' "the discard is explained"
+
+# Line by line, a client that waits for each reply: no pipelining to
+# warn about; with --reads, lines that came together are a group.
+printf 'EHLO me.example\r\nMAIL FROM:<me@example.com>\r\nQUIT\r\n' >"$tmp/in"
+sim --explain=brief
+expect_no_out 'pipelined' "line by line: no pipelining warning the learner did not cause"
+expect_codes "220 250 250 221 " "line by line: every command answered"
+sim --explain=brief --reads
+expect_out '^# warning +EHLO must be the last command' "--reads: one read is a group, and EHLO must end it"
+awk '/^250 / { n++ } /^# warning/ { print n; exit }' "$tmp/out" >"$tmp/n"
+checks=$((checks + 1))
+[ "$(cat "$tmp/n")" = 1 ] || fail "--reads: the warning follows EHLO's reply, not the next one"
 
 # --explain: every explanation line starts with '#'; the wire is unchanged.
 printf 'EHLO client.example\r\nVRFY alice\r\nQUIT\r\n' >"$tmp/in"

@@ -54,4 +54,36 @@ wait_for '^closed>' "the prompt says the connection is closed"
 keys C-d
 wait_for '^EXIT=0' "leaves"
 
+# 3. Typing ahead of a slow server: smtp-sink -w 3 answers DATA after 3 s.
+# Every line typed before its reply is held and goes out in turn; the
+# message typed before the 354 arrives with it; no reply is matched to
+# the wrong command, so the server is blamed for nothing.
+stop "$pid"
+mkdir "$tmp/dump"
+chmod 0711 "$tmp"
+chmod 0777 "$tmp/dump"
+start_smtp_sink -w 3 -d "$tmp/dump/%M."
+open_tty connect --helo client.example 127.0.0.1 "$port"
+wait_for '^smtp>' "the slow server's session opens"
+type_line 'MAIL FROM:<ann@example.org>'
+type_line 'RCPT TO:<bob@example.org>'
+type_line 'DATA'
+type_line 'Subject: typed ahead'
+type_line ''
+type_line 'typed before the 354 came'
+wait_for 'waiting for 354' "the prompt says what the line waits for"
+type_line '.'
+type_line 'QUIT'
+wait_for '^221 ' "the session ends with 221 after the slow DATA"
+lacks 'not a reply RFC 5321 allows|not an answer' "no reply is matched to the wrong command"
+checks=$((checks + 1))
+grep -rqs 'typed before the 354 came' "$tmp/dump" ||
+	fail "the message typed ahead reached the server: $(ls "$tmp/dump")"
+# each typed line is on the screen once: the prompt's echo, no copy
+checks=$((checks + 1))
+n=$(screen | grep -c 'RCPT TO:<bob@example.org>')
+[ "$n" -eq 1 ] || fail "a typed line shows once, not $n times"
+keys C-d
+wait_for '^EXIT=0' "leaves with 0 after 221"
+
 finish

@@ -169,7 +169,7 @@ int transcript_run(const char *name, const char *text, size_t len,
     struct transcript_stats *stats, char *err, size_t errsize)
 {
 	struct run *u = calloc(1, sizeof *u);
-	struct server_sink sink = { u, on_reply, on_event };
+	struct server_sink sink = { u, on_reply, on_event, NULL };
 	const struct ref_persona *persona = ref_persona_find("modern", 6);
 	struct server *s = NULL;
 	struct server_memory mem;

@@ -1,9 +1,11 @@
 /* simulate.c - smtpref simulate: stdin and stdout as the server's end of
  * a connection
  *
- * Each read(2) from stdin is one read of the connection: the server
- * answers every command as soon as it is complete, and input that came
- * in the same read as STARTTLS is discarded, as a real server must.
+ * Each line of stdin is one read of the connection, as a client that
+ * waits for every reply writes them; with --reads each read(2) is one,
+ * so what comes in one read is a pipelined group: the server answers
+ * every command as soon as it is complete, and input that came in the
+ * same read as STARTTLS is discarded, as a real server must.
  * Replies are written and flushed exactly as on the wire (CRLF).  With
  * --explain, explanation lines follow each reply, each starting with
  * "# " so that a script can drop them (grep -v '^#').
@@ -24,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define READ_MAX 65536		/* one read of stdin, or one line of it */
 
 struct sim {
 	enum explain_level level;
@@ -76,6 +80,13 @@ static void on_event(void *ctx, const struct server_event *e)
 	explain_event(e, m->level, explain_hold_line, &m->held);
 }
 
+/* on_line_done - what the server says of a line after its reply goes
+ * with that reply, not the next */
+static void on_line_done(void *ctx)
+{
+	flush_held(ctx);
+}
+
 static void usage(FILE *f)
 {
 	fputs(
@@ -85,6 +96,9 @@ static void usage(FILE *f)
 "Play a simulated SMTP server on standard input and output: the greeting\n"
 "is written first, then each command read from stdin is answered exactly\n"
 "as on the wire (CRLF line endings).  End of input is a dropped connection.\n"
+"Each line is one read of the connection, as a client that waits for\n"
+"every reply writes it; with --reads, what one read(2) returns is one\n"
+"read, so lines that come together are a pipelined group (RFC 2920).\n"
 "\n"
 "With --role server you play the server: the simulated client writes its\n"
 "commands to stdout and reads your replies from stdin (start with a\n"
@@ -98,6 +112,7 @@ static void usage(FILE *f)
 "                       scenarios); default: plain\n"
 "  -e, --explain[=LEVEL]  add explanation lines starting with '# '\n"
 "                       (LEVEL brief or full; default full)\n"
+"      --reads          one read(2) of stdin is one read of the connection\n"
 "  -h, --help           show this help and exit\n"
 "\n"
 "Exit status: 0 the session ended with QUIT (221), 1 it ended otherwise,\n"
@@ -211,6 +226,34 @@ static int play_server(struct sim *m, const struct ref_scenario *sc)
 	return m->failed ? 1 : done ? 0 : 1;
 }
 
+/* feed_lines - what was read: each whole line as one read of the
+ * connection (or all of it, with --reads, or a line that fills the
+ * buffer); the octets of an unfinished line move to the front of buf,
+ * and their count is returned */
+static size_t feed_lines(struct server *s, char *buf, size_t len, int reads)
+{
+	size_t off = 0;
+
+	if (reads) {
+		server_feed(s, buf, len);
+		return 0;
+	}
+	while (off < len && server_phase(s) != SERVER_CLOSED) {
+		char *lf = memchr(buf + off, '\n', len - off);
+
+		if (lf == NULL)
+			break;
+		server_feed(s, buf + off, (size_t)(lf - buf) + 1 - off);
+		off = (size_t)(lf - buf) + 1;
+	}
+	if (off == 0 && len == READ_MAX) {	/* a line longer than the buffer */
+		server_feed(s, buf, len);
+		return 0;
+	}
+	memmove(buf, buf + off, len - off);
+	return len - off;
+}
+
 static int usage_error(const char *msg, const char *arg)
 {
 	fprintf(stderr, "smtpref simulate: %s%s%s\n", msg, arg ? " " : "",
@@ -226,21 +269,23 @@ int simulate_main(int argc, char **argv)
 		{ "explain", optional_argument, NULL, 'e' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "scenario", required_argument, NULL, 's' },
+		{ "reads", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sim m = { .level = EXPLAIN_OFF };
 	const struct ref_persona *p = ref_persona_find("modern", 6);
-	struct server_sink sink = { &m, on_reply, on_event };
+	struct server_sink sink = { &m, on_reply, on_event, on_line_done };
 	struct server *s;
 	const struct ref_scenario *sc = NULL;
-	char buf[65536];
-	int c, role_server = 0;
+	static char buf[READ_MAX];
+	size_t held = 0;
+	int c, role_server = 0, reads = 0;
 
 	explain_hold_init(&m.held, explain_line, &m);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "p:e::r:s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:e::r:s:hR", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			p = ref_persona_find(optarg, strlen(optarg));
@@ -266,6 +311,9 @@ int simulate_main(int argc, char **argv)
 			if (sc == NULL)
 				return usage_error("unknown scenario (see 'smtpref list scenarios'):", optarg);
 			break;
+		case 'R':
+			reads = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -290,7 +338,7 @@ int simulate_main(int argc, char **argv)
 	}
 	server_start(s);
 	while (server_phase(s) != SERVER_CLOSED && !m.failed) {
-		ssize_t n = read(0, buf, sizeof buf);
+		ssize_t n = read(0, buf + held, sizeof buf - held);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -298,10 +346,13 @@ int simulate_main(int argc, char **argv)
 			if (n < 0)
 				fprintf(stderr, "smtpref simulate: reading stdin: %s\n",
 				    strerror(errno));
+			if (held > 0)
+				server_feed(s, buf, held);
 			server_eof(s);
 			break;
 		}
-		server_feed(s, buf, (size_t)n);
+		held += (size_t)n;
+		held = feed_lines(s, buf, held, reads);
 		flush_held(&m);
 	}
 	flush_held(&m);

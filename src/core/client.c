@@ -461,7 +461,7 @@ static void shadow_event(void *ctx, const struct server_event *ev)
 /* shadow_start - a new shadow session, sharing the greylist memory */
 static void shadow_start(struct client *c, struct pending *greeting)
 {
-	struct server_sink sink = { c, shadow_reply, shadow_event };
+	struct server_sink sink = { c, shadow_reply, shadow_event, NULL };
 	const struct ref_persona *p;
 
 	server_free(c->shadow);

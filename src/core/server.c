@@ -1857,6 +1857,12 @@ int server_verb_allowed(const struct server *s, const char *verb)
 		return 0;
 	if (strcmp(row->status, "extension") == 0 && s->ehlo == 2)
 		return 0;
+	/* a server that refuses EHLO, or hangs up on it, takes HELO only */
+	if (strcmp(row->verb, "EHLO") == 0 && strcmp(s->p->ehlo, "accept") != 0)
+		return 0;
+	/* RFC 4954 4: once logged in, AUTH gets 503 */
+	if (strcmp(row->verb, "AUTH") == 0 && s->authed)
+		return 0;
 	return ref_list_has(row->phases, key, strlen(key));
 }
 
@@ -2167,6 +2173,14 @@ static void command(struct server *s, const char *line, size_t len)
 			"Error: TLS already active");
 		return;
 	}
+	/* before EHLO (or HELO), a command that needs it is out of sequence,
+	 * whatever the TLS and AUTH policies: the client says who it is
+	 * first (RFC 5321 4.1.4), as Postfix answers too */
+	if (s->phase == SERVER_GREETED && !ref_list_has(c.row->phases, "greeted", 7) &&
+	    find_handler(c.row->verb) && strcmp(c.row->status, "obsolete") != 0) {
+		sequence_error(s, c.row);
+		return;
+	}
 	/* RFC 3207 4: a server requiring TLS "SHOULD reply to every command
 	 * other than NOOP, EHLO, STARTTLS, or QUIT" with 530, also to
 	 * commands it offers only inside TLS (AUTH) */
@@ -2394,6 +2408,8 @@ int server_feed(struct server *s, const char *buf, size_t len)
 				else if (before == SERVER_DATA && s->phase != SERVER_DATA &&
 				    !offers(s, "PIPELINING"))
 					pipelining_check(s, "DATA-END", i < len);
+				if (s->sink.line_done)
+					s->sink.line_done(s->sink.ctx);
 			}
 		}
 	}
@@ -2521,7 +2537,11 @@ int server_reply_allowed(const char *verb, int code)
 	if (code < 200 || code > 599)
 		return 0;
 	snprintf(c, sizeof c, "%d", code);
-	if (code == 421 || code == 500 || code == 501)
+	if (code == 421)
+		return 1;
+	/* RFC 5321 4.3.2: 500 and 501 answer a command line; the greeting
+	 * answers none */
+	if ((code == 500 || code == 501) && strcmp(verb, "CONNECT") != 0)
 		return 1;
 	if (strcmp(verb, "CONNECT") == 0 || strcmp(verb, "DATA-END") == 0) {
 		rc = ref_code_find(code);

@@ -91,6 +91,9 @@ struct server_sink {
 	void *ctx;
 	void (*reply)(void *ctx, const struct server_reply *r);
 	void (*event)(void *ctx, const struct server_event *e);	/* may be NULL */
+	/* line_done - a line was read and dealt with, the events about it
+	 * (a pipelining warning comes after the reply) sent; may be NULL */
+	void (*line_done)(void *ctx);
 };
 
 /* What outlives a connection: the greylist.  Zero it before first use. */
@@ -145,8 +148,9 @@ int server_offers(const struct server *s, const char *keyword);
 /* server_keywords - the keywords this persona announces now (before or
  * after TLS), space separated */
 const char *server_keywords(const struct server *s);
-/* server_verb_allowed - whether verb may be sent in the current phase
- * according to its row in the tables (used for :state and completion) */
+/* server_verb_allowed - whether verb may be sent now and be taken: its
+ * row's phases, implemented and negotiated (used for :state and
+ * completion, and held to the server by tests/check_views.c) */
 int server_verb_allowed(const struct server *s, const char *verb);
 /* server_rcpt_count - recipients accepted in the open transaction */
 size_t server_rcpt_count(const struct server *s);

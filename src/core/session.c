@@ -158,6 +158,15 @@ static void on_event(void *ctx, const struct server_event *e)
 	explain_event(e, s->o.level, explain_hold_line, &s->held);
 }
 
+/* on_line_done - what the server says of a line after its reply goes
+ * with that reply, not the next */
+static void on_line_done(void *ctx)
+{
+	struct session *s = ctx;
+
+	explain_hold_flush(&s->held);
+}
+
 /* feed - one write of the client: what the server reads at once */
 static void feed(struct session *s, const char *buf, size_t len)
 {
@@ -347,7 +356,7 @@ static int server_role_input(struct session *s, const char *line, size_t len)
 static int connect_machines(struct session *s)
 {
 	if (s->o.role == SESSION_CLIENT) {
-		struct server_sink sink = { s, on_reply, on_event };
+		struct server_sink sink = { s, on_reply, on_event, on_line_done };
 
 		s->srv = server_new(s->o.persona, &s->mem, &sink);
 		return s->srv ? 0 : -1;

@@ -381,6 +381,9 @@ struct lesson_hooks {
 	void (*finding)(void *ctx, const struct client_finding *f);
 	/* a new connection was opened (why: one short sentence) */
 	void (*connected)(void *ctx, enum lesson_role role, const char *why);
+	/* client role: a line was dealt with, and what the server said of
+	 * it after its reply (a pipelining warning) came too; may be NULL */
+	void (*line_done)(void *ctx);
 };
 
 struct lesson_session;

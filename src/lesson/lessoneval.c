@@ -592,6 +592,14 @@ static void on_event(void *ctx, const struct server_event *e)
 		s->h.event(s->h.ctx, e);
 }
 
+static void on_line_done(void *ctx)
+{
+	struct lesson_session *s = ctx;
+
+	if (!s->quiet && s->h.line_done)
+		s->h.line_done(s->h.ctx);
+}
+
 static void on_finding(void *ctx, const struct client_finding *f)
 {
 	struct lesson_session *s = ctx;
@@ -811,7 +819,7 @@ static int open_peer(struct lesson_session *s, const char *why)
 	s->rtrunc = 0;
 	reply_acc_init(&s->acc);
 	if (s->role == LESSON_CLIENT) {
-		struct server_sink sink = { s, on_reply, on_event };
+		struct server_sink sink = { s, on_reply, on_event, on_line_done };
 
 		s->srv = server_new(s->persona, &s->mem, &sink);
 		if (s->srv == NULL)

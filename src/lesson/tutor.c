@@ -138,6 +138,13 @@ static void on_event(void *ctx, const struct server_event *e)
 	explain_event(e, t->level, explain_hold_line, &t->held);
 }
 
+static void on_line_done(void *ctx)
+{
+	struct tutor *t = ctx;
+
+	explain_hold_flush(&t->held);
+}
+
 static void on_client_sent(void *ctx, const char *bytes, size_t len)
 {
 	lines(ctx, TX_SENT, 0, bytes, len);
@@ -170,7 +177,7 @@ static void on_connected(void *ctx, enum lesson_role role, const char *why)
 static int open_session(struct tutor *t)
 {
 	struct lesson_hooks h = { t, on_reply, on_event, on_client_sent,
-	    on_finding, on_connected };
+	    on_finding, on_connected, on_line_done };
 
 	lesson_session_free(t->s);
 	t->tls = 0;

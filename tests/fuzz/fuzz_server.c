@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct server_sink sink = { NULL, on_reply, on_event };
+	struct server_sink sink = { NULL, on_reply, on_event, NULL };
 	struct server *s;
 	size_t i = 1, start = 1;
 

@@ -52,12 +52,13 @@ need() {
 	done
 }
 
-# start_smtp_sink - Postfix's smtp-sink on a free port of 127.0.0.1 (as
-# nobody when run as root, which smtp-sink wants); sets port and pid
+# start_smtp_sink [OPTION...] - Postfix's smtp-sink on a free port of
+# 127.0.0.1 (as nobody when run as root, which smtp-sink wants), with the
+# options given; sets port and pid
 start_smtp_sink() {
 	user=
 	[ "$(id -u)" -eq 0 ] && user="-u nobody"
 	port=$(free_port)
 	# shellcheck disable=SC2086
-	start_at smtp-sink "$port" /usr/sbin/smtp-sink $user "127.0.0.1:$port" 10
+	start_at smtp-sink "$port" /usr/sbin/smtp-sink $user "$@" "127.0.0.1:$port" 10
 }
