@@ -32,6 +32,12 @@ session() {
 	wait_for 'now +in transaction' "$1: in a transaction after MAIL"
 	wait_for 'just now +ready -> in transaction' "$1: the transition just taken"
 	wait_for '^ code +250' "$1: the latest reply is explained"
+	# a hint longer than the pane is whole in the transcript, wrapped
+	type_line 'RCPT TO:<nobody@example.org>'
+	wait_for '  \? There is no such mailbox' "$1: a refused recipient gets its hint"
+	checks=$((checks + 1))
+	screen | sed -n '/^─ Transcript/,/─ Explanation/p' | grep -q 'more\.$' ||
+		fail "$1: the hint's end is in the transcript, not cut at the pane's edge"
 	type_line 'RCPT TO:<alice@example.org>'
 	type_line 'DATA'
 	wait_for 'now +reading the message' "$1: DATA"

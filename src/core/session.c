@@ -54,6 +54,8 @@ struct session {
 	/* session_wire: a real client's socket */
 	void (*wire)(void *ctx, const char *bytes, size_t len);
 	void *wire_ctx;
+	int fed;		/* a real client's bytes (session_feed): no
+				 * notes meant for a learner at the shell */
 };
 
 /* ---- items ----------------------------------------------------------- */
@@ -138,7 +140,7 @@ static void on_reply(void *ctx, const struct server_reply *r)
 		if (s->o.hints && s->o.level != EXPLAIN_OFF)
 			tx_emitf(&s->sink, TX_HINT, NULL, "Now type the message: headers (Subject: ...), an empty line, the body. A line with a single . ends it.");
 	}
-	if (strcmp(r->verb, "DATA-END") == 0 && s->o.level != EXPLAIN_OFF) {
+	if (strcmp(r->verb, "DATA-END") == 0 && s->o.level != EXPLAIN_OFF && !s->fed) {
 		const struct ref_persona *p = server_persona(s->srv);
 
 		if (p->size > 0 && server_offers(s->srv, "SIZE"))
@@ -172,7 +174,7 @@ static void feed(struct session *s, const char *buf, size_t len)
 {
 	server_feed(s->srv, buf, len);
 	explain_hold_flush(&s->held);
-	if (s->closed_note) {
+	if (s->closed_note && !s->fed) {
 		s->closed_note = 0;
 		tx_emitf(&s->sink, TX_NOTE, NULL, "The server closed the connection. :restart connects again; :quit leaves.");
 	}
@@ -617,6 +619,7 @@ int session_feed(struct session *s, const char *buf, size_t len)
 {
 	if (s->srv == NULL)
 		return -1;
+	s->fed = 1;
 	feed(s, buf, len);
 	return server_phase(s->srv) == SERVER_CLOSED ? -1 : 0;
 }

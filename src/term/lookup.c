@@ -16,6 +16,7 @@
 
 #include "term/json.h"
 #include "core/ref.h"
+#include "core/server.h"
 
 static const char *const kind_names[] = {
 	[LOOKUP_CODE] = "reply-code",
@@ -701,29 +702,22 @@ static void codes_line(const struct ref_command *c, char *buf, size_t size)
 	    *c->errors ? c->errors : "none specific", REF_ANY_COMMAND_CODES);
 }
 
-/* phases_line - the phases of a verb in words */
+/* phases_line - the phases of a verb in words (the server's own names) */
 static void phases_line(const char *phases, char *buf, size_t size)
 {
-	static const struct { const char *token, *words; } names[] = {
-		{ "greeted", "before EHLO/HELO" },
-		{ "ready", "after EHLO/HELO with no transaction open" },
-		{ "mail", "after MAIL" },
-		{ "rcpt", "after an accepted RCPT" },
-		{ "bdat", "between BDAT chunks" },
-	};
 	const char *tok;
-	size_t len, i, used = 0;
+	size_t len, used = 0;
 
 	buf[0] = 0;
 	while (ref_list_next(&phases, &tok, &len)) {
-		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-			if (strlen(names[i].token) != len || strncmp(names[i].token, tok, len))
-				continue;
-			used += (size_t)snprintf(buf + used, size - used, "%s%s",
-			    used ? "; " : "", names[i].words);
-			if (used >= size)
-				return;
-		}
+		int ph = server_phase_from_key(tok, len);
+
+		if (ph < 0)
+			continue;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+		    used ? "; " : "", server_phase_words((enum server_phase)ph));
+		if (used >= size)
+			return;
 	}
 }
 

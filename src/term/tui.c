@@ -732,40 +732,86 @@ static const char *marker(const struct entry *e)
 	}
 }
 
+/* entry_rows - how many rows an entry takes in a pane of cols columns:
+ * what smtpref says (a hint, a note, an error) wraps; a line of the wire
+ * is one row, cut at the edge as it is */
+static int entry_rows(const struct entry *e, int cols)
+{
+	int w = cols - 5, n;
+
+	if (w < 10 || e->text == NULL ||
+	    (e->kind != TX_HINT && e->kind != TX_NOTE && e->kind != TX_ERROR))
+		return 1;
+	n = (int)((strlen(e->text) + (size_t)w - 1) / (size_t)w);
+	return n < 1 ? 1 : n > 8 ? 8 : n;
+}
+
+/* transcript_first - the first entry to draw so that the selection (or,
+ * when following, the last entry) is in view */
+static int transcript_first(struct tui *t, int rows, int cols)
+{
+	int first, used, i;
+
+	if (t->follow || t->top < 0) {
+		for (first = (int)t->n, used = 0; first > 0; first--) {
+			int h = entry_rows(&t->e[first - 1], cols);
+
+			if (used + h > rows && used > 0)
+				break;
+			used += h;
+		}
+	} else
+		first = t->top;
+	if ((int)t->sel < first)
+		first = (int)t->sel;
+	for (;;) {	/* the selection below the pane: scroll down */
+		for (i = first, used = 0; i <= (int)t->sel && i < (int)t->n; i++)
+			used += entry_rows(&t->e[i], cols);
+		if (used <= rows || first >= (int)t->sel)
+			break;
+		first++;
+	}
+	return first < 0 ? 0 : first;
+}
+
 static void draw_transcript(struct tui *t)
 {
 	WINDOW *w = t->wtrans;
-	int rows = getmaxy(w) - 1, y, first;
+	int rows = getmaxy(w) - 1, cols = getmaxx(w), y, first, k;
 	size_t i;
 
 	werase(w);
 	title(w, "Transcript");
 	if (rows <= 0)
 		return;
-	/* keep the selection in view; at the end when following */
-	if (t->follow || t->top < 0)
-		first = (int)t->n - rows;
-	else
-		first = t->top;
-	if ((int)t->sel < first)
-		first = (int)t->sel;
-	if ((int)t->sel >= first + rows)
-		first = (int)t->sel - rows + 1;
-	if (first < 0)
-		first = 0;
+	first = transcript_first(t, rows, cols);
 	t->top = t->follow ? -1 : first;
-	for (y = 0, i = (size_t)first; i < t->n && y < rows; i++, y++) {
+	for (y = 0, i = (size_t)first; i < t->n && y < rows; i++) {
 		const struct entry *e = &t->e[i];
 		enum pair p = e->kind == TX_SENT ? P_SENT :
 		    e->kind == TX_RECEIVED ? code_pair(e->code) :
 		    e->kind == TX_ERROR ? P_WARN : e->kind == TX_HINT ? P_HINT :
 		    e->meta ? P_NONE : P_LABEL;
-		int selected = i == t->sel;
+		int selected = i == t->sel, h = entry_rows(e, cols);
+		attr_t a = pair_attr(t, p) | (selected ? A_REVERSE : 0) |
+		    (e->kind == TX_LESSON ? A_BOLD : 0);
 
 		put(w, y + 1, 0, selected ? A_REVERSE | A_BOLD : A_NORMAL, selected ? ">" : " ");
 		put(w, y + 1, 1, pair_attr(t, P_LABEL), marker(e));
-		put(w, y + 1, 5, pair_attr(t, p) | (selected ? A_REVERSE : 0) |
-		    (e->kind == TX_LESSON ? A_BOLD : 0), e->text);
+		if (h == 1) {
+			put(w, y + 1, 5, a, e->text);
+			y++;
+			continue;
+		}
+		for (k = 0; k < h && y < rows; k++, y++) {
+			size_t off = (size_t)k * (size_t)(cols - 5);
+
+			if (off >= strlen(e->text))
+				break;
+			wattron(w, a);
+			mvwaddnstr(w, y + 1, 5, e->text + off, cols - 5);
+			wattroff(w, a);
+		}
 	}
 }
 
