@@ -38,6 +38,13 @@ wait_for "went out as '\\.\\.dotted line'" "dot-stuffing shown"
 type_line '.'
 wait_for '^250 2.0.0 OK: queued' "the message is accepted"
 wait_for 'size +The message was' "its size counted"
+# every line typed is on the screen once: the prompt's echo, no copy
+checks=$((checks + 1))
+n=$(screen | grep -c 'RCPT TO:<alice@example.org>')
+[ "$n" -eq 1 ] || fail "a typed command shows once, not $n times"
+checks=$((checks + 1))
+n=$(screen | grep -c 'Subject: lunch')
+[ "$n" -eq 1 ] || fail "a typed message line shows once, not $n times"
 type_line 'QUIT'
 wait_for '^221 ' "QUIT gets 221"
 wait_for '^closed>$' "the prompt says the connection is closed"
