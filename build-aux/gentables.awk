@@ -64,7 +64,7 @@ BEGIN {
 	schema("params.rec", "ref_param",
 	    "Param*:paramkey Commands*:verbs Keyword*:kws Section* Syntax* Value* Errors*:codes Summary* Explanation* Example* Note")
 	schema("personas.rec", "ref_persona",
-	    "Name*:namekey Summary* Explanation* Hostname* Greeting*:int Banner* Ehlo*:ehlo Keywords*:kws Keywords-tls:kws Size:num Auth-mechs:mechs Auth-policy*:authpolicy Tls-policy*:tlspolicy Plain-auth*:plainauth Max-rcpt*:num Rcpt-overflow*:int Vrfy*:vrfy Expn*:onoff Bare-lf*:barelf Greylist*:onoff Error-limit*:num Spool:num By-min:num Queue-delay:num Note")
+	    "Name*:namekey Summary* Explanation* Hostname* Greeting*:int Banner* Ehlo*:ehlo Keywords*:kws Keywords-tls:kws Size:num Auth-mechs:mechs Auth-policy*:authpolicy Tls-policy*:tlspolicy Plain-auth*:plainauth Max-rcpt*:num Rcpt-overflow*:int Vrfy*:vrfy Expn*:onoff Bare-lf*:barelf Greylist*:onoff Error-limit*:num Spool:num By-min:num Queue-delay:num Greylist-delay:num Empty-data:emptydata Note")
 	schema("scenarios.rec", "ref_scenario",
 	    "Name*:namekey Summary* Explanation* Helo* From* To*:addrs Body* Options*:scenopts Persona*:persona User Password Note")
 	schema("world.rec", "ref_world",
@@ -87,6 +87,7 @@ BEGIN {
 	okstatus["vrfy"] = " verify cannot off "
 	okstatus["onoff"] = " on off "
 	okstatus["barelf"] = " accept reject "
+	okstatus["emptydata"] = " refuse accept "
 	okstatus["worldkind"] = " local relay nullmx node node-broken user forward moved full busy disabled list ambiguous reserved blocked "
 	okstatus["acctauth"] = " ok transition tempfail strong "
 	okmech = " PLAIN LOGIN CRAM-MD5 "

@@ -190,6 +190,7 @@ static struct run *drive(const struct ref_scenario *sc,
 		}
 		if (u->last == CLIENT_RECONNECT) {
 			server_free(s);
+			server_memory_wait(&mem, client_retry_wait(c));
 			s = server_new(p, &mem, &ss);
 			u->conn++;
 			server_start(s);

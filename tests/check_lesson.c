@@ -744,10 +744,12 @@ START_TEST(session_escapes)
 	s = lesson_session_new(l, NULL);
 	ck_assert_int_eq(lesson_session_enter(s, 0, err, sizeof err), 0);
 	lesson_obs_begin(s, &o);
+	/* the strict server takes no bare LF for a line end: it refuses the
+	 * input once and hangs up, and the second NOOP is never a command */
 	ck_assert_int_eq(type(s, &o, "NOOP\\nNOOP"), 1);
-	ck_assert_uint_eq(o.nreplies, 2);
-	ck_assert_int_eq(o.replies[0].code, 500);
-	ck_assert_int_eq(o.replies[1].code, 250);
+	ck_assert_uint_eq(o.nreplies, 1);
+	ck_assert_int_eq(o.replies[0].code, 421);
+	ck_assert_int_eq(o.closed, 1);
 	ck_assert_str_eq(o.input, "NOOP\\nNOOP");
 	lesson_session_free(s);
 	lesson_free(l);

@@ -375,13 +375,16 @@ START_TEST(help_fits_for_every_verb)
 END_TEST
 
 /* RFC 5321 4.5.3.1.8: "The minimum total number of recipients that MUST
- * be buffered is 100"; refusing fewer violates it, so no persona may */
+ * be buffered is 100"; refusing fewer violates it, so no persona may,
+ * except "tiny", shrunk on purpose so that a learner reaches its limits by
+ * typing (its explanation says so, and the lessons that use it) */
 START_TEST(personas_buffer_100_recipients)
 {
 	size_t i;
 
 	for (i = 0; i < ref_persona_count; i++)
-		ck_assert_msg(ref_persona_table[i].max_rcpt >= 100,
+		ck_assert_msg(ref_persona_table[i].max_rcpt >= 100 ||
+		    strcmp(ref_persona_table[i].name, "tiny") == 0,
 		    "persona %s: Max-rcpt %ld", ref_persona_table[i].name,
 		    ref_persona_table[i].max_rcpt);
 }

@@ -243,13 +243,16 @@ int transcript_run(const char *name, const char *text, size_t len,
 			s = server_new(persona, &mem, &sink);
 			server_start(s);
 		} else if (!strcmp(word, "fault")) {
-			char v[16], enh[16] = "";
+			char v[16], enh[16] = "", c[8], line[80];
 			int nth, code;
 
-			if (sscanf(arg, "%15s %d %d %15s", v, &nth, &code, enh) < 3) {
-				fail(err, errsize, name, lineno, "fault VERB N CODE [ENH]");
+			/* arg is not NUL-terminated: scan this line only */
+			snprintf(line, sizeof line, "%.*s", (int)al, arg);
+			if (sscanf(line, "%15s %d %7s %15s", v, &nth, c, enh) < 3) {
+				fail(err, errsize, name, lineno, "fault VERB N CODE|drop [ENH]");
 				goto out;
 			}
+			code = strcmp(c, "drop") == 0 ? SERVER_FAULT_DROP : atoi(c);
 			if (s == NULL) {
 				s = server_new(persona, &mem, &sink);
 				server_start(s);
@@ -384,6 +387,14 @@ int transcript_run(const char *name, const char *text, size_t len,
 			server_timeout(s);
 		} else if (!strcmp(word, "shutdown")) {
 			server_shutdown(s);
+		} else if (!strcmp(word, "wait")) {
+			unsigned long secs;
+
+			if (server_parse_duration(arg, al, &secs) != 0) {
+				fail(err, errsize, name, lineno, "wait DURATION (90, 90s, 5m, 2h, 1d)");
+				goto out;
+			}
+			server_wait(s, secs);
 		} else {
 			fail(err, errsize, name, lineno, "unknown directive '%s'", word);
 			goto out;

@@ -38,6 +38,7 @@
 #define RCPT_PER_TXN 100	/* RFC 5321 4.5.3.1.8: servers buffer at least 100 */
 #define TXN_MAX 8		/* transactions in one session */
 #define RETRY_MAX 1		/* new connections for deferred recipients */
+#define RETRY_DELAY 1800	/* seconds before that retry (RFC 5321 4.5.4.1) */
 #define KW_MAX 64		/* EHLO keywords kept */
 #define KW_LEN 32
 #define MECHS_MAX 512		/* the AUTH line's mechanisms */
@@ -191,6 +192,8 @@ struct client {
 	enum stage stage;
 	int abort;		/* give up: QUIT next */
 	int quit_sent, done, reconnect, retries, txns;
+	unsigned long waited;	/* seconds before the pending reconnect */
+	unsigned long last_wait;	/* ... before the last one */
 	struct rcpt rcpts[RCPT_MAX];
 	size_t nrcpts;
 	size_t txn[RCPT_PER_TXN];	/* the recipients of this transaction */
@@ -1655,9 +1658,13 @@ static void end_of_session(struct client *c)
 		for (i = 0; i < c->nrcpts; i++)
 			if (c->rcpts[i].st == R_DEFERRED)
 				c->rcpts[i].st = R_PENDING;
+		/* the shadow server's clock: the retry comes RETRY_DELAY
+		 * later, as a real queue would send it */
+		server_memory_wait(&c->mem, RETRY_DELAY);
+		c->waited = RETRY_DELAY;
 		say(c, CLIENT_DECISION, "RFC 5321 4.5.4.1; RFC 6647 2.1",
-		    "%zu recipient%s got only a temporary failure. A real client keeps the message in its queue and tries again after some minutes; this one connects again at once.",
-		    deferred, deferred == 1 ? "" : "s");
+		    "%zu recipient%s got only a temporary failure. The client keeps the message in its queue and tries again %d minutes later (RFC 5321 4.5.4.1: at least 30 minutes between tries, and for 4-5 days before giving up); here the simulated clock jumps ahead.",
+		    deferred, deferred == 1 ? "" : "s", RETRY_DELAY / 60);
 		return;
 	}
 	c->done = 1;
@@ -1997,6 +2004,8 @@ enum client_action client_next(struct client *c, char *out, size_t size,
 			return CLIENT_WAIT;
 		if (c->reconnect) {
 			new_connection(c);
+			c->last_wait = c->waited;
+			c->waited = 0;
 			return CLIENT_RECONNECT;
 		}
 		if (c->n > 0)
@@ -2007,6 +2016,11 @@ enum client_action client_next(struct client *c, char *out, size_t size,
 		compose(c);
 	}
 	return CLIENT_WAIT;
+}
+
+unsigned long client_retry_wait(const struct client *c)
+{
+	return c ? c->last_wait : 0;
 }
 
 /* client_reply - one reply: validate, compare with the shadow, act */

@@ -90,7 +90,8 @@ enum client_action {
 				 * after a hang-up on EHLO (it then uses
 				 * HELO), and once after a session whose
 				 * recipients got only temporary (4xx)
-				 * failures, to retry them (greylisting) */
+				 * failures, to retry them (greylisting),
+				 * client_retry_wait() seconds later */
 	CLIENT_CLOSE		/* the client is finished with the connection */
 };
 
@@ -124,6 +125,13 @@ int client_login(struct client *c, const char *mech, const char *user,
 
 /* client_secret - the bytes client_next gave last hold a credential */
 int client_secret(const struct client *c);
+
+/* client_retry_wait - the simulated seconds the client let pass before
+ * its last CLIENT_RECONNECT (0: it connected again at once).  A driver
+ * that pairs the client with a simulated server moves that server's
+ * clock on by as much (server_memory_wait), as a real queue's retry would
+ * arrive later. */
+unsigned long client_retry_wait(const struct client *c);
 
 /* client_next - what to do now.  CLIENT_SEND: out[0..*len) holds the
  * bytes (a command with CRLF, a pipelined group, or the dot-stuffed

@@ -64,8 +64,13 @@ void explain_code(int code, const char *enh, const char *verb,
 		say(fn, ctx, EXPLAIN_CODE,
 		    "%d is not a valid reply code (RFC 5321 4.2: the first digit is 2 to 5)",
 		    code);
+	/* a code that reply-codes.rec gives to the verb (as 530 to any
+	 * command before STARTTLS or AUTH, RFC 3207 4, RFC 4954 6) is one
+	 * the extensions list, even when commands.rec's row does not */
 	if (verb && *verb && rc && !server_reply_allowed(verb, code) &&
-	    strcmp(verb, "AUTH") != 0)
+	    strcmp(verb, "AUTH") != 0 &&
+	    !ref_list_has(rc->commands, verb, strlen(verb)) &&
+	    !ref_list_has(rc->ext_commands, verb, strlen(verb)))
 		say(fn, ctx, EXPLAIN_NOTE,
 		    "RFC 5321 4.3.2 and the extensions do not list %d as an answer to %s",
 		    code, verb);

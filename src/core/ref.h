@@ -111,7 +111,8 @@ struct ref_persona {
 	const char *summary;
 	const char *explanation;
 	const char *hostname;
-	int greeting;			/* 220, 554 (refuses service) or 521 */
+	int greeting;			/* 220; 554 (refuses service), 521 (takes
+					 * no mail) or 421 (busy: closes) */
 	const char *banner;
 	const char *ehlo;		/* accept, reject (500) or hangup */
 	const char *keywords;		/* announced before TLS */
@@ -131,6 +132,9 @@ struct ref_persona {
 	long spool;			/* free spool octets (452 at MAIL); -1 none */
 	long by_min;			/* DELIVERBY minimum by-time; -1 none */
 	long queue_delay;		/* seconds the queue needs now (455 below) */
+	long greylist_delay;		/* seconds a greylisted pair must wait; -1 none */
+	const char *empty_data;		/* DATA after only refused recipients:
+					 * refuse (554), accept (354); NULL refuse */
 	const char *note;
 };
 

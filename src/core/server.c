@@ -57,7 +57,7 @@ struct txn {
 struct fault {
 	char verb[16];
 	int left;		/* occurrences to let pass first */
-	int code;
+	int code;		/* SERVER_FAULT_DROP: the connection breaks */
 	char enh[16];
 };
 
@@ -70,6 +70,8 @@ struct server {
 	int tls, authed;
 	char helo[SYNTAX_DOMAIN_MAX + 3];
 	struct txn t;
+	char last_from[SYNTAX_PATH_MAX + 1];	/* the last MAIL accepted */
+	int have_from;
 	unsigned long serial;	/* queue ids and challenges */
 	int errors;
 
@@ -96,6 +98,9 @@ struct server {
 
 	struct fault faults[FAULTS_MAX];
 	size_t nfaults;
+	int dropping;		/* a drop fault hit: replies are lost, and the
+				 * connection breaks once the command is done */
+	int lost_code;		/* the first reply that was lost */
 
 	const char *cur_verb;
 	char wire[WIRE_MAX];
@@ -302,6 +307,11 @@ static void reply(struct server *s, int code, const char *enh,
 	r.wire = s->wire;
 	r.wire_len = n;
 	r.closes = code == 221 || code == 421;
+	if (s->dropping) {	/* the network failed: this reply is lost */
+		if (s->lost_code == 0)
+			s->lost_code = code;
+		return;
+	}
 	if (s->sink.reply)
 		s->sink.reply(s->sink.ctx, &r);
 }
@@ -381,7 +391,8 @@ int server_fault(struct server *s, const char *verb, int nth, int code,
 	size_t i, n;
 
 	if (s == NULL || verb == NULL || nth < 1 || nth > 1000 ||
-	    code < 400 || code > 559 || code % 100 > 59 ||
+	    (code != SERVER_FAULT_DROP &&
+	    (code < 400 || code > 559 || code % 100 > 59)) ||
 	    s->nfaults >= FAULTS_MAX)
 		return -1;
 	n = strlen(verb);
@@ -391,7 +402,8 @@ int server_fault(struct server *s, const char *verb, int nth, int code,
 		struct reply_enh e;
 		size_t el = strlen(enh);
 
-		if (reply_parse_enh(enh, el, &e) != el || !reply_enh_agrees(code, &e))
+		if (code == SERVER_FAULT_DROP || reply_parse_enh(enh, el, &e) != el ||
+		    !reply_enh_agrees(code, &e))
 			return -1;
 	}
 	f = &s->faults[s->nfaults++];
@@ -405,7 +417,8 @@ int server_fault(struct server *s, const char *verb, int nth, int code,
 }
 
 /* fault - a pending fault for this occurrence of verb: reply with it,
- * and return 1 (the command then has no effect) */
+ * and return 1 (the command then has no effect).  A drop fault returns 0:
+ * the command takes effect, but its replies are lost (see lost()). */
 static int fault(struct server *s, const char *verb)
 {
 	size_t i;
@@ -417,6 +430,12 @@ static int fault(struct server *s, const char *verb)
 			continue;
 		if (f->left-- > 0)
 			continue;
+		if (f->code == SERVER_FAULT_DROP) {
+			s->faults[i] = s->faults[--s->nfaults];
+			s->dropping = 1;
+			s->lost_code = 0;
+			return 0;
+		}
 		{
 			struct fault hit = *f;
 			char reason[TEXT_MAX];
@@ -482,20 +501,72 @@ static unsigned long pair_hash(const char *from, const char *to, size_t tolen)
 	return h | 1;	/* never 0, the empty slot */
 }
 
-/* greylisted - 1 the first time the pair is seen (and remember it) */
-static int greylisted(struct server *s, const char *to, size_t tolen)
+enum grey {
+	GREY_PASS,		/* known, and old enough */
+	GREY_NEW,		/* seen for the first time (now remembered) */
+	GREY_TOO_SOON		/* seen before, but the delay has not passed */
+};
+
+/* greylisted - whether the pair may pass; *age is the time since it was
+ * first seen, on the simulated clock of the server's memory */
+static enum grey greylisted(struct server *s, const char *to, size_t tolen,
+    unsigned long *age)
 {
 	unsigned long h = pair_hash(s->t.from, to, tolen);
+	unsigned long delay = s->p->greylist_delay > 0 ?
+	    (unsigned long)s->p->greylist_delay : 0;
 	size_t i;
 
+	*age = 0;
 	for (i = 0; i < s->mem->npairs; i++)
-		if (s->mem->pairs[i] == h)
-			return 0;
+		if (s->mem->pairs[i] == h) {
+			*age = s->mem->now - s->mem->first[i];
+			return *age < delay ? GREY_TOO_SOON : GREY_PASS;
+		}
 	s->mem->pairs[s->mem->next] = h;
+	s->mem->first[s->mem->next] = s->mem->now;
 	s->mem->next = (s->mem->next + 1) % SERVER_GREYLIST_MAX;
 	if (s->mem->npairs < SERVER_GREYLIST_MAX)
 		s->mem->npairs++;
-	return 1;
+	return GREY_NEW;
+}
+
+void server_memory_wait(struct server_memory *m, unsigned long seconds)
+{
+	if (seconds > SERVER_WAIT_MAX)
+		seconds = SERVER_WAIT_MAX;
+	/* the clock of a very long session stops rather than wraps */
+	m->now = m->now > (unsigned long)-1 - seconds ? (unsigned long)-1 :
+	    m->now + seconds;
+}
+
+int server_parse_duration(const char *s, size_t n, unsigned long *seconds)
+{
+	unsigned long v = 0, unit = 1;
+	size_t i = 0;
+
+	while (i < n && ascii_is_digit((unsigned char)s[i])) {
+		if (i >= 9)
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+		i++;
+	}
+	if (i == 0)
+		return -1;
+	if (i + 1 == n) {
+		switch (ascii_lower((unsigned char)s[i])) {
+		case 's': unit = 1; break;
+		case 'm': unit = 60; break;
+		case 'h': unit = 3600; break;
+		case 'd': unit = 86400; break;
+		default: return -1;
+		}
+	} else if (i != n)
+		return -1;
+	if (v > SERVER_WAIT_MAX / unit)
+		return -1;
+	*seconds = v * unit;
+	return 0;
 }
 
 /* ---- the handlers -------------------------------------------------------- */
@@ -872,6 +943,8 @@ static void h_mail(struct server *s, struct cmd *c)
 			s->t.from[0] = 0;
 	}
 	s->t.smtputf8 = smtputf8;
+	memcpy(s->last_from, s->t.from, sizeof s->last_from);
+	s->have_from = 1;
 	enter(s, SERVER_MAIL, "mail", "RFC 5321 3.3",
 	    "a new transaction with its reverse-path");
 	if (pa->null)
@@ -945,6 +1018,39 @@ static void rcpt_accepted(struct server *s, int code, const char *enh,
 	enter(s, SERVER_RCPT, "rcpt", "RFC 5321 3.3",
 	    "the first recipient was accepted");
 	reply(s, code, enh, rule, section, reason, text);
+}
+
+/* greylist_defers - a greylisting persona answers 451 to a pair of
+ * sender and recipient it has not seen, or seen too recently; 1 when it
+ * did (RFC 6647 2.1) */
+static int greylist_defers(struct server *s, const char *addr)
+{
+	char reason[TEXT_MAX];
+	unsigned long age;
+	long delay = s->p->greylist_delay > 0 ? s->p->greylist_delay : 0;
+
+	if (!on(s->p->greylist))
+		return 0;
+	switch (greylisted(s, addr, strlen(addr), &age)) {
+	case GREY_NEW:
+		snprintf(reason, sizeof reason,
+		    "First time this server sees mail from <%s> to <%s>: it asks to try again later, not sooner than %ld seconds from now. A real sender keeps the message in its queue and comes back.",
+		    s->t.from, addr, delay);
+		reply(s, 451, "4.7.1", "greylisted", "RFC 6647 2.1", reason,
+		    "Greylisted, please try again later");
+		return 1;
+	case GREY_TOO_SOON:
+		snprintf(reason, sizeof reason,
+		    "This pair was first seen only %lu seconds ago, and this server wants at least %ld seconds between the first try and the next. A real client waits longer than that (RFC 5321 4.5.4.1: usually at least 30 minutes).",
+		    age, delay);
+		reply(s, 451, "4.7.1", "greylist-too-soon",
+		    "RFC 6647 2.1; RFC 5321 4.5.4.1", reason,
+		    "Greylisted, please try again later");
+		return 1;
+	case GREY_PASS:
+		break;
+	}
+	return 0;
 }
 
 static void h_rcpt(struct server *s, struct cmd *c)
@@ -1067,14 +1173,8 @@ static void h_rcpt(struct server *s, struct cmd *c)
 		    "RFC 5321 3.3", reason, "Mailbox name not allowed");
 		return;
 	}
-	if (on(s->p->greylist) && greylisted(s, addr, strlen(addr))) {
-		snprintf(reason, sizeof reason,
-		    "First time this server sees mail from <%s> to <%s>: it asks to try again later. The same RCPT will be accepted next time.",
-		    s->t.from, addr);
-		reply(s, 451, "4.7.1", "greylisted", "RFC 6647 2.1", reason,
-		    "Greylisted, please try again later");
+	if (greylist_defers(s, addr))
 		return;
-	}
 	snprintf(text, sizeof text, "Recipient <%s> OK", addr);
 	rcpt_accepted(s, 250, "2.1.5", strcmp(w->kind, "list") == 0 ?
 	    "rcpt-list" : "rcpt", "RFC 5321 3.3",
@@ -1120,11 +1220,16 @@ static void finish_message(struct server *s, const char *verb)
 			    "the message was refused");
 		return;
 	}
-	if (size_over(s) && !(s->t.long_line && s->t.long_first)) {
+	if (s->t.nrcpt == 0) {
+		reply(s, 554, "5.5.1", "no-valid-recipients-end",
+		    "RFC 2920 3.1; RFC 5321 3.3",
+		    "No recipient was accepted, so the message goes nowhere: the server refuses it as a whole.",
+		    "Error: no valid recipients");
+	} else if (size_over(s) && !(s->t.long_line && s->t.long_first)) {
 		snprintf(reason, sizeof reason,
 		    "The message has %lu octets, over the %ld the server announced with SIZE.",
 		    s->t.size, s->p->size);
-		reply(s, 552, "5.3.4", "size-exceeded", "RFC 1870 6.2; RFC 5321 4.5.3.1.10",
+		reply(s, 552, "5.3.4", "size-exceeded", "RFC 1870 4; RFC 1870 6.2",
 		    reason, "Message size exceeds fixed maximum message size");
 	} else if (s->t.long_line) {
 		reply(s, 500, "5.5.6", "line-too-long", "RFC 5321 4.5.3.1.6",
@@ -1327,7 +1432,7 @@ static void h_vrfy(struct server *s, struct cmd *c)
 
 	if (strcmp(s->p->vrfy, "off") == 0) {
 		reply(s, 502, "5.5.1", "vrfy-disabled", "RFC 5321 3.5.3; RFC 5321 7.3",
-		    "This server turned VRFY off so that nobody can harvest its addresses.",
+		    "This server does not implement VRFY (502). RFC 5321 3.5.3 calls a server that answers VRFY with 500 or 502 not fully compliant; one that turns VRFY off for security must answer 252 (7.3).",
 		    "VRFY command is disabled");
 		return;
 	}
@@ -1896,6 +2001,20 @@ static void sequence_error(struct server *s, const struct ref_command *row)
 		error(s, 503, "5.5.1", "data-after-bdat", "RFC 3030 2",
 		    "DATA and BDAT cannot be mixed in one transaction; the state is now unclear, so send RSET.",
 		    "Error: DATA after BDAT");
+	} else if (strcmp(v, "DATA") == 0 && ph == SERVER_MAIL &&
+	    s->t.tried > 0 && s->p->empty_data &&
+	    strcmp(s->p->empty_data, "accept") == 0 &&
+	    s->t.body != BODY_BINARYMIME) {
+		/* an old server that does not look at the recipients before
+		 * it invites the message: the client must send a lone dot
+		 * (RFC 2920 3.1), and the end gets 554 */
+		s->t.size = 0;
+		s->prev_crlf = 1;
+		enter(s, SERVER_DATA, "data-no-recipients", "RFC 2920 3.2",
+		    "the message follows, although no recipient was accepted");
+		reply(s, 354, "", "data-no-recipients", "RFC 2920 3.2; RFC 2920 3.1",
+		    "This server invites the message without checking that a recipient was accepted (RFC 2920 3.2 says it SHOULD check). Every recipient was refused, so the client must send a lone dot, and no message.",
+		    "End data with <CR><LF>.<CR><LF>");
 	} else if ((strcmp(v, "DATA") == 0 || strcmp(v, "BDAT") == 0) &&
 	    ph == SERVER_MAIL && s->t.tried > 0) {
 		reply(s, 554, "5.5.1", "no-valid-recipients", "RFC 5321 3.3",
@@ -2269,12 +2388,20 @@ static void line_done(struct server *s, int crlf)
 	}
 	if (!crlf) {
 		if (strcmp(s->p->bare_lf, "reject") == 0) {
+			/* a bare LF is no line end (RFC 5321 2.3.8), so there
+			 * is no command to answer: like Postfix with
+			 * smtpd_forbid_bare_newline, the strict server says
+			 * why and hangs up, and never reads what follows the
+			 * LF as a command.  421 is how a server closes a
+			 * connection it must not keep (RFC 5321 3.8). */
 			s->cur_verb = s->phase == SERVER_AUTH ? "AUTH" : "";
-			error(s, 500, "5.5.2", "bare-lf-command", "RFC 5321 2.3.8",
-			    "This line ended in a bare LF. A strict server accepts only CRLF line endings.",
-			    "Error: bare <LF> received");
-			/* any reply but 334 ends an AUTH exchange (RFC 4954 4) */
-			auth_fail(s);
+			replyf(s, 421, "4.5.0", "bare-lf-command",
+			    "RFC 5321 2.3.8; RFC 5321 3.8",
+			    "A bare LF is not a line end in SMTP, and a strict server will not guess where the command ends: it refuses the input and closes the connection, so nothing after the LF is ever read as a command.",
+			    "%s Error: bare <LF> received, closing connection",
+			    s->p->hostname);
+			close_session(s, "bare-lf-command", "RFC 5321 3.8",
+			    "a bare LF in a command");
 			return;
 		}
 		note(s, SERVER_EV_WARNING, "bare-lf-command", "RFC 5321 2.3.8",
@@ -2344,6 +2471,28 @@ static void pipelining_check(struct server *s, const char *verb, int more)
 	}
 }
 
+/* lost - a drop fault hit: the command took effect, but the connection
+ * breaks before its reply reaches the client */
+static void lost(struct server *s)
+{
+	int code = s->lost_code;
+	const char *verb = s->cur_verb ? s->cur_verb : "";
+
+	s->dropping = 0;
+	if (s->phase == SERVER_CLOSED)
+		return;
+	if (code == 250 && (strcmp(verb, "DATA-END") == 0 ||
+	    strcmp(verb, "BDAT") == 0))
+		note(s, SERVER_EV_NOTE, "connection-lost", "RFC 5321 3.8; RFC 5321 6.1",
+		    "The server accepted the message and took responsibility for it, but the connection broke before its 250 reached the client. The client cannot tell: it must treat this as a temporary failure and send the message again, so the recipient may get it twice.");
+	else
+		note(s, SERVER_EV_NOTE, "connection-lost", "RFC 5321 3.8",
+		    "The connection broke before the server's reply (%d) reached the client. The client must treat the command as if it had got a temporary failure.",
+		    code);
+	close_session(s, "connection-lost", "RFC 5321 3.8",
+	    "the connection broke");
+}
+
 int server_feed(struct server *s, const char *buf, size_t len)
 {
 	size_t i = 0;
@@ -2358,6 +2507,8 @@ int server_feed(struct server *s, const char *buf, size_t len)
 			s->bdat_left -= n;
 			if (s->bdat_left == 0) {
 				bdat_done(s);
+				if (s->dropping)
+					lost(s);
 				pipelining_check(s, "BDAT", i < len);
 			}
 			continue;
@@ -2390,6 +2541,8 @@ int server_feed(struct server *s, const char *buf, size_t len)
 				enum server_phase before = s->phase;
 
 				line_done(s, crlf);
+				if (s->dropping)
+					lost(s);
 				verb = s->cur_verb ? s->cur_verb : "";
 				if (s->discard) {
 					s->discard = 0;
@@ -2444,6 +2597,14 @@ void server_start(struct server *s)
 	if (s->phase != SERVER_CONNECTED)
 		return;
 	s->cur_verb = "CONNECT";
+	if (s->p->greeting == 421) {
+		replyf(s, 421, "", "greeting-busy", "RFC 5321 3.8; RFC 5321 4.2.2",
+		    "The server cannot take the connection now (too busy, or going down): it says 421 at once and closes. The client tries again later, or another MX host.",
+		    "%s %s", s->p->hostname, s->p->banner);
+		close_session(s, "greeting-busy", "RFC 5321 3.8",
+		    "the server is not available");
+		return;
+	}
 	if (s->p->greeting == 220) {
 		enter(s, SERVER_GREETED, "greeting", "RFC 5321 3.1",
 		    "the server is ready");
@@ -2495,6 +2656,13 @@ void server_timeout(struct server *s)
 	    "Error: timeout exceeded");
 }
 
+void server_wait(struct server *s, unsigned long seconds)
+{
+	server_memory_wait(s->mem, seconds);
+	if (s->phase != SERVER_CLOSED && seconds >= SERVER_IDLE_TIMEOUT)
+		server_timeout(s);
+}
+
 void server_shutdown(struct server *s)
 {
 	say_421(s, "4.3.2", "shutdown",
@@ -2510,6 +2678,11 @@ int server_tls_active(const struct server *s) { return s->tls; }
 int server_authenticated(const struct server *s) { return s->authed; }
 int server_ehlo_used(const struct server *s) { return s->ehlo; }
 size_t server_rcpt_count(const struct server *s) { return s->t.nrcpt; }
+
+const char *server_last_sender(const struct server *s)
+{
+	return s->have_from ? s->last_from : NULL;
+}
 
 int server_offers(const struct server *s, const char *keyword)
 {

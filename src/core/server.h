@@ -96,12 +96,31 @@ struct server_sink {
 	void (*line_done)(void *ctx);
 };
 
-/* What outlives a connection: the greylist.  Zero it before first use. */
+/* What outlives a connection: the greylist, and the simulated clock it
+ * is measured with.  Zero it before first use.  Nothing in the core reads
+ * a real clock: time passes only when the caller says so (server_wait,
+ * server_memory_wait), so a session is the same every time it is run. */
 #define SERVER_GREYLIST_MAX 64
 struct server_memory {
 	unsigned long pairs[SERVER_GREYLIST_MAX];	/* hashes of sender+recipient */
+	unsigned long first[SERVER_GREYLIST_MAX];	/* when each was first seen */
 	size_t npairs, next;
+	unsigned long now;	/* the simulated clock, in seconds */
 };
+
+/* How long the simulated server waits for a silent client before it gives
+ * up with 421 (RFC 5321 4.5.3.2.7: at least 5 minutes). */
+#define SERVER_IDLE_TIMEOUT 300
+/* The longest wait server_parse_duration accepts: 30 days. */
+#define SERVER_WAIT_MAX (30UL * 24 * 3600)
+
+/* server_memory_wait - seconds pass on the simulated clock, with no
+ * connection open */
+void server_memory_wait(struct server_memory *m, unsigned long seconds);
+
+/* server_parse_duration - "90", "90s", "5m", "2h" or "1d" (at most
+ * SERVER_WAIT_MAX) into seconds; 0, or -1 when it is not one */
+int server_parse_duration(const char *s, size_t n, unsigned long *seconds);
 
 struct server;
 
@@ -126,13 +145,21 @@ int server_feed(struct server *s, const char *buf, size_t len);
 void server_eof(struct server *s);
 /* server_timeout - the client said nothing for too long: 421, close */
 void server_timeout(struct server *s);
+/* server_wait - seconds pass while the client says nothing: the clock of
+ * the server's memory moves on, and a wait of SERVER_IDLE_TIMEOUT or more
+ * on an open connection ends it with server_timeout's 421 */
+void server_wait(struct server *s, unsigned long seconds);
 /* server_shutdown - the server must stop: 421, close */
 void server_shutdown(struct server *s);
 
 /* server_fault - answer the nth (1 = next) future occurrence of verb
  * ("RCPT", "MAIL", "DATA-END", ...) with code and enhanced code enh (may be
- * "" or NULL), instead of what the rules would say.  Returns 0, or -1 when
- * the arguments are bad or too many faults are pending. */
+ * "" or NULL), instead of what the rules would say.  Code SERVER_FAULT_DROP
+ * is the network failing instead: the server acts on the command as the
+ * rules say (after the final dot, it accepts the message), but the
+ * connection breaks before its reply leaves.  Returns 0, or -1 when the
+ * arguments are bad or too many faults are pending. */
+#define SERVER_FAULT_DROP 0
 int server_fault(struct server *s, const char *verb, int nth, int code,
     const char *enh);
 
@@ -154,6 +181,9 @@ const char *server_keywords(const struct server *s);
 int server_verb_allowed(const struct server *s, const char *verb);
 /* server_rcpt_count - recipients accepted in the open transaction */
 size_t server_rcpt_count(const struct server *s);
+/* server_last_sender - the reverse-path of the last MAIL command this
+ * connection accepted ("" for the null path <>), or NULL before any */
+const char *server_last_sender(const struct server *s);
 
 /* server_reply_allowed - whether code is one RFC 5321 4.3.2 and the
  * extensions' tables allow as an answer to verb (the verb's Success,

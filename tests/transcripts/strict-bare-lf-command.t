@@ -1,16 +1,22 @@
-# The strict persona accepts only CRLF line endings: a command ending in
-# a bare LF gets 500 (RFC 5321 2.3.8, 4.1.1)
+# The strict persona takes no bare LF for a line end (RFC 5321 2.3.8): a
+# command that ends in one is refused once, with 421, and the connection
+# is closed (RFC 5321 3.8), as Postfix does with smtpd_forbid_bare_newline,
+# so nothing after the LF is ever read as a command
 persona strict
 < 220 -
 > EHLO client.example
 < 250 -
->raw NOOP\n
-< 500 5.5.2
-rule bare-lf-command
 >raw NOOP\r\n
 < 250 2.0.0
+>raw NOOP\nNOOP\r\n
+< 421 4.5.0
+rule bare-lf-command
+phase closed
+reconnect
+< 220 -
+> EHLO client.example
+< 250 -
 >raw MAIL FROM:<ann@example.com>\n
-< 500 5.5.2
-phase ready
-> QUIT
-< 221 2.0.0
+< 421 4.5.0
+rule bare-lf-command
+phase closed
