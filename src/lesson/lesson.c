@@ -28,6 +28,7 @@
 #define BLOCK_LINES_MAX 2048	/* lines in one text or answer block */
 #define PATTERN_MAX 512		/* octets in a match: pattern */
 #define TITLE_MAX 120
+#define PART_MAX 60
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -53,6 +54,7 @@ static const char *const step_names[] = {
 	[LESSON_LABEL] = "label",
 	[LESSON_GOTO] = "goto",
 	[LESSON_SUMMARY] = "summary",
+	[LESSON_WAIT] = "wait",
 };
 _Static_assert(sizeof step_names / sizeof step_names[0] == LESSON_STEP_LAST,
     "one name per step kind");
@@ -73,6 +75,7 @@ static const char *const cond_names[] = {
 	[LESSON_C_CLOSED] = "closed",
 	[LESSON_C_ALLOWED] = "allowed",
 	[LESSON_C_CONFORMING] = "conforming",
+	[LESSON_C_SENDER] = "sender",
 };
 _Static_assert(sizeof cond_names / sizeof cond_names[0] == LESSON_C_LAST,
     "one name per condition kind");
@@ -269,7 +272,7 @@ struct parser {
 	int oom;
 	enum lesson_role role;	/* in effect, in file order */
 	int header_done;
-	unsigned title_line, minutes_line;
+	unsigned title_line, minutes_line, part_line;
 	unsigned summary_line;
 
 	/* the step being built; its lists are copied into the arena when
@@ -685,7 +688,7 @@ static int cond_kind(struct parser *ps, unsigned line, const char **p,
 		if (wn < sizeof kw && strcmp(kw, cond_names[k]) == 0)
 			break;
 	if (k == LESSON_C_LAST) {
-		err(ps, line, "unknown check '%.*s' (use code, codes, enhanced, phase, rule, command, match, closed, allowed or conforming)",
+		err(ps, line, "unknown check '%.*s' (use code, codes, enhanced, phase, rule, command, match, closed, allowed, conforming or sender)",
 		    (int)(wn > 40 ? 40 : wn), w);
 		return -1;
 	}
@@ -718,6 +721,12 @@ static int parse_cond(struct parser *ps, unsigned line, const char *s,
 	case LESSON_C_RULE: rc = cond_rule(ps, line, &p, end, c); break;
 	case LESSON_C_COMMAND: rc = cond_command(ps, line, &p, end, c); break;
 	case LESSON_C_MATCH: rc = cond_match(ps, line, rest, end, c); break;
+	case LESSON_C_SENDER:
+		if (ps->role != LESSON_CLIENT) {
+			err(ps, line, "sender compares the answer with the sender the simulated server accepted: only in the client role");
+			return -1;
+		}
+		break;
 	case LESSON_C_ALLOWED:
 	case LESSON_C_CONFORMING:
 		if (ps->role != LESSON_SERVER) {
@@ -1072,9 +1081,10 @@ static void begin_step(struct parser *ps, enum lesson_step_kind k,
 
 enum kw {
 	/* header */
-	K_TITLE, K_MINUTES, K_ROLE, K_PERSONA, K_SCENARIO, K_ORDER, K_SKIP,
+	K_TITLE, K_MINUTES, K_ROLE, K_PERSONA, K_SCENARIO, K_ORDER, K_PART,
+	K_SKIP,
 	/* steps */
-	K_SAY, K_SEND, K_REPLY, K_ASK, K_SET, K_FAULT, K_LABEL, K_GOTO,
+	K_SAY, K_SEND, K_REPLY, K_ASK, K_SET, K_FAULT, K_WAIT, K_LABEL, K_GOTO,
 	K_SUMMARY,
 	/* fields */
 	K_EXPECT, K_HINT, K_ANSWER, K_ALT, K_WRONG, K_ACCEPT, K_PIPELINED,
@@ -1082,8 +1092,9 @@ enum kw {
 };
 
 static const char *const kw_names[] = {
-	"title", "minutes", "role", "persona", "scenario", "order", "skip",
-	"say", "send", "reply", "ask", "set", "fault", "label", "goto",
+	"title", "minutes", "role", "persona", "scenario", "order", "part",
+	"skip",
+	"say", "send", "reply", "ask", "set", "fault", "wait", "label", "goto",
 	"summary",
 	"expect", "hint", "answer", "alt", "wrong", "accept", "pipelined",
 	"escapes",
@@ -1205,6 +1216,15 @@ static void header(struct parser *ps, enum kw k, unsigned line,
 			l->scenario = s;
 		break;
 	}
+	case K_PART:
+		if (ps->part_line)
+			err(ps, line, "a second part: (the first is on line %u)", ps->part_line);
+		else if (n > PART_MAX)
+			err(ps, line, "the part's name is longer than %d octets", PART_MAX);
+		else
+			l->part = sdup(ps, v, n);
+		ps->part_line = line;
+		break;
 	case K_ORDER:
 		num = number(v, n);
 		if (num < 0 || num > 9999)
@@ -1276,7 +1296,7 @@ static void step_fault(struct parser *ps, unsigned line, const char *v, size_t n
 	while (nw < 5 && word(&p, end, &w[nw], &wn[nw]))
 		nw++;
 	if (nw < 3 || nw > 4) {
-		err(ps, line, "fault: is VERB NTH CODE [ENHANCED], as in 'fault: RCPT 3 452 4.5.3' (the 3rd RCPT from now gets 452 4.5.3)");
+		err(ps, line, "fault: is VERB NTH CODE [ENHANCED] or VERB NTH drop, as in 'fault: RCPT 3 452 4.5.3' (the 3rd RCPT from now gets 452 4.5.3)");
 		return;
 	}
 	if (ps->role != LESSON_CLIENT)
@@ -1295,13 +1315,21 @@ static void step_fault(struct parser *ps, unsigned line, const char *v, size_t n
 		    (int)(wn[1] > 20 ? 20 : wn[1]), w[1]);
 		return;
 	}
+	ps->st.fault_nth = (int)nth;
+	if (eq(w[2], wn[2], "drop")) {
+		if (nw == 4) {
+			err(ps, line, "fault: a drop loses the reply: it takes no enhanced code");
+			return;
+		}
+		ps->st.fault_code = SERVER_FAULT_DROP;
+		return;
+	}
 	code = wn[2] == 3 ? number(w[2], 3) : -1;
 	if (code < 400 || code > 559 || code % 100 > 59) {
-		err(ps, line, "fault: the reply code must be a failure, 400 to 559, not '%.*s'",
+		err(ps, line, "fault: the reply code must be a failure, 400 to 559, or drop, not '%.*s'",
 		    (int)(wn[2] > 20 ? 20 : wn[2]), w[2]);
 		return;
 	}
-	ps->st.fault_nth = (int)nth;
 	ps->st.fault_code = (int)code;
 	if (nw == 4) {
 		struct reply_enh e;
@@ -1319,6 +1347,17 @@ static void step_fault(struct parser *ps, unsigned line, const char *v, size_t n
 		}
 		memcpy(ps->st.fault_enh, w[3], wn[3]);
 	}
+}
+
+/* step_wait - "wait: 30m": simulated time passes for the server */
+static void step_wait(struct parser *ps, unsigned line, const char *v, size_t n)
+{
+	if (ps->role != LESSON_CLIENT)
+		err(ps, line, "wait: lets the simulated server's time pass: only in the client role");
+	if (n == 0 || server_parse_duration(v, n, &ps->st.wait) != 0 ||
+	    ps->st.wait == 0)
+		err(ps, line, "wait: needs a duration such as 90s, 5m, 2h or 1d (at most 30 days), not '%.*s'",
+		    (int)(n > 20 ? 20 : n), v);
 }
 
 /* goto_line - "goto: LABEL" (a step) or "goto: LABEL if CHECK" (a field
@@ -1501,6 +1540,10 @@ static void step(struct parser *ps, enum kw k, unsigned line, const char *v,
 		begin_step(ps, LESSON_FAULT, line);
 		step_fault(ps, line, v, n);
 		break;
+	case K_WAIT:
+		begin_step(ps, LESSON_WAIT, line);
+		step_wait(ps, line, v, n);
+		break;
 	case K_LABEL: {
 		size_t i;
 
@@ -1570,7 +1613,7 @@ static void key_line(struct parser *ps, unsigned line, const char *s, size_t n)
 		if (kl < sizeof key && strcmp(key, kw_names[k]) == 0)
 			break;
 	if (k == K_LAST) {
-		err(ps, line, "unknown keyword '%.*s:' (header: title minutes role persona scenario order skip; steps: say send reply ask set fault label goto summary; fields: expect goto hint answer alt wrong accept pipelined escapes)",
+		err(ps, line, "unknown keyword '%.*s:' (header: title minutes role persona scenario order part skip; steps: say send reply ask set fault wait label goto summary; fields: expect goto hint answer alt wrong accept pipelined escapes)",
 		    (int)(kl > 20 ? 20 : kl), s);
 		return;
 	}

@@ -4,8 +4,9 @@
  *
  * The format is documented in man/smtpref-lesson.5.  In short: a header
  * of "key: value" lines (title, minutes, role, persona, scenario, order,
- * skip), then steps.  A step starts with a step keyword at the start of
- * a line (say, send, reply, ask, set, fault, label, goto, summary); the
+ * part, skip), then steps.  A step starts with a step keyword at the start
+ * of a line (say, send, reply, ask, set, fault, wait, label, goto,
+ * summary); the
  * lines after it that start with a field keyword (expect, goto ... if,
  * hint, answer, alt, wrong, accept, pipelined, escapes) belong to it.
  * Indented lines continue the text or the answer above them.
@@ -25,7 +26,7 @@
  *	    lesson_session_enter(s, i)              applies set: and fault:,
  *	                                            reconnects when needed
  *	    say / summary: show step->text; i = lesson_step_next(l, i)
- *	    set, fault, label, goto: i = lesson_step_next(l, i)
+ *	    set, fault, wait, label, goto: i = lesson_step_next(l, i)
  *	    send / reply / ask: show step->text, then for each try:
  *	        lesson_obs_begin(s, &obs)
  *	        for each line the learner types:
@@ -59,6 +60,7 @@
 #include "core/client.h"
 #include "core/ref.h"
 #include "core/server.h"
+#include "core/syntax.h"
 
 /* Bounds: a lesson file larger than these is an authoring error. */
 #define LESSON_FILE_MAX (256 * 1024)	/* octets */
@@ -91,6 +93,7 @@ enum lesson_step_kind {
 	LESSON_LABEL,		/* a place goto can jump to; does nothing */
 	LESSON_GOTO,		/* jump to a label */
 	LESSON_SUMMARY,		/* the summary at the end */
+	LESSON_WAIT,		/* simulated time passes (client role) */
 	LESSON_STEP_LAST
 };
 const char *lesson_step_kind_str(enum lesson_step_kind k);
@@ -107,6 +110,8 @@ enum lesson_cond_kind {
 	LESSON_C_CLOSED,	/* closed: the connection was closed */
 	LESSON_C_ALLOWED,	/* allowed: no reply broke RFC 5321 (server role) */
 	LESSON_C_CONFORMING,	/* conforming: as a conforming server would */
+	LESSON_C_SENDER,	/* sender: the answer is the reverse-path of
+				 * the last MAIL the server accepted */
 	LESSON_C_LAST
 };
 
@@ -185,11 +190,15 @@ struct lesson_step {
 	const struct ref_scenario *scenario;
 	enum lesson_role new_role;
 
-	/* fault: the nth (from now) verb gets code enh */
+	/* fault: the nth (from now) verb gets code enh; code
+	 * SERVER_FAULT_DROP: its reply is lost and the connection breaks */
 	char fault_verb[16];
 	int fault_nth;
 	int fault_code;
 	char fault_enh[16];
+
+	/* wait: seconds of simulated time */
+	unsigned long wait;
 
 	/* label, goto */
 	const char *label;
@@ -202,6 +211,7 @@ struct lesson {
 	const char *title;
 	unsigned minutes;
 	unsigned order;		/* order: or the file name's number; else 1000 */
+	const char *part;	/* part: the heading it is listed under, or NULL */
 	enum lesson_role role;	/* the role at the start */
 	const struct ref_persona *persona;	/* the server (client role) */
 	const struct ref_scenario *scenario;	/* the client (server role) */
@@ -306,6 +316,10 @@ struct lesson_obs {
 	 * client_phase_key) */
 	char phase[24];
 	unsigned findings;	/* server role: 1 << kind of each finding */
+	/* client role: the reverse-path of the last MAIL the server
+	 * accepted on this connection ("" for <>), when have_sender */
+	char sender[SYNTAX_PATH_MAX + 1];
+	int have_sender;
 	char finding[200];	/* server role: the first finding against a
 				 * reply (BAD_REPLY, BAD_CODE, BAD_ENHANCED) */
 };
@@ -404,6 +418,9 @@ void lesson_session_free(struct lesson_session *s);
  *    same persona or scenario.  The greylist memory survives new
  *    connections, as a real server's does.
  *  - fault: server_fault() on the current server (counted from now).
+ *  - wait: server_wait() on the current connection (a wait of 5 minutes
+ *    or more on an open one ends it with 421), or only the clock of the
+ *    server's memory when the connection is closed.
  *  - send (reply): when the connection is closed or the client finished,
  *    a new connection is opened first.
  * Returns 0, or -1 when the step cannot be applied (out of memory, a

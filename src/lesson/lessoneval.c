@@ -240,6 +240,26 @@ static int all_allowed(const struct lesson_obs *o)
 	return 1;
 }
 
+/* same_sender - the learner's answer names the sender the server
+ * accepted: spaces, angle brackets, case and a final full stop aside */
+static int same_sender(const struct lesson_obs *o)
+{
+	const char *p = o->input, *end = o->input + o->input_len;
+	size_t n = strlen(o->sender);
+
+	if (!o->have_sender)
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '.'))
+		end--;
+	if (end - p >= 2 && *p == '<' && end[-1] == '>') {
+		p++;
+		end--;
+	}
+	return (size_t)(end - p) == n && ascii_ieq(p, n, o->sender);
+}
+
 static int holds(const struct lesson_cond *c, const struct lesson_obs *o)
 {
 	const struct lesson_obs_reply *r = last_reply(o);
@@ -281,6 +301,8 @@ static int holds(const struct lesson_cond *c, const struct lesson_obs *o)
 			if (o->replies[i].expected != o->replies[i].code)
 				return 0;
 		return 1;
+	case LESSON_C_SENDER:
+		return same_sender(o);
 	case LESSON_C_LAST:
 		break;
 	}
@@ -409,6 +431,11 @@ static void why(const struct lesson_cond *c, const struct lesson_obs *o,
 			snprintf(buf, size, "That is not what a conforming server would answer.");
 		return;
 	}
+	case LESSON_C_SENDER:
+		snprintf(buf, size, "%s", !o->have_sender ?
+		    "The server has accepted no MAIL command on this connection yet." :
+		    "That is not the address your MAIL FROM gave the server: look at what you sent.");
+		return;
 	case LESSON_C_LAST:
 		break;
 	}
@@ -516,13 +543,13 @@ int lesson_eval(const struct lesson *l, size_t i, const struct lesson_obs *o,
 
 /* ---- the session -------------------------------------------------------- */
 
-enum log_kind { LOG_LINE, LOG_GROUP, LOG_FAULT };
+enum log_kind { LOG_LINE, LOG_GROUP, LOG_FAULT, LOG_WAIT };
 
 struct log_entry {
 	enum log_kind kind;
 	size_t off, len;	/* LINE, GROUP: in the log buffer */
-	size_t step;		/* FAULT: the step; LINE, GROUP: the step
-				 * (whose escapes: apply) */
+	size_t step;		/* FAULT, WAIT: the step; LINE, GROUP: the
+				 * step (whose escapes: apply) */
 };
 
 struct unit {
@@ -960,6 +987,18 @@ int lesson_session_enter(struct lesson_session *s, size_t i, char *err,
 		}
 		log_add(s, LOG_FAULT, NULL, 0, i);
 		break;
+	case LESSON_WAIT:
+		if (s->role != LESSON_CLIENT) {
+			snprintf(err, errsize, "wait: needs the client role");
+			return -1;
+		}
+		if (srv_closed(s))	/* no connection: only the clock moves */
+			server_memory_wait(&s->mem, st->wait);
+		else {
+			log_add(s, LOG_WAIT, NULL, 0, i);
+			server_wait(s->srv, st->wait);
+		}
+		break;
 	case LESSON_SEND:
 		if (s->role != LESSON_CLIENT) {
 			snprintf(err, errsize, "send: needs the client role, but the session is in the server role");
@@ -1006,6 +1045,10 @@ void lesson_obs_begin(struct lesson_session *s, struct lesson_obs *o)
 	reply_acc_init(&s->acc);
 	obs_state(s, o);
 	o->closed = 0;
+	if (s->role == LESSON_CLIENT && s->srv && server_last_sender(s->srv)) {
+		copy(o->sender, sizeof o->sender, server_last_sender(s->srv));
+		o->have_sender = 1;
+	}
 }
 
 static int is_ask(const struct lesson_session *s)
@@ -1223,6 +1266,10 @@ int lesson_session_undo(struct lesson_session *s)
 		case LOG_FAULT:
 			if (s->srv)
 				apply_fault(s, &s->l->steps[e->step]);
+			break;
+		case LOG_WAIT:
+			if (s->srv)
+				server_wait(s->srv, s->l->steps[e->step].wait);
 			break;
 		}
 	}

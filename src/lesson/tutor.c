@@ -233,6 +233,23 @@ static void finish(struct tutor *t)
 		tx_emitf(&t->sink, TX_LESSON, "done", "Lesson complete, with %lu step(s) skipped (no receipt for a skipped lesson).", t->p.skipped);
 }
 
+/* duration - "30 minutes", "2 hours", "90 seconds" */
+static void duration(unsigned long secs, char *buf, size_t size)
+{
+	static const struct { unsigned long n; const char *unit; } units[] = {
+		{ 86400, "day" }, { 3600, "hour" }, { 60, "minute" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (secs >= units[i].n && secs % units[i].n == 0) {
+			snprintf(buf, size, "%lu %s%s", secs / units[i].n,
+			    units[i].unit, secs == units[i].n ? "" : "s");
+			return;
+		}
+	snprintf(buf, size, "%lu second%s", secs, secs == 1 ? "" : "s");
+}
+
 /* advance - enter steps from i until one waits for the learner, or the
  * lesson ends */
 static void advance(struct tutor *t, size_t i)
@@ -243,6 +260,12 @@ static void advance(struct tutor *t, size_t i)
 		const struct lesson_step *st = &t->l->steps[i];
 		size_t next = lesson_step_next(t->l, i);
 
+		if (st->kind == LESSON_WAIT) {
+			char d[32];
+
+			duration(st->wait, d, sizeof d);
+			tx_emitf(&t->sink, TX_NOTE, "clock", "Time passes on the simulated clock: %s.", d);
+		}
 		if (lesson_session_enter(t->s, i, err, sizeof err) != 0)
 			tx_emitf(&t->out, TX_ERROR, NULL, "%s:%u: %s", t->l->file, st->line, err);
 		switch (st->kind) {
