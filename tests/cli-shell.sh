@@ -80,6 +80,18 @@ expect_out '=> \[ greeted \]' ":diagram marks the current state"
 expect_out '^221 ' ":quit sends QUIT"
 expect_no_out '^250 ' ":quit stops reading: the NOOP after it gets no reply"
 
+# :wait moves the simulated clock: the greylist wants 5 minutes between
+# tries, and a silent client meets the server's timeout.
+printf 'EHLO a.example\nMAIL FROM:<ann@example.com>\nRCPT TO:<alice@example.org>\nQUIT\n:restart\nEHLO a.example\nMAIL FROM:<ann@example.com>\nRCPT TO:<alice@example.org>\nQUIT\n:wait 5m\n:restart\nEHLO a.example\nMAIL FROM:<ann@example.com>\nRCPT TO:<alice@example.org>\n:wait 6m\n:wait soon\n' >"$tmp/in"
+shell --persona greylist --explain=brief
+expect_codes "220 250 250 451 221 220 250 250 451 221 220 250 250 250 421 " "greylisted, too soon, accepted after :wait 5m, then 421 after :wait 6m"
+expect_out '^  hint +Too soon for this greylist' "the hint for a retry that comes too soon says how to wait"
+expect_out '^  clock +Time passes on the simulated clock: 5m' ":wait says what it did"
+expect_err 'usage: :wait DURATION' ":wait with no duration shows its usage"
+printf ':wait 5m\n' >"$tmp/in"
+shell --role server
+expect_err ':wait ' ":wait with the simulated client is refused"
+
 # A pipelined group.
 printf 'EHLO client.example\n:pipe\nMAIL FROM:<ann@example.com>\nRCPT TO:<alice@example.org>\nRCPT TO:<nobody@example.org>\n\nQUIT\n' >"$tmp/in"
 shell --explain=brief

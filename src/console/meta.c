@@ -20,6 +20,7 @@
 #include "core/ascii.h"
 #include "core/explain.h"
 #include "core/ref.h"
+#include "core/server.h"
 #include "lesson/lesson.h"
 #include "net/conn.h"
 
@@ -35,7 +36,7 @@ struct meta {
 	void (*run)(struct console *c, int argc, char **argv);
 };
 
-#define NMETAS 21
+#define NMETAS 22
 static const struct meta metas[NMETAS];	/* the table, after the commands */
 static const size_t nmetas = NMETAS;
 
@@ -347,6 +348,22 @@ static void m_fault(struct console *c, int argc, char **argv)
 	    nth % 10 == 3 && nth % 100 != 13 ? "rd" : "th", verb, code, *enh ? " " : "", enh);
 }
 
+/* m_wait - ":wait 5m": time passes on the simulated server's clock */
+static void m_wait(struct console *c, int argc, char **argv)
+{
+	unsigned long secs;
+
+	if (argc != 2 || server_parse_duration(argv[1], strlen(argv[1]), &secs) != 0 ||
+	    secs == 0) {
+		tx_emitf(&c->self, TX_ERROR, NULL, "usage: :wait DURATION, such as 90s, 5m, 2h or 1d (at most 30 days)");
+		return;
+	}
+	/* before the wait, which may end the connection with a 421 */
+	tx_emitf(&c->self, TX_NOTE, "clock", "Time passes on the simulated clock: %s.", argv[1]);
+	if (c->peer->ops->wait_clock(c->peer, (long)secs) < 0)
+		tx_emitf(&c->self, TX_ERROR, NULL, ":wait: this session has no simulated clock");
+}
+
 /* ---- groups, transcripts ---------------------------------------------------- */
 
 static void m_pipe(struct console *c, int argc, char **argv)
@@ -584,6 +601,8 @@ static const struct meta metas[NMETAS] = {
 	  "works with the simulated server or client; with a real one, :connect opens a new connection", m_restart },
 	{ "fault", "VERB [N] CODE [ENH]", "make the server answer the Nth next VERB with CODE: :fault RCPT 3 452 4.5.3", PEER_CAN_FAULT, GUIDED,
 	  "changes what the simulated server answers; it works in the client role", m_fault },
+	{ "wait", "DURATION", "let simulated time pass (90s, 5m, 2h): the greylist counts it, an open connection may time out", PEER_CAN_WAIT, GUIDED,
+	  "moves the simulated server's clock; it works in the client role (a lesson waits where it says)", m_wait },
 	{ "pipe", "", "type several commands, then an empty line: they go out in one write", PEER_CAN_PIPE, GUIDED,
 	  "groups commands; it works in the client role", m_pipe },
 	{ "cancel", "", "drop a :pipe group, the lines waiting for a reply, or stop a replay", 0, 0, NULL, m_cancel },

@@ -544,6 +544,19 @@ int session_fault(struct session *s, const char *verb, int nth, int code,
 	return server_fault(s->srv, verb, nth, code, enh);
 }
 
+int session_wait(struct session *s, unsigned long seconds)
+{
+	if (s->srv == NULL || seconds == 0 || seconds > SERVER_WAIT_MAX)
+		return -1;
+	server_wait(s->srv, seconds);	/* an open connection may time out: 421 */
+	explain_hold_flush(&s->held);
+	if (s->closed_note) {
+		s->closed_note = 0;
+		tx_emitf(&s->sink, TX_NOTE, NULL, "The server closed the connection. :restart connects again; :quit leaves.");
+	}
+	return 0;
+}
+
 void session_set_level(struct session *s, enum explain_level level)
 {
 	s->o.level = level;
@@ -875,7 +888,7 @@ static unsigned p_caps(const struct peer *p)
 	unsigned caps = PEER_CAN_SETUP | PEER_CAN_RESTART;
 
 	if (s->srv)
-		caps |= PEER_CAN_FAULT | PEER_CAN_PIPE;
+		caps |= PEER_CAN_FAULT | PEER_CAN_PIPE | PEER_CAN_WAIT;
 	return caps;
 }
 
@@ -912,6 +925,11 @@ static int p_fault(struct peer *p, const char *verb, int nth, int code,
 	return session_fault(SELF(p), verb, nth, code, enh);
 }
 
+static int p_wait_clock(struct peer *p, long seconds)
+{
+	return seconds > 0 ? session_wait(SELF(p), (unsigned long)seconds) : -1;
+}
+
 static const struct peer_ops session_ops = {
 	.start = p_start,
 	.line = p_line,
@@ -935,6 +953,7 @@ static const struct peer_ops session_ops = {
 	.exit_status = p_exit_status,
 	.restart = p_restart,
 	.fault = p_fault,
+	.wait_clock = p_wait_clock,
 };
 
 struct session *session_of(struct peer *p)

@@ -110,6 +110,12 @@ void session_end(struct session *s);
 int session_fault(struct session *s, const char *verb, int nth, int code,
     const char *enh);
 
+/* session_wait - seconds pass on the simulated server's clock (client
+ * role): its greylist counts them, and SERVER_IDLE_TIMEOUT or more on an
+ * open connection end it with 421, the server's timeout.  0, or -1 with
+ * no simulated server or seconds out of 1..SERVER_WAIT_MAX. */
+int session_wait(struct session *s, unsigned long seconds);
+
 void session_set_level(struct session *s, enum explain_level level);
 enum explain_level session_level(const struct session *s);
 
