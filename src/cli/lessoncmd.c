@@ -1,5 +1,5 @@
-/* lessoncmd.c - smtpref lesson list | check | progress | reset | receipt |
- * verify | run
+/* lessoncmd.c - smtpref lesson list | check | coverage | progress | reset
+ * | receipt | verify | run
  *
  * The front end of lessons outside the interactive runner: it finds
  * lesson files in the search path (lessoncmd.h), reports authoring errors
@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include "cli/lessoncmd.h"
+#include "cli/lessoncov.h"
 #include "lesson/library.h"
 
 #include "term/json.h"
@@ -33,8 +34,9 @@
 
 struct opts {
 	struct lesson_path path;
-	int json, quiet, strict, all;
+	int json, quiet, strict, all, steps;
 	const char *key_file;
+	const char *rules;
 	const char *transcript;
 	const char *output;
 };
@@ -53,6 +55,7 @@ static void usage(FILE *f)
 "Usage: smtpref lesson list [--dir DIR]... [--json]\n"
 "       smtpref lesson run [--dir DIR]... [--explain=LEVEL] [--color[=WHEN]] NAME\n"
 "       smtpref lesson check [--dir DIR]... [--strict] [--quiet] FILE|NAME...\n"
+"       smtpref lesson coverage [--dir DIR]... [--json] [--steps] [--rules FILE] [FILE|NAME...]\n"
 "       smtpref lesson progress [--dir DIR]... [--json]\n"
 "       smtpref lesson reset [NAME]...\n"
 "       smtpref lesson receipt [--key-file FILE] [--output FILE] NAME\n"
@@ -67,6 +70,10 @@ static void usage(FILE *f)
 "             in the shell, :lesson NAME does the same)\n"
 "  check      check lesson files: every error as FILE:LINE, and every\n"
 "             model answer run through the state machine\n"
+"  coverage   what a learner meets in the lessons (all of them, or those\n"
+"             named): reply codes, enhanced codes, EHLO keywords, the\n"
+"             server's rules, RFC sections, commands; what RFC 5321 has\n"
+"             that none reaches; and whether the rules list is taught\n"
 "  progress   how far you are in each lesson\n"
 "  reset      forget the progress of the lessons named, or of all\n"
 "  receipt    print the receipt of a lesson finished without skipping\n"
@@ -74,11 +81,14 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -d, --dir DIR        look for lessons in DIR first (may be repeated)\n"
-"      --json           list, progress: print JSON\n"
+"      --json           list, progress, coverage: print JSON\n"
 "  -e, --explain=LEVEL  run: full, brief (the default) or off\n"
 "      --color[=WHEN]   run: auto (the default), always or never\n"
 "  -q, --quiet          check: print only the problems\n"
 "      --strict         check: warnings fail too\n"
+"      --steps          coverage: also what each step meets\n"
+"      --rules FILE     coverage: the rules list to check (default: the\n"
+"                       built-in one, when no lesson is named)\n"
 "  -k, --key-file FILE  receipt, verify: the class key is in FILE\n"
 "  -t, --transcript FILE  verify: the transcript must match the receipt\n"
 "  -o, --output FILE    receipt: write it to FILE\n"
@@ -91,7 +101,8 @@ static void usage(FILE *f)
 "built-in key is used, which only catches accidental edits.\n"
 "\n"
 "Exit status: 0 success; 1 a check failed, a lesson or its progress was\n"
-"not found, or a receipt was rejected; 2 usage error.\n"
+"not found, a receipt was rejected, or a rule of the rules list is not\n"
+"taught where it says; 2 usage error.\n"
 "\n"
 "The format of lesson files: man 5 smtpref-lesson\n", f);
 }
@@ -195,6 +206,7 @@ static int cmd_list(struct opts *o)
 			json_string(&j, "file", e->file);
 			if (e->l) {
 				json_string(&j, "title", e->l->title);
+				json_string(&j, "part", e->l->part);
 				json_int(&j, "minutes", (long)e->l->minutes);
 				json_int(&j, "order", (long)e->l->order);
 				json_string(&j, "role", lesson_role_str(e->l->role));
@@ -224,7 +236,16 @@ static int cmd_list(struct opts *o)
 		struct lesson_entry *e = &c.e[i];
 		struct status st;
 		char s[64], min[16];
+		const char *part = e->l ? e->l->part : NULL;
 
+		/* a heading where the part changes; "==" can never start a
+		 * lesson's name, so "cut -d' ' -f1" still lists only names */
+		if (part && (i == 0 || c.e[i - 1].l == NULL ||
+		    c.e[i - 1].l->part == NULL ||
+		    strcmp(c.e[i - 1].l->part, part) != 0))
+			printf("%s== %s ==\n", i > 0 ? "\n" : "", part);
+		else if (!part && i > 0 && c.e[i - 1].l && c.e[i - 1].l->part)
+			printf("\n== Other lessons ==\n");
 		get_status(dir, e->name, &st);
 		status_text(&st, e->l, s, sizeof s);
 		pad(e->name, namew + 2);
@@ -713,14 +734,17 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 
 /* ---- the dispatcher ----------------------------------------------------- */
 
-enum sub { S_LIST, S_CHECK, S_PROGRESS, S_RESET, S_RECEIPT, S_VERIFY, S_LAST };
+enum sub {
+	S_LIST, S_CHECK, S_COVERAGE, S_PROGRESS, S_RESET, S_RECEIPT, S_VERIFY,
+	S_LAST
+};
 
 static const char *const subs[] = {
-	"list", "check", "progress", "reset", "receipt", "verify",
+	"list", "check", "coverage", "progress", "reset", "receipt", "verify",
 };
 _Static_assert(sizeof subs / sizeof subs[0] == S_LAST, "one name per subcommand");
 
-enum { OPT_JSON = 256, OPT_STRICT };
+enum { OPT_JSON = 256, OPT_STRICT, OPT_STEPS, OPT_RULES };
 
 int lesson_main(int argc, char **argv)
 {
@@ -729,6 +753,8 @@ int lesson_main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "steps", no_argument, NULL, OPT_STEPS },
+		{ "rules", required_argument, NULL, OPT_RULES },
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "transcript", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
@@ -739,6 +765,7 @@ int lesson_main(int argc, char **argv)
 	static const char *const takes[] = {
 		[S_LIST] = "dj",
 		[S_CHECK] = "dqs",
+		[S_COVERAGE] = "djSR",
 		[S_PROGRESS] = "dj",
 		[S_RESET] = "dq",
 		[S_RECEIPT] = "dko",
@@ -750,7 +777,7 @@ int lesson_main(int argc, char **argv)
 	int c, rc;
 
 	if (argc < 2)
-		return usage_error(NULL, "what should I do? (list, run, check, progress, reset, receipt or verify)", NULL);
+		return usage_error(NULL, "what should I do? (list, run, check, coverage, progress, reset, receipt or verify)", NULL);
 	sub = argv[1];
 	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 ||
 	    strcmp(sub, "help") == 0) {
@@ -775,7 +802,8 @@ int lesson_main(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":d:qk:t:o:h", longopts, NULL)) != -1) {
-		char letter = c == OPT_JSON ? 'j' : c == OPT_STRICT ? 's' : (char)c;
+		char letter = c == OPT_JSON ? 'j' : c == OPT_STRICT ? 's' :
+		    c == OPT_STEPS ? 'S' : c == OPT_RULES ? 'R' : (char)c;
 
 		if (c == 'h') {
 			usage(stdout);
@@ -809,6 +837,12 @@ int lesson_main(int argc, char **argv)
 		case OPT_STRICT:
 			o->strict = 1;
 			break;
+		case OPT_STEPS:
+			o->steps = 1;
+			break;
+		case OPT_RULES:
+			o->rules = optarg;
+			break;
 		case 'k':
 			o->key_file = optarg;
 			break;
@@ -837,6 +871,12 @@ int lesson_main(int argc, char **argv)
 	case S_CHECK:
 		rc = cmd_check(o, argc, argv);
 		break;
+	case S_COVERAGE: {
+		struct lesson_cov_opts co = { &o->path, o->json, o->steps, o->rules };
+
+		rc = lesson_coverage_cmd(&co, argc, argv);
+		break;
+	}
 	case S_RESET:
 		rc = cmd_reset(o, argc, argv);
 		break;
