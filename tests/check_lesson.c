@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check-run.h"
+#include "lesson/coverage.h"
 #include "lesson/lesson.h"
 #include "lesson/progress.h"
 #include "lesson/receipt.h"
@@ -117,6 +118,15 @@ static const struct {
 	{ HDR "say: \xff\xfe\n" SEND, 3 },
 	{ HDR "say: \xc0\xaf overlong\n" SEND, 3 },
 	{ HDR "say: \xed\xa0\x80 surrogate\n" SEND, 3 },
+	{ HDR "wait: soon\n" SEND, 3 },
+	{ HDR "wait: 0m\n" SEND, 3 },
+	{ HDR "wait: 31d\n" SEND, 3 },
+	{ HDR "role: server\nwait: 5m\nreply: r\nanswer: 220 x\n", 4 },
+	{ HDR "part: A\npart: B\n" SEND, 4 },
+	{ HDR SEND "part: late\n", 5 },
+	{ HDR "fault: DATA-END 1 drop 4.0.0\n" SEND, 3 },
+	{ HDR "fault: DATA-END 1 dropped\n" SEND, 3 },
+	{ HDR "role: server\nreply: r\nexpect: sender\nanswer: 220 x\n", 5 },
 };
 
 START_TEST(parser_errors_name_the_line)
@@ -837,6 +847,251 @@ static size_t check(const char *text, unsigned *line, size_t *warnings)
 	return n;
 }
 
+/* The additions for issue 16: wait:, part:, fault ... drop, sender */
+START_TEST(parser_wait_part_drop_sender)
+{
+	static const char text[] = HDR "part: Delivery and bounces\n"
+	    "wait: 90s\nwait: 5m\nwait: 2h\nwait: 1d\n"
+	    "fault: DATA-END 1 drop\n"
+	    "ask: q\nexpect: sender\nanswer: ann@example.com\n";
+	struct lesson *l = parse(text);
+
+	if (l == NULL)
+		dump_errors();
+	ck_assert_ptr_nonnull(l);
+	ck_assert_str_eq(l->part, "Delivery and bounces");
+	ck_assert_int_eq(l->steps[0].kind, LESSON_WAIT);
+	ck_assert_uint_eq(l->steps[0].wait, 90);
+	ck_assert_uint_eq(l->steps[1].wait, 300);
+	ck_assert_uint_eq(l->steps[2].wait, 7200);
+	ck_assert_uint_eq(l->steps[3].wait, 86400);
+	ck_assert_int_eq(l->steps[4].fault_code, SERVER_FAULT_DROP);
+	ck_assert_int_eq(l->steps[5].conds[0].kind, LESSON_C_SENDER);
+	lesson_free(l);
+}
+END_TEST
+
+/* A question about the sender follows what the learner sent, not the
+ * address the lesson suggested (issue 16: lesson 03) */
+START_TEST(evaluator_sender_follows_the_learner)
+{
+	static const char text[] = HDR
+	    "send: a\nanswer: EHLO c.example.com\n"
+	    "send: b\nexpect: code 250\nanswer: MAIL FROM:<ann@example.com>\n"
+	    "ask: bounce?\nexpect: sender\nanswer: ann@example.com\n";
+	static struct lesson_obs o;
+	struct lesson_result res;
+	struct lesson *l = parse(text);
+	struct lesson_session *s;
+	char err[200];
+
+	ck_assert_ptr_nonnull(l);
+	s = lesson_session_new(l, NULL);
+	ck_assert_int_eq(lesson_session_enter(s, 0, err, sizeof err), 0);
+	lesson_obs_begin(s, &o);
+	type(s, &o, "EHLO c.example.com");
+	ck_assert_int_eq(lesson_session_enter(s, 1, err, sizeof err), 0);
+	lesson_obs_begin(s, &o);
+	type(s, &o, "MAIL FROM:<me@example.com>");
+	ck_assert_int_eq(lesson_session_enter(s, 2, err, sizeof err), 0);
+	lesson_obs_begin(s, &o);
+	ck_assert_int_eq(o.have_sender, 1);
+	type(s, &o, "ann@example.com");
+	lesson_eval(l, 2, &o, 1, &res);
+	ck_assert_int_eq(res.verdict, LESSON_FAILED);
+	lesson_obs_begin(s, &o);
+	type(s, &o, "<Me@Example.com>.");
+	lesson_eval(l, 2, &o, 1, &res);
+	ck_assert_int_eq(res.verdict, LESSON_PASSED);
+	lesson_session_free(s);
+	lesson_free(l);
+}
+END_TEST
+
+/* wait: on an open connection meets the server's timeout; on a closed one
+ * it only moves the greylist's clock, which undo replays */
+START_TEST(session_wait_and_greylist)
+{
+	static const char text[] = HDR "persona: greylist\n"
+	    "send: a\nanswer: EHLO c.example.com\n"		/* 0 */
+	    "wait: 10m\n"					/* 1 */
+	    "send: b\nanswer: EHLO c.example.com\n"		/* 2 */
+	    "send: c\nanswer: MAIL FROM:<ann@example.com>\n"	/* 3 */
+	    "send: d\nanswer: RCPT TO:<alice@example.org>\n"	/* 4 */
+	    "send: e\nanswer: QUIT\n"			/* 5 */
+	    "wait: 4m\n"					/* 6 */
+	    "send: f\nanswer: EHLO c.example.com\n";		/* 7 */
+	static struct lesson_obs o;
+	struct lesson *l = parse(text);
+	struct lesson_session *s;
+	char err[200];
+	size_t i;
+
+	ck_assert_ptr_nonnull(l);
+	s = lesson_session_new(l, NULL);
+	ck_assert_int_eq(lesson_session_enter(s, 0, err, sizeof err), 0);
+	lesson_obs_begin(s, &o);
+	type(s, &o, "EHLO c.example.com");
+	ck_assert_int_eq(lesson_session_enter(s, 1, err, sizeof err), 0);
+	ck_assert_int_eq(server_phase(lesson_session_server(s)), SERVER_CLOSED);
+	for (i = 2; i <= 5; i++) {
+		static const char *const lines[] = { "EHLO c.example.com",
+		    "MAIL FROM:<ann@example.com>", "RCPT TO:<alice@example.org>",
+		    "QUIT" };
+
+		ck_assert_int_eq(lesson_session_enter(s, i, err, sizeof err), 0);
+		lesson_obs_begin(s, &o);
+		type(s, &o, lines[i - 2]);
+		if (i == 4)
+			ck_assert_int_eq(o.replies[0].code, 451);
+	}
+	ck_assert_int_eq(lesson_session_enter(s, 6, err, sizeof err), 0);
+	ck_assert_int_eq(lesson_session_enter(s, 7, err, sizeof err), 0);
+	lesson_obs_begin(s, &o);
+	type(s, &o, "EHLO c.example.com");
+	/* 4 minutes after the first try: still too soon */
+	lesson_obs_begin(s, &o);
+	type(s, &o, "MAIL FROM:<ann@example.com>");
+	lesson_obs_begin(s, &o);
+	type(s, &o, "RCPT TO:<alice@example.org>");
+	ck_assert_int_eq(o.replies[0].code, 451);
+	ck_assert_str_eq(o.replies[0].rule, "greylist-too-soon");
+	/* undo rebuilds the connection with the same clock */
+	ck_assert_int_eq(lesson_session_undo(s), 0);
+	lesson_obs_begin(s, &o);
+	type(s, &o, "RCPT TO:<alice@example.org>");
+	ck_assert_str_eq(o.replies[0].rule, "greylist-too-soon");
+	lesson_session_free(s);
+	lesson_free(l);
+}
+END_TEST
+
+/* ---- coverage and the rules list -------------------------------------- */
+
+static const char cov_text[] = HDR
+    "say: A recipient must be known (RFC 5321 3.3, 4.2.2 and 7.9).\n"	/* 1 */
+    "send: a\nanswer: EHLO c.example.com\n"				/* 2 */
+    "send: b\nanswer: MAIL FROM:<ann@example.com>\n"			/* 3 */
+    "fault: RCPT 2 451\n"						/* 4 */
+    "send: c\nexpect: code 550\nanswer: RCPT TO:<nobody@example.org>\n"	/* 5 */
+    "send: d\nexpect: code 451\nanswer: RCPT TO:<alice@example.org>\n"	/* 6 */
+    "set: persona busy\n"						/* 7 */
+    "ask: Which code came?\nanswer: 421\n"				/* 8 */
+    "summary: See RFC 6647.\n";					/* 9 */
+
+START_TEST(coverage_records_what_each_step_meets)
+{
+	struct lesson *l = parse(cov_text);
+	struct lesson_cov *c = lesson_cov_new();
+
+	ck_assert_ptr_nonnull(l);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(lesson_cov_add(c, l, &errs), 0);
+	ck_assert_uint_eq(lesson_cov_lessons(c), 1);
+	ck_assert_uint_eq(lesson_cov_checked(c), 5);
+	ck_assert_str_eq(lesson_cov_name(c, 0), "t");
+	/* the greeting before step 2 counts at step 2, with EHLO's keywords */
+	ck_assert(lesson_cov_step_met(c, "t", 2, LESSON_COV_CODE, "220"));
+	ck_assert(lesson_cov_step_met(c, "t", 2, LESSON_COV_KEYWORD, "PIPELINING"));
+	ck_assert(lesson_cov_step_met(c, "t", 2, LESSON_COV_CLIENT_CMD, "EHLO"));
+	/* the narration's sections, the list after "RFC 5321" included */
+	ck_assert(lesson_cov_step_met(c, "t", 2, LESSON_COV_SECTION, "RFC 5321 3.3"));
+	ck_assert(lesson_cov_step_met(c, "t", 2, LESSON_COV_SECTION, "RFC 5321 4.2.2"));
+	ck_assert(lesson_cov_step_met(c, "t", 2, LESSON_COV_SECTION, "RFC 5321 7.9"));
+	ck_assert(lesson_cov_step_met(c, "t", 2, LESSON_COV_SECTION, "RFC 5321 4.2"));
+	ck_assert(!lesson_cov_step_met(c, "t", 2, LESSON_COV_SECTION, "RFC 5321 4.2.3"));
+	ck_assert(lesson_cov_step_met(c, "t", 5, LESSON_COV_CODE, "550"));
+	ck_assert(lesson_cov_step_met(c, "t", 5, LESSON_COV_ENHANCED, "5.1.1"));
+	ck_assert(lesson_cov_step_met(c, "t", 5, LESSON_COV_RULE, "unknown-user"));
+	ck_assert(!lesson_cov_step_met(c, "t", 5, LESSON_COV_CODE, "220"));
+	/* an injected fault's code is no rule's: not met, but its rule is */
+	ck_assert(!lesson_cov_met(c, LESSON_COV_CODE, "451"));
+	ck_assert(lesson_cov_met(c, LESSON_COV_RULE, "fault-injected"));
+	/* the 421 greeting after set: counts at the question after it */
+	ck_assert(lesson_cov_step_met(c, "t", 8, LESSON_COV_CODE, "421"));
+	ck_assert(lesson_cov_met(c, LESSON_COV_SECTION, "RFC 6647"));
+	ck_assert_int_eq(lesson_cov_step(c, "t", 5), 1);
+	ck_assert_int_eq(lesson_cov_step(c, "t", 1), 0);	/* say: */
+	ck_assert_int_eq(lesson_cov_step(c, "t", 99), -1);
+	ck_assert_int_eq(lesson_cov_step(c, "nosuch", 1), -1);
+	lesson_cov_free(c);
+	lesson_free(l);
+}
+END_TEST
+
+START_TEST(rules_list_is_held_to_the_steps)
+{
+	static const char good[] =
+	    "# a comment\n"
+	    "Id: rcpt-unknown\n"
+	    "Source: RFC 5321 3.3\n"
+	    "Role: server\n"
+	    "Rule: A server refuses an unknown recipient, with 550, and the\n"
+	    "+ transaction goes on.\n"
+	    "Taught: t 5\n"
+	    "Meets: code 550; rule unknown-user; enhanced 5.1.1\n"
+	    "\n"
+	    "Id: busy\n"
+	    "Source: RFC 5321 3.8\n"
+	    "Role: client\n"
+	    "Rule: A 421 greeting means: try later.\n"
+	    "Taught: t 2\n"
+	    "Meets: section RFC 5321 3.3\n"
+	    "\n"
+	    "Id: wrong-step\n"
+	    "Source: RFC 5321 3.3\n"
+	    "Role: client\n"
+	    "Rule: x\n"
+	    "Taught: t 1\n"
+	    "\n"
+	    "Id: not-met\n"
+	    "Source: RFC 5321 3.3\n"
+	    "Role: both\n"
+	    "Rule: x\n"
+	    "Taught: t 5\n"
+	    "Meets: code 250\n";
+	static const char *const bad[] = {
+		"Id: a\nSource: s\nRole: r\nRule: x\nTaught: t 1\n",	/* role */
+		"Id: a\nSource: s\nRole: client\nRule: x\n",	/* no Taught */
+		"Id: a\nSource: s\nRole: client\nRule: x\nTaught: t\n",
+		"Id: a\nSource: s\nRole: client\nRule: x\nTaught: t 1\nMeets: colour red\n",
+		"Id: a\nSource: s\nRole: client\nRule: x\nTaught: t 1\nFoo: y\n",
+		("Id: a\nSource: s\nRole: client\nRule: x\nTaught: t 1\n\n"
+		    "Id: a\nSource: s\nRole: client\nRule: x\nTaught: t 1\n"),	/* twice */
+		"+ continues nothing\n",
+	};
+	struct lesson *l = parse(cov_text);
+	struct lesson_cov *c = lesson_cov_new();
+	struct lesson_rules r;
+	unsigned char ok[4];
+	size_t i;
+
+	ck_assert_ptr_nonnull(l);
+	lesson_cov_add(c, l, &errs);
+	lesson_errors_init(&errs, "rules.rec");
+	ck_assert_int_eq(lesson_rules_parse("rules.rec", good, strlen(good), &r, &errs), 0);
+	ck_assert_uint_eq(r.n, 4);
+	ck_assert_str_eq(r.v[0].text, "A server refuses an unknown recipient, with 550, and the transaction goes on.");
+	ck_assert_str_eq(r.v[0].lesson, "t");
+	ck_assert_uint_eq(r.v[0].step, 5);
+	ck_assert_uint_eq(r.v[0].nmeets, 3);
+	ck_assert_uint_eq(lesson_rules_check(&r, c, &errs, ok), 2);
+	ck_assert(ok[0] && ok[1] && !ok[2] && !ok[3]);
+	ck_assert_uint_eq(errs.nerrors, 2);
+	ck_assert_uint_eq(errs.e[0].line, 17);
+	ck_assert_uint_eq(errs.e[1].line, 23);
+	lesson_rules_free(&r);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		lesson_errors_init(&errs, "rules.rec");
+		ck_assert_int_eq(lesson_rules_parse("rules.rec", bad[i], strlen(bad[i]), &r, &errs), -1);
+		ck_assert_uint_ge(errs.nerrors, 1);
+		ck_assert_uint_ge(errs.e[0].line, 1);
+	}
+	lesson_cov_free(c);
+	lesson_free(l);
+}
+END_TEST
+
 START_TEST(checker_passes_a_good_lesson)
 {
 	static const char text[] = HDR
@@ -1368,6 +1623,7 @@ int main(void)
 	tcase_add_test(t, parser_builds_the_lesson);
 	tcase_add_test(t, parser_order_from_name);
 	tcase_add_test(t, parser_goto_step);
+	tcase_add_test(t, parser_wait_part_drop_sender);
 	suite_add_tcase(s, t);
 
 	tcase_add_test(e, evaluator_conditions);
@@ -1377,10 +1633,14 @@ int main(void)
 	tcase_add_test(e, session_client_role_and_undo);
 	tcase_add_test(e, session_server_role_and_undo);
 	tcase_add_test(e, session_escapes);
+	tcase_add_test(e, evaluator_sender_follows_the_learner);
+	tcase_add_test(e, session_wait_and_greylist);
 	tcase_add_test(e, session_resume);
 	suite_add_tcase(s, e);
 
 	tcase_add_test(c, checker_passes_a_good_lesson);
+	tcase_add_test(c, coverage_records_what_each_step_meets);
+	tcase_add_test(c, rules_list_is_held_to_the_steps);
 	tcase_add_loop_test(c, checker_catches_impossible_answers, 0,
 	    (int)(sizeof impossible / sizeof impossible[0]));
 	tcase_add_test(c, checker_warns_about_untried_paths);
