@@ -771,7 +771,7 @@ static void validate(struct client *c, const struct pending *e,
 		    longest + 2);
 	if (g->ok && pos < len)
 		say(c, CLIENT_BAD_REPLY,
-		    e && e->kind == K_STARTTLS ? "RFC 3207 5; RFC 5321 4.2" : sec,
+		    e && e->kind == K_STARTTLS ? "RFC 3207 4.2; RFC 3207 6; RFC 5321 4.2" : sec,
 		    e && e->kind == K_STARTTLS ?
 		    "%zu more octets came with the 220, before TLS started. They could have been injected by an attacker (CVE-2021-22947): the client throws them away." :
 		    "%zu more octets came after the end of this reply, before the client asked for them. Every command gets exactly one reply: the client throws them away.",

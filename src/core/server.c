@@ -1119,7 +1119,10 @@ static void h_rcpt(struct server *s, struct cmd *c)
 	if (w == NULL || strcmp(w->kind, "blocked") == 0) {
 		snprintf(reason, sizeof reason,
 		    "No mailbox %s exists in the simulated world.", addr);
-		reply(s, 550, "5.1.1", "unknown-user", "RFC 5321 3.3", reason,
+		/* counted with the client's mistakes: a client that tries
+		 * many unknown addresses is probing, and the server may end
+		 * the session after some such replies (RFC 5321 7.8) */
+		error(s, 550, "5.1.1", "unknown-user", "RFC 5321 3.3", reason,
 		    "Mailbox unavailable: user unknown");
 		return;
 	}
@@ -2548,7 +2551,7 @@ int server_feed(struct server *s, const char *buf, size_t len)
 					s->discard = 0;
 					if (i < len)
 						emit(s, SERVER_EV_DISCARD, s->phase, s->phase,
-						    "starttls-discard", "RFC 3207 5",
+						    "starttls-discard", "RFC 3207 4.2; RFC 3207 6",
 						    "Input that arrived with STARTTLS, before the TLS handshake, was thrown away: it was sent in clear and could have been injected by an attacker (CVE-2011-0411).",
 						    len - i);
 					return s->phase == SERVER_CLOSED ? -1 : 0;
