@@ -297,8 +297,14 @@ static void advance(struct tutor *t, size_t i)
 static void judge(struct tutor *t)
 {
 	struct lesson_result res;
+	const struct server *srv = lesson_session_server(t->s);
 
 	t->typing = 0;
+	/* explanations wait for the reply they belong to; when the
+	 * connection closed without one (a lost reply, a hang-up), no reply
+	 * will come: show them now */
+	if (srv && server_phase(srv) == SERVER_CLOSED)
+		explain_hold_flush(&t->held);
 	lesson_eval(t->l, t->step, t->obs, t->tries + 1, &res);
 	if (res.verdict != LESSON_FAILED) {
 		tx_emitf(&t->sink, TX_NOTE, "lesson", "Right.");
