@@ -147,6 +147,8 @@ static void check_rules(struct checklist *k, const struct lesson_cov *c,
 
 struct wrap {
 	int col;
+	char pend[160];		/* the item step_item holds back, to know
+				 * whether a ';' follows it */
 };
 
 static void word(struct wrap *w, const char *s)
@@ -235,13 +237,17 @@ static size_t count(const char *const *ref)
 	return n;
 }
 
+/* step_item - "code 250; rule mail": each item but the last with a ';' */
 static void step_item(void *ctx, enum lesson_cov_kind k, const char *item)
 {
 	struct wrap *w = ctx;
-	char buf[160];
 
-	snprintf(buf, sizeof buf, "%s %s;", lesson_cov_kind_str(k), item);
-	word(w, buf);
+	if (w->pend[0]) {
+		strcat(w->pend, ";");
+		word(w, w->pend);
+	}
+	snprintf(w->pend, sizeof w->pend - 1, "%s %s", lesson_cov_kind_str(k),
+	    item);
 }
 
 static void json_step_item(void *ctx, enum lesson_cov_kind k, const char *item)
@@ -279,7 +285,10 @@ static void each_step(const struct lesson_cov *c, struct json *j)
 			}
 			snprintf(head, sizeof head, "%s %zu", name, s);
 			list_begin(&w, head);
+			w.pend[0] = 0;
 			lesson_cov_step_each(c, name, s, step_item, &w);
+			if (w.pend[0])
+				word(&w, w.pend);
 			putchar('\n');
 		}
 	}
