@@ -24,16 +24,76 @@ checks=$((checks + 1))
 run lesson list
 expect_status 0 "lesson list"
 checks=$((checks + 1))
-[ "$(wc -l <"$tmp/out")" -eq "$n" ] || fail "lesson list shows every lesson once"
+[ "$(grep -c ' min ' "$tmp/out")" -eq "$n" ] || fail "lesson list shows every lesson once"
 expect_out '^01-greeting +Greeting and EHLO/HELO +8 min +new$' "list: name, title, minutes, status"
+expect_out '^== Basics ==$' "list: lessons are grouped into parts"
 checks=$((checks + 1))
-[ "$(head -n 1 "$tmp/out" | cut -d' ' -f1)" = 01-greeting ] &&
-	[ "$(tail -n 1 "$tmp/out" | cut -d' ' -f1)" = 18-smuggling ] ||
+[ "$(head -n 2 "$tmp/out" | tail -n 1 | cut -d' ' -f1)" = 01-greeting ] &&
+	[ "$(tail -n 1 "$tmp/out" | cut -d' ' -f1)" = 34-server-greylisting ] ||
 	fail "list is in the lessons' order"
+checks=$((checks + 1))
+[ "$(grep '^== ' "$tmp/out" | tr '\n' '|')" = \
+	'== Basics ==|== Extensions ==|== Delivery and bounces ==|== Security ==|== The server role ==|' ] ||
+	fail "list: each part once, in order"
+checks=$((checks + 1))
+m=$(sed -n 's/.* \([0-9][0-9]*\) min .*/\1/p' "$tmp/out" | sort -n | tail -n 1)
+[ "$m" -le 12 ] || fail "no lesson takes more than 12 minutes (the longest: $m)"
 run lesson list --json
 expect_status 0 "lesson list --json"
 expect_out '^\[\{"name":"01-greeting","file":' "list --json is an array of lessons"
-expect_out '"minutes":8,"order":1,"role":"client"' "list --json has the header fields"
+expect_out '"part":"Basics","minutes":8,"order":101,"role":"client"' "list --json has the header fields"
+
+# ---- coverage: every RFC 5321 reply code, and every rule taught ------------
+run lesson coverage
+expect_status 0 "lesson coverage: every rule of the rules list is taught"
+expect_out "^$n lessons, " "coverage counts the lessons"
+expect_out "RFC 5321's: 24 of 24" "every RFC 5321 reply code is met"
+expect_out "^  missing: none$" "coverage says nothing is missing"
+expect_out '^Rules list .*rules\.rec: [0-9]+ rules, [0-9]+ taught$' "coverage checks the rules list"
+run lesson coverage --json
+expect_status 0 "lesson coverage --json"
+for code in 211 214 220 221 250 251 252 354 421 450 451 452 455 500 501 502 503 504 550 551 552 553 554 555; do
+	expect_out "\"codes\":\{\"met\":\[[^]]*\"$code\"" "coverage --json: $code is met"
+done
+expect_out '"codes":\{"met":\[[^]]*\],"missing":\[\]' "coverage --json: no RFC 5321 code is missing"
+run lesson coverage --steps "$lessons/05-bad-sequence.lesson"
+expect_status 0 "coverage of one file, step by step"
+expect_out '^  05-bad-sequence 3: code 503; enhanced 5\.5\.1; rule rcpt-before-mail;$' "--steps names what a step meets"
+expect_out '^1 lessons, ' "coverage of the files named"
+# a rules list the lessons do not keep
+cat >"$tmp/rules.rec" <<'EOF'
+# two rules, one taught, one not
+Id: good
+Source: RFC 5321 3.3
+Role: server
+Rule: RCPT without MAIL gets 503.
+Taught: 05-bad-sequence 3
+Meets: code 503; rule rcpt-before-mail
+
+Id: untaught
+Source: RFC 5321 4.1.1.5
+Role: server
+Rule: RSET gets 250,
++ always.
+Taught: 05-bad-sequence 2
+Meets: code 503
+EOF
+run lesson coverage --rules "$tmp/rules.rec"
+expect_status 1 "a rule no step teaches fails coverage"
+expect_err 'rules\.rec:9: untaught: at step 2 of 05-bad-sequence the learner does not meet code 503' "the untaught rule is named with its file and line"
+expect_out '^Rules list .*: 2 rules, 1 taught$' "coverage counts the taught rules"
+expect_out '^  not taught: untaught$' "coverage lists the untaught"
+printf 'Id: a\nSource: RFC 5321 3.3\nRole: nobody\nRule: x\nTaught: 05-bad-sequence 99\n' >"$tmp/rules.rec"
+run lesson coverage --rules "$tmp/rules.rec"
+expect_status 1 "a broken rules list"
+expect_err 'rules\.rec:1: .*nobody' "a bad Role is named with file and line"
+printf 'Id: a\nSource: RFC 5321 3.3\nRole: server\nRule: x\n' >"$tmp/rules.rec"
+run lesson coverage --rules "$tmp/rules.rec"
+expect_status 1 "a rule without Taught"
+expect_err 'rules\.rec:1: .*Taught' "the missing Taught: is named"
+run lesson coverage --rules "$tmp/no-such.rec"
+expect_status 1 "a missing rules list"
+expect_err 'no-such\.rec' "the missing file is named"
 
 # a name without its order prefix finds the lesson
 run lesson check greeting
