@@ -70,4 +70,11 @@ complete_words smtpref lesson run --exp
 expect_out '^--explain=$' "lesson run's own options"
 complete_words smtpref lesson verify --key
 expect_out '^--key-file$' "verify's own options"
+complete_words smtpref lesson cov
+expect_out '^coverage$' "the coverage subcommand"
+complete_words smtpref lesson coverage --st
+expect_out '^--steps$' "coverage's own options"
+complete_words smtpref lesson run ''
+expect_out '^34-server-greylisting$' "every lesson's name after run"
+expect_no_out '^==' "the part headings of lesson list are no lesson names"
 finish
