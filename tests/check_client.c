@@ -291,6 +291,7 @@ static const struct expect {
 	{ "pipelined", 1, 0 },
 	{ "plain", 1, 0 },
 	{ "refused-greeting", 0, 0 },
+	{ "relay-attempt", 0, 0 },
 	{ "several-recipients", 1, 0 },
 	{ "starttls-auth", 1, 0 },
 };
