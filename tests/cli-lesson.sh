@@ -49,7 +49,7 @@ expect_status 0 "lesson coverage: every rule of the rules list is taught"
 expect_out "^$n lessons, " "coverage counts the lessons"
 expect_out "RFC 5321's: 24 of 24" "every RFC 5321 reply code is met"
 expect_out "^  missing: none$" "coverage says nothing is missing"
-expect_out '^Rules list .*rules\.rec: [0-9]+ rules, [0-9]+ taught$' "coverage checks the rules list"
+expect_out '^Rules list .*rfc-rules\.rec: [0-9]+ rules, [0-9]+ taught$' "coverage checks the rules list"
 run lesson coverage --json
 expect_status 0 "lesson coverage --json"
 for code in 211 214 220 221 250 251 252 354 421 450 451 452 455 500 501 502 503 504 550 551 552 553 554 555; do

@@ -115,7 +115,7 @@ static void check_rules(struct checklist *k, const struct lesson_cov *c,
 	if (o->rules)
 		snprintf(k->file, sizeof k->file, "%s", o->rules);
 	else if (argc == 0)
-		snprintf(k->file, sizeof k->file, "%s/rules.rec", lesson_builtin_dir());
+		snprintf(k->file, sizeof k->file, "%s/rfc-rules.rec", lesson_builtin_dir());
 	else
 		return;
 	if (!o->rules && !lesson_is_file(k->file))

@@ -15,7 +15,7 @@
  * narration of say:) belongs to the next checked step, the one where the
  * learner acts on it.
  *
- * The rules list (lessons/rules.rec; lesson_rules_parse) names, for each
+ * The rules list (lessons/rfc-rules.rec; lesson_rules_parse) names, for each
  * rule, the lesson and step that teaches it, and what the learner meets
  * there; lesson_rules_check holds each mark to what coverage measured.
  *
