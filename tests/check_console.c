@@ -641,7 +641,7 @@ END_TEST
 START_TEST(test_record_bounded_and_atomic)
 {
 	struct record *r = record_new();
-	struct tx_item it = { TX_SENT, 0, 0, 0, 0, NULL, NULL, 0 };
+	struct tx_item it = { .kind = TX_SENT };
 	static char big[1 << 20];
 	char err[512], *path = tmpname("big");
 	int i;

@@ -350,8 +350,8 @@ START_TEST(saved_lines_swaks_style)
 	size_t i;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct tx_item it = { cases[i].kind, cases[i].tls, 0, 0, 0, NULL,
-		    "EHLO x", 6 };
+		struct tx_item it = { .kind = cases[i].kind,
+		    .tls = cases[i].tls, .text = "EHLO x", .len = 6 };
 		size_t n = tx_item_line(&it, out, sizeof out);
 
 		ck_assert_uint_eq(n, strlen(cases[i].want));
@@ -359,7 +359,7 @@ START_TEST(saved_lines_swaks_style)
 			ck_assert_str_eq(out, cases[i].want);
 	}
 	{
-		struct tx_item it = { TX_SENT, 0, 0, 0, 0, NULL, "EHLO x", 6 };
+		struct tx_item it = { .kind = TX_SENT, .text = "EHLO x", .len = 6 };
 
 		/* cut to the buffer, NUL-terminated */
 		ck_assert_uint_eq(tx_item_line(&it, out, 6), 5);

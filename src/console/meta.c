@@ -151,7 +151,8 @@ static void explain_terms(struct console *c, int argc, char **argv)
 	for (p = obuf, end = obuf + olen; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		struct tx_item it = { TX_EXPLAIN, 0, 0, 0, 0, "ref", p, n };
+		struct tx_item it = { .kind = TX_EXPLAIN, .label = "ref",
+		    .text = p, .len = n };
 
 		if (c->out.item)
 			c->out.item(c->out.ctx, &it);

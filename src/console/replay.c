@@ -154,7 +154,8 @@ static int step(struct replay *r)
 	while (r->pos < total) {
 		const struct record_entry *e = record_get(r->r, r->pos++);
 		size_t n = strlen(e->text);
-		struct tx_item it = { TX_SENT, e->tls, 0, 0, 0, NULL, e->text, n };
+		struct tx_item it = { .kind = TX_SENT, .tls = e->tls,
+		    .text = e->text, .len = n };
 
 		switch (e->dir) {
 		case RECORD_SENT:

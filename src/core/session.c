@@ -75,8 +75,9 @@ static void wire_lines(struct session *s, enum tx_kind kind, int code,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		struct tx_item it = { kind, tls, code, secret, by_learner, NULL,
-		    p, n };
+		struct tx_item it = { .kind = kind, .tls = tls, .code = code,
+		    .secret = secret, .by_learner = by_learner, .text = p,
+		    .len = n };
 
 		if (n > 0 && p[n - 1] == '\r')
 			it.len--;

@@ -117,7 +117,8 @@ static const char redacted[] = "*** (a credential: not shown or saved)";
 int tx_learner_sent(const struct tx_sink *s, int tls, const char *line,
     size_t len, int in_auth)
 {
-	struct tx_item it = { TX_SENT, tls, 0, 0, 1, NULL, line, len };
+	struct tx_item it = { .kind = TX_SENT, .tls = tls, .by_learner = 1,
+	    .text = line, .len = len };
 	char buf[128];
 	size_t keep;
 

@@ -37,6 +37,11 @@ struct tx_item {
 	const char *label;	/* EXPLAIN/FINDING: "why", "code", ...; or NULL */
 	const char *text;
 	size_t len;
+	int timed;		/* RECEIVED: the last line of a reply whose
+				 * latency is known */
+	long ms;		/* then: from the write of the command (the
+				 * connection, for the greeting) to the
+				 * reply, in milliseconds */
 };
 
 struct tx_sink {
@@ -48,7 +53,8 @@ struct tx_sink {
 static inline void tx_emit(const struct tx_sink *s, enum tx_kind kind,
     const char *label, const char *text, size_t len)
 {
-	struct tx_item it = { kind, 0, 0, 0, 0, label, text, len };
+	struct tx_item it = { .kind = kind, .label = label, .text = text,
+	    .len = len };
 
 	if (s && s->item)
 		s->item(s->ctx, &it);

@@ -74,7 +74,8 @@ static void keep(void *ctx, const struct tx_item *it)
 static void show(struct tutor *t, enum tx_kind kind, int learner, int code,
     const char *label, const char *text, size_t len)
 {
-	struct tx_item it = { kind, t->tls, code, 0, learner, label, text, len };
+	struct tx_item it = { .kind = kind, .tls = t->tls, .code = code,
+	    .by_learner = learner, .label = label, .text = text, .len = len };
 
 	keep(t, &it);
 }

@@ -228,7 +228,7 @@ static struct entry *entry_add(struct tui *t, enum tx_kind kind,
 static struct entry *entry_text(struct tui *t, enum tx_kind kind,
     const char *text, size_t len)
 {
-	struct tx_item it = { kind, 0, 0, 0, 0, NULL, text, len };
+	struct tx_item it = { .kind = kind, .text = text, .len = len };
 
 	return entry_add(t, kind, &it);
 }
@@ -1715,8 +1715,9 @@ static void preface_show(struct tui *t)
 	size_t i;
 
 	for (i = 0; i < npreface; i++) {
-		struct tx_item it = { preface[i].kind, 0, 0, 0, 0, preface[i].label,
-		    preface[i].text, strlen(preface[i].text) };
+		struct tx_item it = { .kind = preface[i].kind,
+		    .label = preface[i].label, .text = preface[i].text,
+		    .len = strlen(preface[i].text) };
 
 		on_item(t, &it);
 		free(preface[i].label);
