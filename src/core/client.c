@@ -229,6 +229,7 @@ struct client {
 	int handed;		/* the user's turn: it tracks from now on */
 	int login;		/* client_login's exchange is going on */
 	int tls_failed;		/* TLS was required and could not start */
+	int tls_optional;	/* the opener's STARTTLS only when offered */
 	char user[256], password[1024];
 
 	/* where the server stands, as far as the client can tell */
@@ -1048,6 +1049,14 @@ static void session_next(struct client *c)
 		c->step = STEP_HELLO;
 		return;
 	}
+	if ((c->opts & OPT_STARTTLS) && !c->tls && c->tls_optional &&
+	    (c->hello == 2 || !offers(c, "STARTTLS"))) {
+		c->opts &= ~(unsigned)OPT_STARTTLS;
+		hand_over(c, "RFC 3207 4", c->hello == 2 ?
+		    "The session began with HELO, which has no STARTTLS: TLS was wanted only if possible, so the session goes on in clear." :
+		    "The server does not announce STARTTLS: TLS was wanted only if offered, so the session goes on in clear, where anyone on the path can read it.");
+		return;
+	}
 	if ((c->opts & OPT_STARTTLS) && !c->tls) {
 		c->tls_failed = c->hello == 2 || !offers(c, "STARTTLS");
 		if (c->hello == 2)
@@ -1543,6 +1552,10 @@ static void on_reply(struct client *c, const struct pending *e,
 			say(c, CLIENT_DECISION, "RFC 3207 4.2",
 			    c->opener ? "TLS is now active. The client forgets what it learnt before it and sends EHLO again." :
 			    "TLS is now active (simulated). The client forgets what it learnt before it and sends EHLO again.");
+		} else if (c->tls_optional) {
+			c->opts &= ~(unsigned)OPT_STARTTLS;
+			hand_over(c, "RFC 3207 4",
+			    "STARTTLS did not get 220: TLS was wanted only if possible, so the session goes on in clear.");
 		} else {
 			c->tls_failed = 1;
 			give_up(c, "RFC 3207 4; RFC 3207 6",
@@ -1941,8 +1954,8 @@ struct client *client_new(const struct ref_scenario *sc,
 	return c;
 }
 
-struct client *client_new_opener(const char *helo, int hello, int starttls,
-    const struct client_sink *sink)
+struct client *client_new_opener(const char *helo, int hello,
+    enum client_starttls starttls, const struct client_sink *sink)
 {
 	struct client *c = calloc(1, sizeof *c);
 
@@ -1958,6 +1971,7 @@ struct client *client_new_opener(const char *helo, int hello, int starttls,
 	c->own.persona = "";	/* no shadow: a real server is its own judge */
 	c->opener = 1;
 	c->no_hello = !hello;
+	c->tls_optional = starttls == CLIENT_STARTTLS_IF_OFFERED;
 	if (client_init(c, &c->own, sink) != 0) {
 		client_free(c);
 		return NULL;

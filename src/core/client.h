@@ -102,18 +102,26 @@ struct client *client_new(const struct ref_scenario *sc,
     const struct client_sink *sink);
 void client_free(struct client *c);
 
+/* What the opener does about STARTTLS. */
+enum client_starttls {
+	CLIENT_STARTTLS_NO,		/* nothing */
+	CLIENT_STARTTLS_REQUIRED,	/* STARTTLS, or QUIT when it cannot */
+	CLIENT_STARTTLS_IF_OFFERED	/* STARTTLS when offered; when it is
+					 * not, or refused, on in clear */
+};
+
 /* client_new_opener - a client that opens a session with a real server
  * as a conforming client does, then hands over to the user: EHLO helo
  * after the greeting (HELO when EHLO is refused, and a new connection and
  * HELO when the server hangs up on it: client_next says
- * CLIENT_RECONNECT), and with starttls, STARTTLS and EHLO again (QUIT
- * when the server cannot: TLS is required; client_tls() says whether it
+ * CLIENT_RECONNECT), and with starttls, STARTTLS and EHLO again (when
+ * required, QUIT when the server cannot; client_tls() says whether it
  * came).  hello 0: nothing after the greeting.  From the moment
  * client_handed() says so, it tracks what the user sends (client_sent),
  * as a tracking client does.  The caller runs the TLS handshake when
  * client_tls() turns 1, before sending what client_next gives. */
-struct client *client_new_opener(const char *helo, int hello, int starttls,
-    const struct client_sink *sink);
+struct client *client_new_opener(const char *helo, int hello,
+    enum client_starttls starttls, const struct client_sink *sink);
 int client_handed(const struct client *c);
 
 /* client_login - the opener, handed over and with no command pending,

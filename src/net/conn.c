@@ -67,6 +67,17 @@ static int failed(struct conn *c, int tls, const char *fmt, ...)
 	return -1;
 }
 
+void conn_tls_info(const struct conn *c, struct outcome_tls *out)
+{
+	memset(out, 0, sizeof *out);
+#ifdef HAVE_OPENSSL
+	if (c->tls && c->tls_on)
+		tls_info(c->tls, out);
+#else
+	(void)c;
+#endif
+}
+
 void conn_close(struct conn *c)
 {
 #ifdef HAVE_OPENSSL

@@ -15,13 +15,16 @@
 
 #include <stddef.h>
 
+#include "core/outcome.h"
 #include "core/tx.h"
 
 enum conn_tls_mode {
 	CONN_TLS_NONE,		/* plain; the user may type STARTTLS */
 	CONN_TLS_STARTTLS,	/* STARTTLS after EHLO, required: the session
 				 * ends if the server does not offer it */
-	CONN_TLS_IMPLICIT	/* TLS from the first byte (RFC 8314, port 465) */
+	CONN_TLS_IMPLICIT,	/* TLS from the first byte (RFC 8314, port 465) */
+	CONN_TLS_OPTIONAL	/* STARTTLS when the server offers it, else
+				 * on in clear */
 };
 
 struct conn_opts {
@@ -92,5 +95,8 @@ const char *conn_error(const struct conn *c);
 int conn_tls_failed(const struct conn *c);
 /* conn_address - where it is connected ("192.0.2.1"), or "" */
 const char *conn_address(const struct conn *c);
+/* conn_tls_info - the TLS session's summary into out (out->on 0 when
+ * TLS is not on) */
+void conn_tls_info(const struct conn *c, struct outcome_tls *out);
 
 #endif

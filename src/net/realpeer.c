@@ -23,6 +23,7 @@
 #include "core/client.h"
 #include "core/codec.h"
 #include "core/explain.h"
+#include "core/outcome.h"
 #include "core/ref.h"
 #include "core/reply.h"
 #include "core/server.h"
@@ -53,7 +54,8 @@ enum state {
 	ST_DROPPED,		/* the server ended it otherwise (421, a close) */
 	ST_PROTOCOL,		/* the server broke the protocol so badly that
 				 * smtpref stopped */
-	ST_NETWORK,		/* resolving, connecting, a timeout, a reset */
+	ST_NETWORK,		/* resolving, connecting, a reset, a close */
+	ST_TIMEOUT,		/* a reply did not come in time */
 	ST_TLS_FAILED,		/* the handshake, the certificate, or TLS was
 				 * required and not possible */
 	ST_CLOSED,		/* the learner closed it */
@@ -64,7 +66,8 @@ static const char *const state_names[] = {
 	[ST_NEW] = "not opened", [ST_OPEN] = "open",
 	[ST_ENDED] = "ended with 221", [ST_DROPPED] = "ended by the server",
 	[ST_PROTOCOL] = "stopped: protocol violation",
-	[ST_NETWORK] = "network failure", [ST_TLS_FAILED] = "TLS failure",
+	[ST_NETWORK] = "network failure", [ST_TIMEOUT] = "timeout",
+	[ST_TLS_FAILED] = "TLS failure",
 	[ST_CLOSED] = "closed",
 };
 _Static_assert(sizeof state_names / sizeof state_names[0] == ST_LAST,
@@ -74,7 +77,9 @@ struct realpeer {
 	struct peer peer;
 	struct conn *conn;
 	struct client *cli;
-	struct tx_sink sink;
+	struct tx_sink sink;	/* tap(): into the record, then outer */
+	struct tx_sink outer;
+	struct outcome rec;	/* each step, its reply and its latency */
 	enum state state;
 	enum explain_level level;
 	int timeout_ms, plaintext_auth, greeted;
@@ -100,12 +105,15 @@ struct realpeer {
 
 /* ---- items ------------------------------------------------------------- */
 
-static void emit(struct realpeer *r, enum tx_kind kind, const char *label,
-    const char *text, int code, int secret, int by_learner)
+static void emit_timed(struct realpeer *r, enum tx_kind kind,
+    const char *label, const char *text, int code, int secret,
+    int by_learner, long ms)
 {
 	struct tx_item it;
 
 	memset(&it, 0, sizeof it);
+	it.timed = ms >= 0;
+	it.ms = ms >= 0 ? ms : 0;
 	it.kind = kind;
 	it.tls = (kind == TX_SENT || kind == TX_RECEIVED) && conn_tls_on(r->conn);
 	it.code = code;
@@ -118,12 +126,19 @@ static void emit(struct realpeer *r, enum tx_kind kind, const char *label,
 		r->sink.item(r->sink.ctx, &it);
 }
 
+static void emit(struct realpeer *r, enum tx_kind kind, const char *label,
+    const char *text, int code, int secret, int by_learner)
+{
+	emit_timed(r, kind, label, text, code, secret, by_learner, -1);
+}
+
 #define say(r, kind, label, ...) tx_emitf(&(r)->sink, kind, label, __VA_ARGS__)
 #define note(r, ...) tx_emitf(&(r)->sink, TX_NOTE, NULL, __VA_ARGS__)
 
-/* lines - each line of wire text as an item, made printable */
-static void lines(struct realpeer *r, enum tx_kind kind, const char *wire,
-    size_t len, int code, int secret)
+/* lines_timed - each line of wire text as an item, made printable; a
+ * reply's last line carries its latency ms (-1: none) */
+static void lines_timed(struct realpeer *r, enum tx_kind kind,
+    const char *wire, size_t len, int code, int secret, long ms)
 {
 	size_t pos = 0;
 	char shown[SHOWN_MAX];
@@ -142,8 +157,112 @@ static void lines(struct realpeer *r, enum tx_kind kind, const char *wire,
 			    (int)(keep > 64 ? 64 : keep), p, redacted);
 		} else
 			tx_printable(p, n, shown, sizeof shown);
-		emit(r, kind, NULL, shown, code, secret, 0);
+		emit_timed(r, kind, NULL, shown, code, secret, 0,
+		    pos >= len ? ms : -1);
 	}
+}
+
+static void lines(struct realpeer *r, enum tx_kind kind, const char *wire,
+    size_t len, int code, int secret)
+{
+	lines_timed(r, kind, wire, len, code, secret, -1);
+}
+
+/* ---- the record ----------------------------------------------------------- */
+
+/* tap - every item passes here: a finding goes into the record */
+static void tap(void *ctx, const struct tx_item *it)
+{
+	struct realpeer *r = ctx;
+
+	if (it->kind == TX_FINDING) {
+		char text[512];
+
+		snprintf(text, sizeof text, "%.*s", (int)it->len, it->text);
+		outcome_finding(&r->rec, it->label, text);
+	}
+	if (r->outer.item)
+		r->outer.item(r->outer.ctx, it);
+}
+
+/* step_of - what a command line is, for the record */
+static enum outcome_step step_of(const char *line, size_t len)
+{
+	char v[16];
+	size_t i;
+	enum outcome_step st;
+
+	for (i = 0; i < len && i < sizeof v - 1 && line[i] != ' '; i++)
+		v[i] = line[i];
+	v[i] = 0;
+	if (i < len && line[i] != ' ')
+		return OUTCOME_OTHER;
+	st = outcome_step_of(v);
+	/* the client's names for the greeting and the dot are no verbs */
+	return st == OUTCOME_CONNECT || st == OUTCOME_DOT ? OUTCOME_OTHER : st;
+}
+
+/* sent - a line that awaits a reply went out: into the record; an
+ * answer to AUTH's 334 (a credential) is kept as AUTH, without it */
+static void sent(struct realpeer *r, const char *line, size_t len, int answer)
+{
+	enum outcome_step st = answer ? OUTCOME_AUTH : step_of(line, len);
+
+	if (outcome_sent(&r->rec, st, answer ? NULL : line, answer ? 0 : len,
+	    net_now_ms()) != 0)
+		say(r, TX_ERROR, NULL, "out of memory: this step is not in the summary");
+}
+
+/* sent_bytes - what the client composed: each line awaits a reply (the
+ * opener sends commands, and during client_login the answers) */
+static void sent_bytes(struct realpeer *r, const char *bytes, size_t len,
+    int login)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *p = bytes + pos, *lf = memchr(p, '\n', len - pos);
+		size_t n = lf ? (size_t)(lf - p) : len - pos;
+
+		pos += n + 1;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		sent(r, p, n, login && !(n >= 5 && ascii_ieq(p, 5, "AUTH ")));
+	}
+}
+
+/* connected - the connection is there: the greeting is awaited */
+static void connected(struct realpeer *r)
+{
+	const struct conn_opts *o = conn_opts(r->conn);
+
+	r->rec.connected_ms = net_now_ms();
+	snprintf(r->rec.host, sizeof r->rec.host, "%s", o->host);
+	snprintf(r->rec.address, sizeof r->rec.address, "%s", conn_address(r->conn));
+	r->rec.port = o->port;
+	outcome_unanswered(&r->rec);
+	if (conn_tls_on(r->conn))
+		conn_tls_info(r->conn, &r->rec.tls);
+	if (outcome_sent(&r->rec, OUTCOME_CONNECT, NULL, 0, r->rec.connected_ms) != 0)
+		say(r, TX_ERROR, NULL, "out of memory: this step is not in the summary");
+}
+
+/* rec_end - the session ended as st */
+static void rec_end(struct realpeer *r, enum state st, const char *why)
+{
+	static const enum outcome_end ends[] = {
+		[ST_NEW] = OUTCOME_OPEN, [ST_OPEN] = OUTCOME_OPEN,
+		[ST_ENDED] = OUTCOME_ENDED, [ST_DROPPED] = OUTCOME_DROPPED,
+		[ST_PROTOCOL] = OUTCOME_PROTOCOL, [ST_NETWORK] = OUTCOME_NETWORK,
+		[ST_TIMEOUT] = OUTCOME_TIMED_OUT, [ST_TLS_FAILED] = OUTCOME_TLS,
+		[ST_CLOSED] = OUTCOME_CLOSED,
+	};
+
+	outcome_unanswered(&r->rec);
+	r->rec.end = ends[st];
+	r->rec.end_ms = net_now_ms();
+	if (why)
+		snprintf(r->rec.why, sizeof r->rec.why, "%s", why);
 }
 
 /* shut - the session ends in state st; says why (an error) once */
@@ -153,14 +272,17 @@ static void shut(struct realpeer *r, enum state st, const char *fmt, ...)
 static void shut(struct realpeer *r, enum state st, const char *fmt, ...)
 {
 	va_list ap;
+	char why[1024] = "";
 
 	if (r->state != ST_OPEN && r->state != ST_NEW)
 		return;
 	if (fmt) {
 		va_start(ap, fmt);
-		tx_vemitf(&r->sink, TX_ERROR, NULL, fmt, ap);
+		vsnprintf(why, sizeof why, fmt, ap);
 		va_end(ap);
+		tx_emit(&r->sink, TX_ERROR, NULL, why, strlen(why));
 	}
+	rec_end(r, st, why[0] ? why : NULL);
 	if (r->greeted)
 		client_dropped(r->cli);
 	conn_close(r->conn);
@@ -217,12 +339,14 @@ static void pump(struct realpeer *r)
 			lines(r, TX_SENT, r->out, len, 0, client_secret(r->cli));
 			if (put(r, r->out, len) != 0)
 				return;
+			sent_bytes(r, r->out, len, client_phase(r->cli) == CLIENT_AUTH);
 		} else if (a == CLIENT_RECONNECT) {
 			if (conn_reconnect(r->conn) != 0) {
 				shut(r, conn_tls_failed(r->conn) ? ST_TLS_FAILED : ST_NETWORK,
 				    "%s", conn_error(r->conn));
 				return;
 			}
+			connected(r);
 			r->nkws = 0;
 			r->deadline = 0;
 			await_more(r);
@@ -242,6 +366,7 @@ static void start_tls(struct realpeer *r)
 		shut(r, ST_TLS_FAILED, "%s", conn_error(r->conn));
 		return;
 	}
+	conn_tls_info(r->conn, &r->rec.tls);
 	if (injected > 0)
 		say(r, TX_FINDING, "injection",
 		    "%zu octets came after the 220 to STARTTLS, before TLS started (\"%s\"). A man in the middle can inject such bytes to be read as answers inside TLS (CVE-2021-22947): smtpref discards them (RFC 3207 5)",
@@ -411,12 +536,16 @@ static void on_reply(struct realpeer *r, const char *wire, size_t len, int code)
 	const char *lf = memchr(wire, '\n', len), *aw = client_awaits(r->cli);
 	size_t first = lf ? (size_t)(lf - wire) : len;
 	char verb[16];
+	const struct outcome_entry *e = NULL;
 
 	snprintf(verb, sizeof verb, "%s", aw ? aw : "");
 	if (first > 0 && wire[first - 1] == '\r')
 		first--;
 	r->greeted = 1;
-	lines(r, TX_RECEIVED, wire, len, code, 0);
+	if (aw)
+		e = outcome_reply(&r->rec, wire, len, code, conn_tls_on(r->conn),
+		    net_now_ms());
+	lines_timed(r, TX_RECEIVED, wire, len, code, 0, e ? e->ms : -1);
 	if (aw == NULL && ++r->unsolicited > UNSOLICITED_MAX) {
 		shut(r, ST_PROTOCOL, "the server keeps sending replies nobody asked for: smtpref stops");
 		return;
@@ -424,6 +553,11 @@ static void on_reply(struct realpeer *r, const char *wire, size_t len, int code)
 	r->deadline = 0;
 	client_reply(r->cli, wire, len);
 	explain_answer(r, aw ? verb : NULL, code, wire, first);
+	if (e && e->slow)
+		note(r, "%s took %.1f s: %s",
+		    e->step == OUTCOME_CONNECT ? "the greeting" :
+		    e->step == OUTCOME_DOT ? "the reply to the final dot" : "this reply",
+		    (double)e->ms / 1000, outcome_tarpit_note(e->step));
 	after_reply(r, verb, code, wire, len, first);
 	if (code == 221) {
 		int tls_failed = client_tls_failed(r->cli);
@@ -433,6 +567,7 @@ static void on_reply(struct realpeer *r, const char *wire, size_t len, int code)
 		r->state = ST_ENDED;
 		if (tls_failed)
 			r->state = ST_TLS_FAILED;
+		rec_end(r, r->state, NULL);
 		return;
 	}
 	if (code == 421) {
@@ -474,6 +609,7 @@ static void on_eof(struct realpeer *r)
 			shut(r, ST_NETWORK, "%s", conn_error(r->conn));
 			return;
 		}
+		connected(r);
 		r->nkws = 0;
 		r->deadline = 0;
 		await_more(r);
@@ -602,6 +738,7 @@ static int send_command(struct realpeer *r, const char *line, size_t len,
 	}
 	if (wire_line(r, line, len) != 0)
 		return secret;
+	sent(r, line, len, 0);
 	client_sent(r->cli, line, len);
 	await_more(r);
 	if (len >= 5 && ascii_ieq(line, 5, "BDAT "))
@@ -620,6 +757,8 @@ static void send_message_line(struct realpeer *r, const char *line, size_t len)
 		r->told_stuffing = 0;
 		tx_learner_sent(&r->sink, conn_tls_on(r->conn), ".", 1, 0);
 		if (wire_line(r, ".", 1) == 0) {
+			if (outcome_sent(&r->rec, OUTCOME_DOT, NULL, 0, net_now_ms()) != 0)
+				say(r, TX_ERROR, NULL, "out of memory: this step is not in the summary");
 			client_sent(r->cli, ".", 1);
 			await_more(r);
 		}
@@ -691,6 +830,7 @@ static int send_auth_answer(struct realpeer *r, const char *line, size_t len)
 	r->auth334 = 0;
 	tx_learner_sent(&r->sink, conn_tls_on(r->conn), line, len, !cancel);
 	if (wire_line(r, line, len) == 0) {
+		sent(r, line, len, 1);
 		client_sent(r->cli, line, len);
 		await_more(r);
 	}
@@ -712,7 +852,7 @@ static void p_process(struct peer *p)
 	if (r->state == ST_OPEN && r->deadline && net_now_ms() >= r->deadline) {
 		const char *verb = client_awaits(r->cli);
 
-		shut(r, ST_NETWORK, "no complete reply to %s within %d s",
+		shut(r, ST_TIMEOUT, "no complete reply to %s within %d s",
 		    verb && strcmp(verb, "CONNECT") == 0 ? "the connection (no greeting)" :
 		    verb_words(verb, buf, sizeof buf), r->timeout_ms / 1000);
 	}
@@ -752,11 +892,13 @@ static void p_start(struct peer *p)
 	if (r->state != ST_NEW)
 		return;
 	r->state = ST_OPEN;
+	r->rec.start_ms = net_now_ms();
 	if (conn_connect(r->conn) != 0) {
 		shut(r, conn_tls_failed(r->conn) ? ST_TLS_FAILED : ST_NETWORK,
 		    "%s", conn_error(r->conn));
 		return;
 	}
+	connected(r);
 	await_more(r);
 	/* the greeting, and what the client does by itself after it */
 	while (r->state == ST_OPEN && !client_handed(r->cli) &&
@@ -845,6 +987,7 @@ static int p_group(struct peer *p, const char *const *ls, const size_t *lens,
 		secret |= tx_learner_sent(&r->sink, conn_tls_on(r->conn), ls[i], lens[i], 0);
 	if (put(r, buf, total) == 0)
 		for (i = 0; i < n; i++) {
+			sent(r, ls[i], lens[i], 0);
 			client_sent(r->cli, ls[i], lens[i]);
 			if (lens[i] >= 5 && ascii_ieq(ls[i], 5, "BDAT "))
 				r->bdat_left = bdat_size(ls[i], lens[i]);
@@ -884,6 +1027,7 @@ static void p_free(struct peer *p)
 
 	conn_free(r->conn);
 	client_free(r->cli);
+	outcome_free(&r->rec);
 	free(r->out);
 	free(r);
 }
@@ -1010,9 +1154,11 @@ static int p_fd(const struct peer *p)
 static int p_exit_status(const struct peer *p)
 {
 	switch (SELF(p)->state) {
-	case ST_ENDED: return 0;
-	case ST_NETWORK: case ST_TLS_FAILED: return 3;
-	default: return 1;
+	case ST_ENDED: return OUTCOME_OK;
+	case ST_NETWORK: return OUTCOME_NO_CONNECTION;
+	case ST_TIMEOUT: return OUTCOME_TIMEOUT;
+	case ST_TLS_FAILED: return OUTCOME_TLS_FAILED;
+	default: return OUTCOME_FAILED;
 	}
 }
 
@@ -1110,7 +1256,10 @@ struct peer *realpeer_new(const struct conn_opts *o, const struct tx_sink *sink)
 		return NULL;
 	r->peer.ops = &realpeer_ops;
 	if (sink)
-		r->sink = *sink;
+		r->outer = *sink;
+	r->sink.ctx = r;
+	r->sink.item = tap;
+	outcome_init(&r->rec);
 	r->level = EXPLAIN_FULL;
 	r->plaintext_auth = o->plaintext_auth;
 	r->conn = conn_new(o, &r->sink);
@@ -1119,11 +1268,20 @@ struct peer *realpeer_new(const struct conn_opts *o, const struct tx_sink *sink)
 	cs.finding = on_finding;
 	if (r->conn)
 		r->cli = client_new_opener(conn_opts(r->conn)->helo, !o->no_ehlo,
-		    o->tls == CONN_TLS_STARTTLS, &cs);
+		    o->tls == CONN_TLS_STARTTLS ? CLIENT_STARTTLS_REQUIRED :
+		    o->tls == CONN_TLS_OPTIONAL ? CLIENT_STARTTLS_IF_OFFERED :
+		    CLIENT_STARTTLS_NO, &cs);
 	if (r->conn == NULL || r->out == NULL || r->cli == NULL) {
 		p_free(&r->peer);
 		return NULL;
 	}
 	r->timeout_ms = conn_opts(r->conn)->timeout_ms;
 	return &r->peer;
+}
+
+const struct outcome *realpeer_outcome(const struct peer *p)
+{
+	const struct realpeer *r = SELF(p);
+
+	return &r->rec;
 }

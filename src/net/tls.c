@@ -8,6 +8,7 @@
 
 #include "net/tls.h"
 
+#include "core/tx.h"
 #include "net/net.h"
 
 #include <errno.h>
@@ -343,6 +344,28 @@ void tls_describe(const struct tls *t,
 	if (t->verify == X509_V_OK)
 		line(fn, ctx, "certificate verified for %s against the system's trusted CAs",
 		    t->host);
+}
+
+void tls_info(const struct tls *t, struct outcome_tls *out)
+{
+	X509 *cert = peer_cert(t->ssl);
+
+	memset(out, 0, sizeof *out);
+	out->on = 1;
+	snprintf(out->protocol, sizeof out->protocol, "%s", SSL_get_version(t->ssl));
+	snprintf(out->cipher, sizeof out->cipher, "%s", SSL_get_cipher_name(t->ssl));
+	out->verified = t->verify == X509_V_OK;
+	if (!out->verified)
+		snprintf(out->verify_error, sizeof out->verify_error, "%s",
+		    tls_verify_error(t));
+	if (cert) {
+		char raw[256];
+
+		name_text(X509_get_subject_name(cert), raw, sizeof raw);
+		tx_printable(raw, strlen(raw), out->subject, sizeof out->subject);
+		name_text(X509_get_issuer_name(cert), raw, sizeof raw);
+		tx_printable(raw, strlen(raw), out->issuer, sizeof out->issuer);
+	}
 }
 
 void tls_free(struct tls *t)

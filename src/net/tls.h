@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "core/outcome.h"
+
 struct tls;
 
 /* tls_start - run the handshake on fd (a connected, non-blocking socket)
@@ -42,6 +44,10 @@ const char *tls_verify_error(const struct tls *t);
  * validity, and that it was verified (a failure is the caller's to say) */
 void tls_describe(const struct tls *t,
     void (*fn)(void *ctx, const char *line), void *ctx);
+
+/* tls_info - protocol, cipher, the certificate's subject and issuer,
+ * and whether it verified, into out */
+void tls_info(const struct tls *t, struct outcome_tls *out);
 
 /* tls_free - send close_notify if possible, and release t (not fd) */
 void tls_free(struct tls *t);

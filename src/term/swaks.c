@@ -41,6 +41,8 @@ void swaks_item(void *ctx, const struct tx_item *it)
 			return;
 	}
 	save_item(o, it);
+	if (o->verdict_only && it->kind != TX_ERROR)
+		return;
 	switch (it->kind) {
 	case TX_SENT:
 		render_text(r, RENDER_BOLD, it->tls ? " ~> " : " -> ");
@@ -51,6 +53,12 @@ void swaks_item(void *ctx, const struct tx_item *it)
 		render_text(r, RENDER_PLAIN, it->tls ? "<~  " : "<-  ");
 		render_textn(r, it->code ? render_code_style(it->code) : RENDER_WARN,
 		    it->text, it->len);
+		if (it->timed) {
+			char ms[40];
+
+			snprintf(ms, sizeof ms, " (+%ld ms)", it->ms);
+			render_text(r, RENDER_DIM, ms);
+		}
 		render_newline(r);
 		break;
 	case TX_EXPLAIN:

@@ -1,9 +1,11 @@
 /* swaks.h - a session printed as smtpref connect prints it
  *
  * Each line sent or received with swaks' direction markers (" -> ",
- * "<-  ", "~" under TLS), explanations as "     # label: text", findings
- * after "*** ", smtpref's notes after "=== ", errors on stderr; and the
- * transcript lines also into a --save file.  A tx_sink for the console.
+ * "<-  ", "~" under TLS), a reply's last line with its latency
+ * (" (+12 ms)", on the screen only), explanations as "     # label:
+ * text", findings after "*** ", smtpref's notes after "=== ", errors on
+ * stderr; and the transcript lines also into a --save file.  A tx_sink
+ * for the console.
  */
 #ifndef SMTPREF_SWAKS_H
 #define SMTPREF_SWAKS_H
@@ -19,6 +21,8 @@ struct swaks_out {
 	FILE *save;		/* --save, or NULL */
 	int save_failed;
 	int quiet;		/* only the lines sent and received */
+	int verdict_only;	/* nothing but errors: the one-line client's
+				 * --quiet and --json print their verdict */
 	/* the items are held for the full-screen view (tui_preface) instead
 	 * of printed; errors still go to stderr, in case it never starts */
 	int hold;
