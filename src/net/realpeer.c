@@ -556,8 +556,9 @@ static void on_reply(struct realpeer *r, const char *wire, size_t len, int code)
 	if (e && e->slow)
 		note(r, "%s took %.1f s: %s",
 		    e->step == OUTCOME_CONNECT ? "the greeting" :
-		    e->step == OUTCOME_DOT ? "the reply to the final dot" : "this reply",
-		    (double)e->ms / 1000, outcome_tarpit_note(e->step));
+		    e->step == OUTCOME_DOT ? "the reply to the final dot" :
+		    "the reply to RCPT", (double)e->ms / 1000,
+		    outcome_tarpit_note(e->step));
 	after_reply(r, verb, code, wire, len, first);
 	if (code == 221) {
 		int tls_failed = client_tls_failed(r->cli);
@@ -746,11 +747,38 @@ static int send_command(struct realpeer *r, const char *line, size_t len,
 	return secret;
 }
 
-/* send_message_line - one line of the message after 354 */
+/* text_line - one line of the message's text: dot-stuffed */
+static void text_line(struct realpeer *r, const char *line, size_t len)
+{
+	char *stuffed;
+	int dot = len > 0 && line[0] == '.';
+
+	if (len > TEXT_LINE_MAX)
+		note(r, "this line is %zu octets long; RFC 5321 4.5.3.1.6 allows 1000 with CRLF, so a server may refuse or split it",
+		    len + 2);
+	if (dot && !r->told_stuffing) {
+		note(r, "a line of the message starts with \".\", so smtpref sends it with one more dot, and the server removes it (dot-stuffing, RFC 5321 4.5.2)");
+		r->told_stuffing = 1;
+	}
+	/* RFC 5321 4.5.2: a line starting with a dot gets one more */
+	stuffed = malloc(len + 2);
+	if (stuffed == NULL) {
+		say(r, TX_ERROR, NULL, "out of memory");
+		return;
+	}
+	stuffed[0] = '.';
+	memcpy(stuffed + 1, line, len);
+	tx_learner_sent(&r->sink, conn_tls_on(r->conn), stuffed + !dot, len + dot, 0);
+	wire_line(r, stuffed + !dot, len + dot);
+	free(stuffed);
+}
+
+/* send_message_line - one line of the message after 354: "." alone
+ * ends it; a CR or CRLF inside it is a line break (RFC 5321 2.3.8: no
+ * bare CR on the wire), and every piece is text, a "." too */
 static void send_message_line(struct realpeer *r, const char *line, size_t len)
 {
-	const char *cr = memchr(line, '\r', len);
-	char *stuffed;
+	size_t pos = 0;
 
 	if (len == 1 && line[0] == '.') {
 		r->msg = 0;
@@ -764,46 +792,19 @@ static void send_message_line(struct realpeer *r, const char *line, size_t len)
 		}
 		return;
 	}
-	if (cr) {
-		/* RFC 5321 2.3.8: no bare CR on the wire; it ends a line */
-		size_t k = (size_t)(cr - line);
+	while (r->state == ST_OPEN) {
+		const char *cr = memchr(line + pos, '\r', len - pos);
+		size_t k = cr ? (size_t)(cr - (line + pos)) : len - pos;
 
-		if (k + 1 == len || line[k + 1] != '\n')
+		if (cr && (pos + k + 1 == len || line[pos + k + 1] != '\n'))
 			note(r, "a lone CR in this line ends a line on the wire: SMTP sends no bare CR (RFC 5321 2.3.8)");
-		send_message_line(r, line, k);
-		k += 1 + (k + 1 < len && line[k + 1] == '\n');
-		if (r->state != ST_OPEN || k >= len)
-			return;
-		if (line[k] == '.' && len - k == 1) {
-			/* a "." after a CR is text, not the end: stuffed */
-			tx_learner_sent(&r->sink, conn_tls_on(r->conn), "..", 2, 0);
-			wire_line(r, "..", 2);
-		} else
-			send_message_line(r, line + k, len - k);
-		return;
+		text_line(r, line + pos, k);
+		if (cr == NULL)
+			break;
+		pos += k + 1 + (pos + k + 1 < len && line[pos + k + 1] == '\n');
+		if (pos >= len)
+			break;
 	}
-	if (len > TEXT_LINE_MAX)
-		note(r, "this line is %zu octets long; RFC 5321 4.5.3.1.6 allows 1000 with CRLF, so a server may refuse or split it",
-		    len + 2);
-	if (len > 0 && line[0] == '.' && !r->told_stuffing) {
-		note(r, "a line of the message starts with \".\", so smtpref sends it with one more dot, and the server removes it (dot-stuffing, RFC 5321 4.5.2)");
-		r->told_stuffing = 1;
-	}
-	/* RFC 5321 4.5.2: a line starting with a dot gets one more */
-	stuffed = malloc(len + 2);
-	if (stuffed == NULL) {
-		say(r, TX_ERROR, NULL, "out of memory");
-		return;
-	}
-	stuffed[0] = '.';
-	memcpy(stuffed + 1, line, len);
-	{
-		int dot = len > 0 && line[0] == '.';
-
-		tx_learner_sent(&r->sink, conn_tls_on(r->conn), stuffed + !dot, len + dot, 0);
-		wire_line(r, stuffed + !dot, len + dot);
-	}
-	free(stuffed);
 }
 
 /* send_chunk_line - a line of a BDAT chunk: counted, never stuffed */
