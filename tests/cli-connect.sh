@@ -105,8 +105,11 @@ expect_err "PORT must be a number.*70000" "names the port"
 conn --timeout 0 127.0.0.1
 expect_status 2 "zero timeout"
 expect_err "--timeout.*0" "names the timeout"
-conn --tls --starttls 127.0.0.1
-expect_status 2 "--tls with --starttls"
+conn --tls-on-connect --starttls 127.0.0.1
+expect_status 2 "--tls-on-connect with --starttls"
+expect_err "exclude each other" "says why"
+conn --tls-optional --tls 127.0.0.1
+expect_status 2 "--tls-optional with --tls"
 conn --no-ehlo --starttls 127.0.0.1
 expect_status 2 "--no-ehlo with --starttls"
 conn --frobnicate 127.0.0.1
@@ -319,9 +322,13 @@ stop "$sub"
 start submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
 	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
 printf 'QUIT\n' >"$tmp/in"
-conn $H --tls --insecure 127.0.0.1 "$port"
+conn $H --tls-on-connect --insecure 127.0.0.1 "$port"
 expect_status 0 "implicit TLS"
 expect_out '^<~  220 ' "the greeting already under TLS"
+# --tls was implicit TLS before it became swaks' STARTTLS: on port 465,
+# where STARTTLS cannot be, it still is (nothing listens there)
+conn $H --tls --timeout 2 127.0.0.1 465
+expect_out 'port 465 .*--tls there starts TLS before the greeting' "--tls on port 465 is implicit TLS"
 stop "$pid"
 
 # ---- Postfix's smtp-sink: error replies and pipelining ---------------------

@@ -48,24 +48,25 @@ enum outcome_step outcome_step_of(const char *verb)
  * before (the network failed), 4 and 5 are smtpref's own */
 static const struct outcome_status statuses[] = {
 	{ OUTCOME_OK, "delivered",
-	  "delivered: the server took the message (with --quit-after: every step up to it succeeded)" },
+	  "delivered (with --quit-after: every step up to it went through)" },
 	{ OUTCOME_FAILED, "failed",
-	  "ended otherwise: 421, a protocol violation that made smtpref stop, a null MX, input ending before QUIT" },
+	  "ended otherwise: 421, a protocol violation, a null MX, no QUIT" },
 	{ OUTCOME_USAGE, "usage error", "usage error" },
 	{ OUTCOME_NO_CONNECTION, "could not connect",
-	  "could not connect (a name that does not resolve, a refused or timed-out connection), or the connection broke" },
+	  "could not connect (name, refused, no answer), or the connection broke" },
 	{ OUTCOME_TIMEOUT, "timeout", "a reply (the greeting too) did not come within --timeout" },
 	{ OUTCOME_UNSENDABLE, "cannot send",
-	  "the message needs 8BITMIME or SMTPUTF8 and the server does not offer it" },
+	  "the message needs 8BITMIME or SMTPUTF8, and the server lacks it" },
 	{ OUTCOME_GREETING, "greeting refused", "the greeting was not 220" },
 	{ OUTCOME_HELLO, "EHLO refused", "EHLO and HELO were refused" },
 	{ OUTCOME_SENDER, "sender refused", "MAIL FROM was refused" },
-	{ OUTCOME_RECIPIENTS, "no recipient accepted", "every RCPT TO was refused" },
+	{ OUTCOME_RECIPIENTS, "no recipient accepted", "no RCPT TO was accepted" },
 	{ OUTCOME_DATA_REFUSED, "DATA refused", "DATA got no 354" },
-	{ OUTCOME_MESSAGE_REFUSED, "message refused", "the message was refused after the final dot" },
+	{ OUTCOME_MESSAGE_REFUSED, "message refused",
+	  "the message was refused after the final dot" },
 	{ OUTCOME_AUTH_FAILED, "AUTH failed", "AUTH failed, or was not possible" },
 	{ OUTCOME_TLS_FAILED, "TLS failed",
-	  "TLS failed: the handshake, the certificate, or STARTTLS required and not offered or refused" },
+	  "TLS failed: handshake, certificate, or STARTTLS required and not there" },
 };
 
 const struct outcome_status *outcome_statuses(size_t *n)
