@@ -153,7 +153,7 @@ p=$(free_port)
 start_at aiosmtpd "$p" "$PY" -m aiosmtpd -n -l "127.0.0.1:$p" \
 	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
 aio=$pid
-printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nDATA\nSubject: smtpref test\n\n.starts with a dot\nR is just text\nQ too\n.\nQUIT\n' >"$tmp/in"
+printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nDATA\nSubject: smtpref test\n\n.starts with a dot\nR is just text\nQ too\nx\r.\ry\n.\nQUIT\n' >"$tmp/in"
 conn $H --save "$tmp/saved" 127.0.0.1 "$p"
 expect_status 0 "aiosmtpd: a session that ends with 221"
 expect_out '^ -> EHLO client\.example\.org$' "EHLO sent by default"
@@ -171,6 +171,9 @@ if [ -n "$msg" ]; then
 	expect_file "$msg" '^Subject: smtpref test' "the message's header arrived"
 	expect_file "$msg" '^\.starts with a dot$' "the server removed the stuffed dot"
 	expect_file "$msg" '^Q too$' "the whole body arrived"
+	# a CR inside a line breaks it, and a dot between two is text
+	expect_file "$msg" '^\.$' "a lone dot between CRs is text, stuffed"
+	expect_file "$msg" '^y$' "and what follows it is still the message"
 fi
 expect_file "$tmp/saved" '^ -> MAIL FROM:<ann@example\.org>$' "saved: sent lines"
 expect_file "$tmp/saved" '^<-  250 ' "saved: received lines"

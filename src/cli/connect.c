@@ -496,7 +496,7 @@ static int operands(int argc, char **argv, struct args *a)
 		return usage_error(a->co.host ? "with --server, the only argument is a PORT; unexpected" :
 		    "with --mx (or --to and no server), the only argument is a PORT; unexpected",
 		    argv[optind + 1]);
-	if (!elsewhere && rest < 1)
+	if (!elsewhere && rest < 1 && !a->ol.active)	/* else oneliner_check says */
 		return usage_error("which server? Give a HOST (or --mx DOMAIN, or --to ADDR)", NULL);
 	if (rest > 2)
 		return usage_error("unexpected argument", argv[optind + 2]);

@@ -426,7 +426,8 @@ void outcome_verdict(const struct outcome *o, const struct outcome_goal *g,
 		OUTCOME_MAIL, OUTCOME_RCPT, OUTCOME_DATA, OUTCOME_DOT
 	};
 	struct walk w = { 0, -1, -1, -1, -1, OUTCOME_CONNECT };
-	int broke = 0, es = end_status(o->end);
+	int es = end_status(o->end);
+	enum outcome_step broke = OUTCOME_STEP_LAST;
 	size_t i;
 
 	memset(v, 0, sizeof *v);
@@ -440,16 +441,17 @@ void outcome_verdict(const struct outcome *o, const struct outcome_goal *g,
 			 * does not matter) */
 			if (e->step != OUTCOME_QUIT && es >= 0)
 				fail(&w, (long)i, e->step, es);
-			broke = 1;
+			broke = e->step;
 			break;
 		}
 		walk_entry(&w, e, (long)i, v);
 	}
-	if (!broke) {
+	/* the recipients and EHLO are judged when what follows them came
+	 * (or nothing more was awaited) */
+	if (broke != OUTCOME_RCPT)
 		rcpts_done(&w, v);
-		if (w.hello_failed >= 0)
-			fail(&w, w.hello_failed, OUTCOME_EHLO, OUTCOME_HELLO);
-	}
+	if (w.hello_failed >= 0 && broke != OUTCOME_HELO)
+		fail(&w, w.hello_failed, OUTCOME_EHLO, OUTCOME_HELLO);
 	/* the goal: each step of the chain up to it, STARTTLS and AUTH when
 	 * asked for */
 	for (i = 0; i < sizeof chain / sizeof chain[0] && w.status < 0; i++) {
