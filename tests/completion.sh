@@ -42,6 +42,10 @@ complete_words smtpref connect --star
 expect_out '^--starttls$' "connect's own options"
 complete_words smtpref connect --tu
 expect_out '^--tui$' "connect's --tui"
+complete_words smtpref connect --quit-a
+expect_out '^--quit-after$' "the one-line client's options"
+complete_words smtpref connect --to bob@example.org --quit-after R
+expect_out '^RCPT$' "--quit-after's steps"
 complete_words smtpref tui --les
 expect_out '^--lesson$' "the TUI's --lesson"
 complete_words smtpref tui --lesson 01

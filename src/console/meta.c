@@ -429,23 +429,24 @@ static void wipe(void *p, size_t n)
 
 static void m_connect(struct console *c, int argc, char **argv)
 {
-	static const char usage[] = "usage: :connect HOST [PORT] [--starttls|--tls] [--insecure] [--helo NAME]";
+	static const char usage[] = "usage: :connect HOST [PORT] [--tls|--tls-on-connect] [--insecure] [--helo NAME]";
 	struct conn_opts o;
 	int i, port = 25;
 
 	memset(&o, 0, sizeof o);
 	o.timeout_ms = 30000;
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--starttls") == 0)
+		/* the names of smtpref connect's options (swaks') */
+		if (strcmp(argv[i], "--starttls") == 0 || strcmp(argv[i], "--tls") == 0)
 			o.tls = CONN_TLS_STARTTLS;
-		else if (strcmp(argv[i], "--tls") == 0)
+		else if (strcmp(argv[i], "--tls-on-connect") == 0)
 			o.tls = CONN_TLS_IMPLICIT;
 		else if (strcmp(argv[i], "--insecure") == 0)
 			o.insecure = 1;
 		else if (strcmp(argv[i], "--helo") == 0 && i + 1 < argc)
 			o.helo = argv[++i];
 		else if (argv[i][0] == '-') {
-			tx_emitf(&c->self, TX_ERROR, NULL, ":connect: unknown option '%s' (known: --starttls, --tls, --insecure, --helo NAME)", argv[i]);
+			tx_emitf(&c->self, TX_ERROR, NULL, ":connect: unknown option '%s' (known: --tls or --starttls, --tls-on-connect, --insecure, --helo NAME)", argv[i]);
 			return;
 		} else if (o.host == NULL)
 			o.host = argv[i];
@@ -458,8 +459,8 @@ static void m_connect(struct console *c, int argc, char **argv)
 		tx_emitf(&c->self, TX_ERROR, NULL, "%s", usage);
 		return;
 	}
-	if (port == 465 && o.tls == CONN_TLS_NONE)
-		o.tls = CONN_TLS_IMPLICIT;
+	if (port == 465 && o.tls != CONN_TLS_IMPLICIT)
+		o.tls = CONN_TLS_IMPLICIT;	/* no STARTTLS there (RFC 8314 3.3) */
 	o.port = (unsigned)port;
 	console_connect(c, &o);	/* no --helo: the peer uses this machine's name */
 }
@@ -609,7 +610,7 @@ static const struct meta metas[NMETAS] = {
 	{ "cancel", "", "drop a :pipe group, the lines waiting for a reply, or stop a replay", 0, 0, NULL, m_cancel },
 	{ "save", "FILE", "save the transcript with swaks-style markers", 0, 0, NULL, m_save },
 	{ "replay", "FILE", "step through a saved transcript, with explanations", 0, GUIDED, NULL, m_replay },
-	{ "connect", "HOST [PORT] [--starttls|--tls]", "talk to a real server instead (smtpref connect does the same from the command line)", 0, GUIDED, NULL, m_connect },
+	{ "connect", "HOST [PORT] [--tls|--tls-on-connect]", "talk to a real server instead (smtpref connect does the same from the command line)", 0, GUIDED, NULL, m_connect },
 	{ "auth", "plain|login USER", "log in to a real server: the password is asked without echo and never shown", PEER_CAN_LOGIN, 0,
 	  "logs in to a real server; with the simulated one, type AUTH PLAIN ... yourself", m_auth },
 	{ "auth!", "plain|login USER", "the same, even without TLS", PEER_CAN_LOGIN, 0,
