@@ -163,6 +163,8 @@ expect_out '^ -> \.\.starts with a dot$' "the dot-stuffed line"
 expect_out 'dot-stuffing' "the user is told about dot-stuffing"
 expect_out '^ -> R is just text$' "R is only text"
 expect_out '# state: after the final dot' "explained in context"
+expect_out '^<-  250 .* \(\+[0-9]+ ms\)$' "each reply with its latency"
+expect_out '^=== the session took [0-9]+ ms; the slowest reply' "the whole session's time"
 expect_empty_err "aiosmtpd session"
 msg=$(ls "$tmp/maildir/new/"* 2>/dev/null | head -n 1)
 checks=$((checks + 1))

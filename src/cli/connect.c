@@ -641,6 +641,23 @@ static struct console *connect_mx(struct args *a, struct swaks_out *o,
 	return c;
 }
 
+/* session_time - how long a script's session took, and its slowest
+ * reply */
+static void session_time(struct swaks_out *o, const struct outcome *rec)
+{
+	const struct outcome_entry *slow = NULL;
+	size_t i;
+
+	for (i = 0; i < rec->n; i++)
+		if (rec->e[i].answered && (slow == NULL || rec->e[i].ms > slow->ms))
+			slow = &rec->e[i];
+	if (slow)
+		tell(o, TX_NOTE, "the session took %ld ms; the slowest reply, %ld ms, answered %s",
+		    outcome_session_ms(rec, net_now_ms()), slow->ms,
+		    slow->step == OUTCOME_CONNECT ? "the connection (the greeting)" :
+		    slow->step == OUTCOME_DOT ? "the final dot" : outcome_step_str(slow->step));
+}
+
 /* scripted - standard input into a console on the server; the exit
  * status */
 static int scripted(struct args *a, struct swaks_out *o, struct net_mx *mx,
@@ -655,6 +672,8 @@ static int scripted(struct args *a, struct swaks_out *o, struct net_mx *mx,
 		st = script_run(c, stdin, me);
 	else
 		st = console_exit_status(c);
+	if (made && realpeer_outcome(made)->connected_ms)
+		session_time(o, realpeer_outcome(made));
 	console_free(c);
 	return st;
 }

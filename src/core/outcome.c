@@ -119,12 +119,13 @@ void outcome_free(struct outcome *o)
  * its initial response) */
 static void argument(struct outcome_entry *e, const char *line, size_t len)
 {
-	const char *p, *end = line + len, *stop;
+	const char *p, *end, *stop;
 	char tmp[OUTCOME_ARG_MAX];
 
 	e->arg[0] = 0;
 	if (line == NULL)
 		return;
+	end = line + len;
 	p = memchr(line, ' ', len);
 	if (p == NULL)
 		return;
