@@ -6,9 +6,10 @@
 
 #include "core/tx.h"
 
-/* connect_main - argv[0] is "connect"; returns the exit status: 0 the
- * session ended with 221, 1 it ended otherwise, 2 usage, 3 a network or
- * TLS failure */
+/* connect_main - argv[0] is "connect"; returns the exit status: for a
+ * script 0 the session ended with 221, 1 it ended otherwise; for the
+ * one-line client 0 delivered, else the step that failed; and 2 usage, 3
+ * could not connect, 4 timeout, 29 TLS failed (core/outcome.h) */
 int connect_main(int argc, char **argv);
 
 #endif

@@ -81,11 +81,33 @@ void oneliner_free(struct oneliner *ol)
 
 /* ---- options ------------------------------------------------------------ */
 
-/* push - one more pointer in a growing array */
-static int push(void *arrayp, size_t *n, const void *item)
+/* push_str, push_own, push_file - one more pointer in a growing array
+ * (one function per type: no type punning) */
+static int push_str(const char ***a, size_t *n, const char *item)
 {
-	const void ***a = arrayp;
-	const void **na = realloc((void *)*a, (*n + 1) * sizeof *na);
+	const char **na = realloc(*a, (*n + 1) * sizeof *na);
+
+	if (na == NULL)
+		return -1;
+	na[(*n)++] = item;
+	*a = na;
+	return 0;
+}
+
+static int push_own(char ***a, size_t *n, char *item)
+{
+	char **na = realloc(*a, (*n + 1) * sizeof *na);
+
+	if (na == NULL)
+		return -1;
+	na[(*n)++] = item;
+	*a = na;
+	return 0;
+}
+
+static int push_file(unsigned char ***a, size_t *n, unsigned char *item)
+{
+	unsigned char **na = realloc(*a, (*n + 1) * sizeof *na);
 
 	if (na == NULL)
 		return -1;
@@ -115,7 +137,7 @@ static int add_to(struct oneliner *ol, const char *arg, char *err, size_t size)
 			if (ol->nto == RCPT_MAX)
 				return fail(err, size, "more than %d recipients", RCPT_MAX);
 			a = malloc(n + 1);
-			if (a == NULL || push(&ol->to, &ol->nto, a) != 0) {
+			if (a == NULL || push_own(&ol->to, &ol->nto, a) != 0) {
 				free(a);
 				return fail(err, size, "out of memory");
 			}
@@ -167,7 +189,7 @@ int oneliner_option(struct oneliner *ol, int opt, const char *arg, char *err,
 	case ONELINER_HEADER:
 		if ((bad = message_header_ok(arg)) != NULL)
 			return fail(err, size, "--header %s: %s", arg, bad);
-		return push(&ol->headers, &ol->nheaders, arg) ? fail(err, size, "out of memory") : 0;
+		return push_str(&ol->headers, &ol->nheaders, arg) ? fail(err, size, "out of memory") : 0;
 	case ONELINER_BODY:
 		if (ol->body)
 			return fail(err, size, "--body is given twice");
@@ -179,7 +201,7 @@ int oneliner_option(struct oneliner *ol, int opt, const char *arg, char *err,
 		ol->data = arg;
 		return 0;
 	case ONELINER_ATTACH:
-		return push(&ol->attach, &ol->nattach, arg) ? fail(err, size, "out of memory") : 0;
+		return push_str(&ol->attach, &ol->nattach, arg) ? fail(err, size, "out of memory") : 0;
 	case ONELINER_QUIT_AFTER:
 		return quit_after(ol, arg, err, size);
 	case ONELINER_PIPELINE:
@@ -313,7 +335,7 @@ static int read_all(struct oneliner *ol, const char *spec, const char *what,
 		fclose(f);
 	if (buf == NULL && (buf = malloc(1)) == NULL)
 		return fail(err, size, "out of memory");
-	if (push(&ol->files, &ol->nfiles, buf) != 0) {
+	if (push_file(&ol->files, &ol->nfiles, buf) != 0) {
 		free(buf);
 		return fail(err, size, "out of memory");
 	}
