@@ -426,6 +426,28 @@ expect_out '^<~  250 AUTH PLAIN$' "the real reply under TLS is read"
 expect_no_out '^<~  250 AUTH LOGIN' "the injected reply is never read as one"
 stop "$pid"
 
+# ---- terminal escapes from a server never reach the terminal raw ---------
+# (issue 14) in its greeting, its EHLO keyword lines (the "not a keyword
+# line" finding quotes them), its replies and its certificate's names:
+# through cat -v, no ESC (^[), BEL (^G), CR (^M) or C1 control (M-^[)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/esc-key.pem" \
+	-out "$tmp/esc-cert.pem" -days 2 -subj "/CN=esc.example/O=$(printf 'a\033[2Jb')" \
+	-addext "subjectAltName=DNS:$(printf 'x\033]0;pwned\007.example'),DNS:$(printf 'www.bank.example\015evil')" \
+	>/dev/null 2>&1 || { echo "FAIL: openssl cannot make the test certificate" >&2; exit 1; }
+start escapes "$PY" "$peers/hostile.py" escapes "$tmp/escapes.port" "$tmp/esc-cert.pem" "$tmp/esc-key.pem"
+printf 'MAIL FROM:<ann@example.org>\nSTARTTLS\nEHLO client.example.org\nNOOP\nQUIT\n' >"$tmp/in"
+conn $H --insecure 127.0.0.1 "$port"
+expect_status 0 "a server sending escapes"
+cat -v "$tmp/out" "$tmp/err" >"$tmp/seen"
+checks=$((checks + 1))
+if grep -n -e '\^\[' -e '\^G' -e '\^M' -e 'M-\^' "$tmp/seen" >"$tmp/raw"; then
+	fail "raw control characters reached the terminal: $(head -c 600 "$tmp/raw")"
+fi
+expect_out 'X-\\x1b\]0;pwned\\x07.*is not a keyword line' "the EHLO finding shows the escape"
+expect_out 'x\\x1b\]0;pwned\\x07\.example' "the certificate's name shows the escape"
+expect_out '^<-  250 ok\\x1b\[2J\\x07 bad\\x0dgenuine$' "a reply shows its escapes and its CR"
+stop "$pid"
+
 # ---- MX lookup through a DNS responder on loopback --------------------------
 start dns "$PY" "$peers/dns.py" "$tmp/dns.port"
 SMTPREF_NAMESERVER="127.0.0.1:$port"

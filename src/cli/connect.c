@@ -12,6 +12,7 @@
 #include "cli/connect.h"
 
 #include "console/console.h"
+#include "core/printable.h"
 #include "core/ref.h"
 #include "core/syntax.h"
 #include "net/net.h"
@@ -92,7 +93,10 @@ static void usage(FILE *f)
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "%s: %s%s%s\n", me, msg, arg ? " " : "", arg ? arg : "");
+	char safe[256];
+
+	fprintf(stderr, "%s: %s%s%s\n", me, msg, arg ? " " : "",
+	    arg ? printable_arg(arg, safe, sizeof safe) : "");
 	fprintf(stderr, "Try 'smtpref connect --help' for more information.\n");
 	return 2;
 }
@@ -368,14 +372,17 @@ static void port_notes(struct args *a, struct swaks_out *o)
 /* helo_check - warn about an EHLO name that is no domain name */
 static void helo_check(const struct args *a, struct swaks_out *o)
 {
+	char name[256];
+
 	if (is_domain_name(a->co.helo))
 		return;
+	printable_arg(a->co.helo, name, sizeof name);
 	if (a->tui)
 		tell(o, TX_ERROR, "warning: the EHLO name '%s' is %s; RFC 5321 4.1.1.1 wants this machine's fully qualified domain name (or an address literal like [192.0.2.1]), and many servers refuse others: give one with --helo",
-		    a->co.helo, strcmp(a->co.helo, "localhost") == 0 ? "localhost" : "not a domain name");
+		    name, strcmp(a->co.helo, "localhost") == 0 ? "localhost" : "not a domain name");
 	else
 		fprintf(stderr, "%s: warning: the EHLO name '%s' is %s; RFC 5321 4.1.1.1 wants this machine's fully qualified domain name (or an address literal like [192.0.2.1]), and many servers refuse others: give one with --helo\n",
-		    me, a->co.helo, strcmp(a->co.helo, "localhost") == 0 ? "localhost" : "not a domain name");
+		    me, name, strcmp(a->co.helo, "localhost") == 0 ? "localhost" : "not a domain name");
 }
 
 /* scripted - standard input into a console on the server (or each MX in

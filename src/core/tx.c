@@ -3,6 +3,8 @@
 
 #include "core/tx.h"
 
+#include "core/printable.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -31,42 +33,8 @@ void tx_emitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
 
 size_t tx_printable(const char *s, size_t n, char *out, size_t size)
 {
-	size_t i = 0, o = 0;
-
-	if (size == 0)
-		return 0;
-	while (i < n && o + 5 < size) {
-		unsigned char ch = (unsigned char)s[i];
-		size_t k = 0;
-
-		if (ch >= 0x20 && ch < 0x7f)
-			k = 1;
-		else if (ch >= 0xc2 && ch <= 0xf4) {
-			size_t want = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2, j;
-
-			for (j = 1; j < want && i + j < n &&
-			    ((unsigned char)s[i + j] & 0xc0) == 0x80; j++)
-				;
-			/* U+0080..U+009F are C1 controls even as UTF-8 */
-			if (j == want && !(ch == 0xc2 && (unsigned char)s[i + 1] < 0xa0))
-				k = want;
-		}
-		if (k > 0 && o + k < size) {
-			memcpy(out + o, s + i, k);
-			o += k;
-			i += k;
-			continue;
-		}
-		if (ch == '\t') {
-			out[o++] = ' ';
-			i++;
-			continue;
-		}
-		o += (size_t)snprintf(out + o, size - o, "\\x%02x", ch);
-		i++;
-	}
-	out[o] = 0;
-	return i;
+	/* the one function that makes text from outside safe to show */
+	return printable_text(s, n, out, size, PRINTABLE_TAB_SPACE);
 }
 
 const char *tx_marker(enum tx_kind kind, int tls)

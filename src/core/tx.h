@@ -62,7 +62,8 @@ void tx_vemitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
     const char *fmt, va_list ap);
 
 /* tx_printable - text from outside (a server, a file) made safe for any
- * terminal: C0 and C1 controls, DEL and bytes that are not UTF-8 become
+ * terminal by core/printable.h, the one function for it: C0 and C1
+ * controls, DEL, bytes that are not UTF-8 and direction marks become
  * \xHH, a tab a space.  Writes a NUL-terminated string into out and
  * returns how many octets of s it used (all of them when out is big
  * enough: 4 octets of out for one of s, at most). */

@@ -28,6 +28,7 @@
 #include "net/realpeer.h"
 #include "console/console.h"
 #include "term/rlcomplete.h"
+#include "core/printable.h"
 #include "core/ref.h"
 #include "term/lookup.h"
 #include "term/render.h"
@@ -73,12 +74,11 @@ static void label(struct shell *sh, const char *text, enum render_style st)
 
 static void print_item(struct shell *sh, const struct tx_item *it)
 {
-	char *text = malloc(it->len + 1);
+	/* whatever the item holds reaches the terminal escaped */
+	char *text = printable_dup(it->text, it->len, 0);
 
 	if (text == NULL)
 		return;
-	memcpy(text, it->text, it->len);
-	text[it->len] = 0;
 	switch (it->kind) {
 	case TX_SENT:
 		/* the learner's own lines are on the screen already */
