@@ -313,6 +313,15 @@ expect_out '^ ~> \*\*\*\*$' "the password line redacted"
 expect_no_out "$(printf 'pass word' | base64)" "no base64 password"
 SMTPREF_PASSWORD='wrong' conn $H --starttls 127.0.0.1 "$port"
 expect_out '^<~  535 ' "a wrong password gets 535"
+# typed with a tab before the credential, which aiosmtpd accepts (it
+# splits on any whitespace): redacted all the same (issue 14)
+printf 'AUTH PLAIN\t%s\nQUIT\n' "$secret64" >"$tmp/in"
+conn $H --starttls --save "$tmp/saved-tab" 127.0.0.1 "$port"
+expect_status 0 "AUTH PLAIN<TAB>response under TLS"
+expect_out '^<~  235 ' "the server took the tab-separated credential"
+expect_out '^ ~> AUTH PLAIN \*\*\*' "it is redacted on screen"
+expect_no_out "$secret64" "the base64 is not on stdout"
+expect_no_file "$tmp/saved-tab" "$secret64" "nor in the saved transcript"
 unset SSL_CERT_FILE
 stop "$sub"
 # implicit TLS (port 465 style)

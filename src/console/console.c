@@ -365,7 +365,7 @@ static int route(struct console *c, const char *line, size_t len)
 		if (len == 0)
 			return pipe_send(c);
 		pipe_add(c, line, len);
-		return 0;
+		return tx_auth_response(line, len) != 0;	/* not for history */
 	}
 	if (c->skipping) {
 		c->skipped++;

@@ -61,23 +61,40 @@ size_t tx_item_line(const struct tx_item *it, char *out, size_t size)
 	return (size_t)n < size ? (size_t)n : size - 1;
 }
 
+/* ws - the blanks a server may take between words: RFC 4954 4 writes SP,
+ * but servers split on any run of SP and HTAB (aiosmtpd splits on any
+ * whitespace), and so does the simulated server after the verb */
+static int ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+size_t tx_auth_mech(const char *line, size_t len, size_t *mechlen)
+{
+	size_t i = 0, m;
+
+	while (i < len && ws(line[i]))
+		i++;
+	if (len - i < 5 || !ascii_ieq(line + i, 4, "AUTH") || !ws(line[i + 4]))
+		return 0;
+	i += 5;
+	while (i < len && ws(line[i]))
+		i++;
+	for (m = i; m < len && !ws(line[m]); m++)
+		;
+	*mechlen = m - i;
+	return m > i ? i : 0;
+}
+
 size_t tx_auth_response(const char *line, size_t len)
 {
-	size_t i = 0, words = 0;
+	size_t mlen, i = tx_auth_mech(line, len, &mlen);
 
-	if (len < 5 || !ascii_ieq(line, 5, "AUTH "))
+	if (i == 0)
 		return 0;
-	while (i < len) {
-		while (i < len && line[i] == ' ')
-			i++;
-		if (i == len)
-			break;
-		if (++words == 3)
-			return i;
-		while (i < len && line[i] != ' ')
-			i++;
-	}
-	return 0;
+	for (i += mlen; i < len && ws(line[i]); i++)
+		;
+	return i < len ? i : 0;
 }
 
 static const char redacted[] = "*** (a credential: not shown or saved)";
@@ -87,18 +104,22 @@ int tx_learner_sent(const struct tx_sink *s, int tls, const char *line,
 {
 	struct tx_item it = { TX_SENT, tls, 0, 0, 1, NULL, line, len };
 	char buf[128];
-	size_t keep;
 
 	if (in_auth) {
 		it.secret = 1;
 		it.text = redacted;
 		it.len = sizeof redacted - 1;
-	} else if ((keep = tx_auth_response(line, len)) != 0) {
-		if (keep > 64)
-			keep = 64;
+	} else if (tx_auth_response(line, len) != 0) {
+		/* shown as "AUTH MECH ***", whatever the blanks were */
+		size_t mlen, mech = tx_auth_mech(line, len, &mlen);
+		int n;
+
+		if (mlen > 40)
+			mlen = 40;
 		it.secret = 1;
-		it.len = (size_t)snprintf(buf, sizeof buf, "%.*s%s", (int)keep,
-		    line, redacted);
+		n = snprintf(buf, sizeof buf, "AUTH %.*s %s", (int)mlen,
+		    line + mech, redacted);
+		it.len = n > 0 ? (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1 : 0;
 		it.text = buf;
 	}
 	if (s && s->item)

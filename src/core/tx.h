@@ -80,8 +80,15 @@ const char *tx_marker(enum tx_kind kind, int tls);
 size_t tx_item_line(const struct tx_item *it, char *out, size_t size);
 
 /* tx_auth_response - where the initial response of "AUTH mech response"
- * (a credential) starts in line, or 0 when the line holds none */
+ * (a credential) starts in line, or 0 when the line holds none.  Words
+ * are split at any run of SP and HTAB, leading ones too, as servers
+ * split them: "AUTH<TAB>PLAIN<TAB>secret" holds a credential as much as
+ * "AUTH PLAIN secret" does. */
 size_t tx_auth_response(const char *line, size_t len);
+
+/* tx_auth_mech - where the mechanism of an AUTH line starts (its length
+ * in *mechlen), or 0 when line is not AUTH with a mechanism */
+size_t tx_auth_mech(const char *line, size_t len, size_t *mechlen);
 
 /* tx_learner_sent - the learner's own command line as a TX_SENT item,
  * with a credential redacted: the whole line in_auth (an answer to 334),
