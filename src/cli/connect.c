@@ -12,6 +12,7 @@
 #include "cli/connect.h"
 
 #include "console/console.h"
+#include "lesson/safefile.h"
 #include "core/printable.h"
 #include "core/ref.h"
 #include "core/syntax.h"
@@ -447,10 +448,23 @@ int connect_main(int argc, char **argv)
 	o.quiet = a.quiet;
 	o.hold = a.tui;
 	render_init(&o.r, stdout, a.color);
-	if (a.save && (o.save = fopen(a.save, "w")) == NULL) {
-		fprintf(stderr, "%s: cannot write the transcript to %s: %s\n", me,
-		    a.save, strerror(errno));
-		return 2;
+	if (a.save) {
+		/* never through a symbolic link planted at the name, never
+		 * blocking on a FIFO (lesson/safefile.h) */
+		char err[600];
+		int fd = safefile_open(a.save, O_CREAT | O_TRUNC, 0666, err,
+		    sizeof err);
+
+		if (fd < 0 || (o.save = fdopen(fd, "w")) == NULL) {
+			char *safe = printable_dup(err, strlen(err), 0);
+
+			fprintf(stderr, "%s: cannot write the transcript: %s\n", me,
+			    fd < 0 && safe ? safe : strerror(errno));
+			free(safe);
+			if (fd >= 0)
+				close(fd);
+			return 2;
+		}
 	}
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -486,7 +500,10 @@ int connect_main(int argc, char **argv)
 	status = scripted(&a, &o, mx, nmx);
 out:
 	if (o.save && (fclose(o.save) != 0 || o.save_failed)) {
-		fprintf(stderr, "%s: writing %s failed\n", me, a.save);
+		char name[256];
+
+		fprintf(stderr, "%s: writing %s failed\n", me,
+		    printable_arg(a.save, name, sizeof name));
 		if (status == 0)
 			status = 1;
 	}

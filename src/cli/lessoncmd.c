@@ -19,7 +19,12 @@
 #include "lesson/progress.h"
 #include "lesson/receipt.h"
 
+#include "core/printable.h"
+#include "lesson/safefile.h"
+
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -29,6 +34,32 @@
 #include <time.h>
 
 #define ERR_MAX 512
+
+/* complain - a message to stderr, printf-style, made printable first:
+ * it may quote a file name, an argument or a lesson's text
+ * (core/printable.h); the format's final newline is kept */
+static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void complain(const char *fmt, ...)
+{
+	char msg[2 * ERR_MAX + 512], *safe;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof msg)
+		n = (int)sizeof msg - 1;
+	if (n > 0 && msg[n - 1] == '\n')
+		n--;
+	safe = printable_dup(msg, (size_t)n, 0);
+	fflush(stdout);
+	fprintf(stderr, "%s\n", safe ? safe : "smtpref lesson: out of memory");
+	free(safe);
+}
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -43,7 +74,7 @@ struct opts {
 
 static int usage_error(const char *sub, const char *msg, const char *arg)
 {
-	fprintf(stderr, "smtpref lesson%s%s: %s%s%s\n", sub ? " " : "",
+	complain("smtpref lesson%s%s: %s%s%s\n", sub ? " " : "",
 	    sub ? sub : "", msg, arg ? " " : "", arg ? arg : "");
 	fputs("Try 'smtpref lesson --help' for more information.\n", stderr);
 	return 2;
@@ -184,7 +215,7 @@ static int cmd_list(struct opts *o)
 		return 1;
 	}
 	if (c.n == 0 && !o->json) {
-		fprintf(stderr, "smtpref lesson list: no lessons found (looked in %s%s)\n",
+		complain("smtpref lesson list: no lessons found (looked in %s%s)\n",
 		    o->path.n ? o->path.dirs[0] : "nothing", o->path.n > 1 ? " and more" : "");
 		lesson_catalogue_free(&c);
 		return 1;
@@ -260,7 +291,7 @@ static int cmd_list(struct opts *o)
 		printf("%s\n", s);
 	}
 	if (c.truncated)
-		fprintf(stderr, "smtpref lesson list: only the first %d lessons are shown\n",
+		complain("smtpref lesson list: only the first %d lessons are shown\n",
 		    LESSON_LIST_MAX);
 	lesson_catalogue_free(&c);
 	return 0;
@@ -291,8 +322,10 @@ static void progress_line(const char *name, const struct lesson *l,
 
 	pad(name, namew + 2);
 	if (st->corrupt) {
+		char why[ERR_MAX];
+
 		printf("unreadable progress (%s); 'smtpref lesson reset %s' starts it over\n",
-		    st->err, name);
+		    printable_arg(st->err, why, sizeof why), name);
 		return;
 	}
 	if (!st->found) {
@@ -403,9 +436,9 @@ static void print_errors(const struct lesson_errors *errs)
 	size_t i;
 
 	for (i = 0; i < errs->n; i++)
-		fprintf(stderr, "%s\n", lesson_error_format(errs, i, line, sizeof line));
+		complain("%s\n", lesson_error_format(errs, i, line, sizeof line));
 	if (errs->dropped)
-		fprintf(stderr, "%s: %zu more problems not shown\n", errs->file,
+		complain("%s: %zu more problems not shown\n", errs->file,
 		    errs->dropped);
 }
 
@@ -485,7 +518,7 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 	int i, rc = 0;
 
 	if (progress_dir(dir, sizeof dir, 0, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson reset: %s\n", err);
+		complain("smtpref lesson reset: %s\n", err);
 		return 1;
 	}
 	if (argc == 0) {
@@ -498,7 +531,7 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 			return 1;
 		}
 		if (progress_each(dir, collect, &ns) != 0) {
-			fprintf(stderr, "smtpref lesson reset: cannot read %s: %s\n", dir,
+			complain("smtpref lesson reset: cannot read %s: %s\n", dir,
 			    strerror(errno));
 			free(ns.v);
 			return 1;
@@ -507,7 +540,7 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 			int r = progress_reset(dir, ns.v[k], err, sizeof err);
 
 			if (r < 0) {
-				fprintf(stderr, "smtpref lesson reset: %s\n", err);
+				complain("smtpref lesson reset: %s\n", err);
 				rc = 1;
 			} else if (r > 0)
 				n++;
@@ -523,14 +556,14 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 		int r;
 
 		if (canonical_name(o, argv[i], name, sizeof name) != 0) {
-			fprintf(stderr, "smtpref lesson reset: '%s' is not the name of a lesson\n",
+			complain("smtpref lesson reset: '%s' is not the name of a lesson\n",
 			    argv[i]);
 			rc = 1;
 			continue;
 		}
 		r = progress_reset(dir, name, err, sizeof err);
 		if (r < 0) {
-			fprintf(stderr, "smtpref lesson reset: %s\n", err);
+			complain("smtpref lesson reset: %s\n", err);
 			rc = 1;
 		} else if (r > 0) {
 			if (!o->quiet)
@@ -539,7 +572,7 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 			if (!o->quiet)
 				printf("%s: nothing to reset (not started)\n", name);
 		} else {
-			fprintf(stderr, "smtpref lesson reset: no lesson and no progress named '%s'\n",
+			complain("smtpref lesson reset: no lesson and no progress named '%s'\n",
 			    argv[i]);
 			rc = 1;
 		}
@@ -563,37 +596,37 @@ static int cmd_receipt(struct opts *o, int argc, char **argv)
 	if (argc != 1)
 		return usage_error("receipt", "needs the name of one lesson", NULL);
 	if (canonical_name(o, argv[0], name, sizeof name) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: '%s' is not the name of a lesson\n",
+		complain("smtpref lesson receipt: '%s' is not the name of a lesson\n",
 		    argv[0]);
 		return 1;
 	}
 	if (progress_dir(dir, sizeof dir, 0, err, sizeof err) != 0 ||
 	    progress_load(dir, name, &p, &found, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: %s\n", err);
+		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
 	if (!found) {
-		fprintf(stderr, "smtpref lesson receipt: %s has not been started\n", name);
+		complain("smtpref lesson receipt: %s has not been started\n", name);
 		return 1;
 	}
 	if (!p.done) {
-		fprintf(stderr, "smtpref lesson receipt: %s is not finished (step %lu of %lu): finish it first\n",
+		complain("smtpref lesson receipt: %s is not finished (step %lu of %lu): finish it first\n",
 		    name, p.step + 1, p.steps);
 		return 1;
 	}
 	if (p.skipped) {
-		fprintf(stderr, "smtpref lesson receipt: %lu step%s of %s %s skipped, so there is no receipt; 'smtpref lesson reset %s' and do it again without :skip\n",
+		complain("smtpref lesson receipt: %lu step%s of %s %s skipped, so there is no receipt; 'smtpref lesson reset %s' and do it again without :skip\n",
 		    p.skipped, p.skipped == 1 ? "" : "s", name,
 		    p.skipped == 1 ? "was" : "were", name);
 		return 1;
 	}
 	if (p.transcript_lost) {
-		fprintf(stderr, "smtpref lesson receipt: the transcript of %s was damaged, so there is no receipt\n",
+		complain("smtpref lesson receipt: the transcript of %s was damaged, so there is no receipt\n",
 		    name);
 		return 1;
 	}
 	if (progress_transcript_read(dir, &p, &tr, &trlen, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: %s\n", err);
+		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
 	memset(&r, 0, sizeof r);
@@ -609,24 +642,23 @@ static int cmd_receipt(struct opts *o, int argc, char **argv)
 	}
 	free(tr);
 	if (receipt_key_load(&k, o->key_file, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: %s\n", err);
+		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
 	n = receipt_make(&r, &k, text, sizeof text, err, sizeof err);
 	if (n == 0) {
-		fprintf(stderr, "smtpref lesson receipt: %s\n", err);
+		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
 	if (o->output) {
-		FILE *f = fopen(o->output, "wb");
-
-		if (f == NULL || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
-			fprintf(stderr, "smtpref lesson receipt: cannot write %s: %s\n",
-			    o->output, strerror(errno));
+		/* a new file renamed into place: never written through a
+		 * symbolic link planted at the name */
+		if (safefile_write(o->output, text, n, 0666, err, sizeof err) != 0) {
+			complain("smtpref lesson receipt: %s\n", err);
 			return 1;
 		}
 	} else if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: writing stdout: %s\n", strerror(errno));
+		complain("smtpref lesson receipt: writing stdout: %s\n", strerror(errno));
 		return 1;
 	}
 	if (k.is_default)
@@ -635,40 +667,33 @@ static int cmd_receipt(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* slurp - a small file (or stdin for "-") */
+/* slurp - a small regular file (or stdin for "-"), at most max octets */
 static char *slurp(const char *file, size_t max, size_t *len, char *err,
     size_t errsize)
 {
-	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
 	char *buf;
 	size_t n;
 
-	if (f == NULL) {
-		snprintf(err, errsize, "%s: %s", file, strerror(errno));
-		return NULL;
-	}
+	if (strcmp(file, "-") != 0)
+		return safefile_read(file, max, len, NULL, err, errsize);
 	buf = malloc(max + 2);
 	if (buf == NULL) {
-		if (f != stdin)
-			fclose(f);
 		snprintf(err, errsize, "%s: out of memory", file);
 		return NULL;
 	}
-	n = fread(buf, 1, max + 1, f);
-	if (ferror(f)) {
+	n = fread(buf, 1, max + 1, stdin);
+	if (ferror(stdin)) {
 		snprintf(err, errsize, "%s: %s", file, strerror(errno));
 		free(buf);
-		buf = NULL;
-	} else if (n > max) {
+		return NULL;
+	}
+	if (n > max) {
 		snprintf(err, errsize, "%s: larger than %zu octets", file, max);
 		free(buf);
-		buf = NULL;
-	} else {
-		buf[n] = 0;
-		*len = n;
+		return NULL;
 	}
-	if (f != stdin)
-		fclose(f);
+	buf[n] = 0;
+	*len = n;
 	return buf;
 }
 
@@ -683,21 +708,22 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 	if (o->transcript && argc != 1)
 		return usage_error("verify", "--transcript goes with one receipt", NULL);
 	if (receipt_key_load(&k, o->key_file, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson verify: %s\n", err);
+		complain("smtpref lesson verify: %s\n", err);
 		return 1;
 	}
 	for (i = 0; i < argc; i++) {
 		struct receipt r;
+		char file[256], title[4 * sizeof r.title];
 		size_t len;
 		char *text = slurp(argv[i], RECEIPT_MAX, &len, err, sizeof err);
 
 		if (text == NULL) {
-			fprintf(stderr, "smtpref lesson verify: %s\n", err);
+			complain("smtpref lesson verify: %s\n", err);
 			rc = 1;
 			continue;
 		}
 		if (receipt_verify(argv[i], text, len, &k, &r, err, sizeof err) != 0) {
-			fprintf(stderr, "smtpref lesson verify: %s\n", err);
+			complain("smtpref lesson verify: %s\n", err);
 			free(text);
 			rc = 1;
 			continue;
@@ -710,19 +736,20 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 			char d[65];
 
 			if (t == NULL) {
-				fprintf(stderr, "smtpref lesson verify: %s\n", err);
+				complain("smtpref lesson verify: %s\n", err);
 				return 1;
 			}
 			if (receipt_digest(t, tlen, d) != 0 || strcmp(d, r.transcript) != 0) {
 				free(t);
-				fprintf(stderr, "smtpref lesson verify: %s: the transcript %s is not the one this receipt was made from: rejected\n",
+				complain("smtpref lesson verify: %s: the transcript %s is not the one this receipt was made from: rejected\n",
 				    argv[i], o->transcript);
 				return 1;
 			}
 			free(t);
 		}
 		printf("%s: genuine: lesson %s (%s), finished %s, %lu steps, %s%s\n",
-		    argv[i], r.lesson, r.title, r.finished, r.steps,
+		    printable_arg(argv[i], file, sizeof file), r.lesson,
+		    printable_arg(r.title, title, sizeof title), r.finished, r.steps,
 		    r.skipped ? "some skipped" : "none skipped",
 		    o->transcript ? ", the transcript matches" : "");
 	}

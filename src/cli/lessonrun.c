@@ -21,6 +21,7 @@
 #include "lesson/progress.h"
 #include "term/render.h"
 #include "term/shell.h"
+#include "core/printable.h"
 
 /* What the console's lesson callbacks need; one per program. */
 static struct {
@@ -111,7 +112,10 @@ int lesson_console_setup(struct console_opts *co, const char *prog,
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "smtpref lesson run: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+	char safe[256];
+
+	fprintf(stderr, "smtpref lesson run: %s%s%s\n", msg, arg ? " " : "",
+	    arg ? printable_arg(arg, safe, sizeof safe) : "");
 	fputs("Try 'smtpref lesson --help' for more information.\n", stderr);
 	return 2;
 }

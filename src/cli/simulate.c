@@ -19,6 +19,7 @@
 #include "core/reply.h"
 #include "core/ref.h"
 #include "core/server.h"
+#include "core/printable.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -256,8 +257,10 @@ static size_t feed_lines(struct server *s, char *buf, size_t len, int reads)
 
 static int usage_error(const char *msg, const char *arg)
 {
+	char safe[256];
+
 	fprintf(stderr, "smtpref simulate: %s%s%s\n", msg, arg ? " " : "",
-	    arg ? arg : "");
+	    arg ? printable_arg(arg, safe, sizeof safe) : "");
 	fputs("Try 'smtpref simulate --help' for more information.\n", stderr);
 	return 2;
 }

@@ -8,6 +8,8 @@
 
 #include "lesson/progress.h"
 
+#include "lesson/safefile.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -310,32 +312,25 @@ int progress_load(const char *dir, const char *name, struct progress *p,
     int *found, char *err, size_t errsize)
 {
 	char file[PROGRESS_DIR_MAX + LESSON_NAME_MAX + 16];
-	char buf[PROGRESS_FILE_MAX + 1];
 	size_t n;
-	FILE *f;
+	int missing;
+	char *buf;
 
 	*found = 0;
 	memset(p, 0, sizeof *p);
 	snprintf(p->lesson, sizeof p->lesson, "%s", name);
 	if (path(file, sizeof file, dir, name, ".progress", err, errsize) != 0)
 		return -1;
-	f = fopen(file, "rb");
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errsize, "cannot read %s: %s", file, strerror(errno));
-		return -1;
-	}
-	n = fread(buf, 1, sizeof buf, f);
-	if (ferror(f)) {
-		snprintf(err, errsize, "cannot read %s: %s", file, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
+	/* a FIFO or a device planted here is refused, never waited on */
+	buf = safefile_read(file, PROGRESS_FILE_MAX, &n, &missing, err, errsize);
+	if (buf == NULL)
+		return missing ? 0 : -1;
 	*found = 1;
-	if (progress_parse(file, buf, n, p, err, errsize) != 0)
+	if (progress_parse(file, buf, n, p, err, errsize) != 0) {
+		free(buf);
 		return -1;
+	}
+	free(buf);
 	if (strcmp(p->lesson, name) != 0) {
 		snprintf(err, errsize, "%s: it is the progress of lesson %s, not %s",
 		    file, p->lesson, name);
@@ -443,11 +438,10 @@ int progress_transcript_append(const char *dir, struct progress *p,
 		return 0;
 	if (len > PROGRESS_TRANSCRIPT_MAX - p->transcript)
 		len = (size_t)(PROGRESS_TRANSCRIPT_MAX - p->transcript);
-	fd = open(file, O_WRONLY | O_CREAT, 0600);
-	if (fd < 0) {
-		snprintf(err, errsize, "cannot open %s: %s", file, strerror(errno));
+	/* never through a symbolic link, never blocking on a FIFO */
+	fd = safefile_open(file, O_CREAT, 0600, err, errsize);
+	if (fd < 0)
 		return -1;
-	}
 	if (fstat(fd, &sb) != 0) {
 		e = errno;
 		close(fd);
@@ -481,40 +475,37 @@ int progress_transcript_read(const char *dir, const struct progress *p,
 {
 	char file[PROGRESS_DIR_MAX + LESSON_NAME_MAX + 16];
 	size_t want = (size_t)p->transcript, n;
-	FILE *f;
 	char *b;
 
 	*buf = NULL;
 	*len = 0;
 	if (path(file, sizeof file, dir, p->lesson, ".transcript", err, errsize) != 0)
 		return -1;
-	b = malloc(want + 1);
-	if (b == NULL) {
-		snprintf(err, errsize, "out of memory");
-		return -1;
-	}
 	if (want == 0) {
+		b = malloc(1);
+		if (b == NULL) {
+			snprintf(err, errsize, "out of memory");
+			return -1;
+		}
 		b[0] = 0;
 		*buf = b;
 		return 0;
 	}
-	f = fopen(file, "rb");
-	if (f == NULL) {
-		snprintf(err, errsize, "cannot read %s: %s", file, strerror(errno));
-		free(b);
+	/* a crash between an append and its save may have left a little
+	 * more than counted */
+	b = safefile_read(file, 2 * PROGRESS_TRANSCRIPT_MAX, &n, NULL, err, errsize);
+	if (b == NULL)
 		return -1;
-	}
-	n = fread(b, 1, want, f);
-	fclose(f);
-	if (n != want) {
+	if (n < want) {
 		snprintf(err, errsize, "%s is shorter than the progress file says (%zu of %zu octets)",
 		    file, n, want);
 		free(b);
 		return -1;
 	}
-	b[n] = 0;
+	/* octets past the count are from a step that was never saved */
+	b[want] = 0;
 	*buf = b;
-	*len = n;
+	*len = want;
 	return 0;
 }
 

@@ -9,6 +9,9 @@
 
 #include "lesson/receipt.h"
 
+#include "core/printable.h"
+#include "lesson/safefile.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,34 +134,37 @@ int receipt_key_set(struct receipt_key *k, const void *key, size_t len)
 static int key_file(struct receipt_key *k, const char *file, char *err,
     size_t errsize)
 {
-	unsigned char buf[RECEIPT_KEY_MAX + 2];
+	char why[512];
 	size_t n;
-	FILE *f = fopen(file, "rb");
+	/* a key and its line ends: more is not a key file */
+	unsigned char *buf = (unsigned char *)safefile_read(file,
+	    RECEIPT_KEY_MAX + 2, &n, NULL, why, sizeof why);
 
-	if (f == NULL) {
-		snprintf(err, errsize, "cannot read the key file %s: %s", file,
-		    strerror(errno));
+	if (buf == NULL) {
+		snprintf(err, errsize, "cannot read the key file: %s", why);
 		return -1;
 	}
-	n = fread(buf, 1, sizeof buf, f);
-	fclose(f);
 	if (n > 0 && buf[n - 1] == '\n')
 		n--;
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	if (n == 0) {
 		snprintf(err, errsize, "the key file %s is empty", file);
+		free(buf);
 		return -1;
 	}
 	if (n > RECEIPT_KEY_MAX) {
 		snprintf(err, errsize, "the key in %s is longer than %d octets", file,
 		    RECEIPT_KEY_MAX);
+		free(buf);
 		return -1;
 	}
 	if (receipt_key_set(k, buf, n) != 0) {
 		snprintf(err, errsize, "cannot use the key (built without OpenSSL?)");
+		free(buf);
 		return -1;
 	}
+	free(buf);
 	snprintf(k->source, sizeof k->source, "the key file %.60s", file);
 	return 0;
 }
@@ -221,13 +227,13 @@ static size_t canonical(const struct receipt *r, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
 }
 
-/* one_line - a value that can be written on one line */
+/* one_line - a value that can be written on one line and shown as it
+ * is */
 static int one_line(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	size_t w, n = strlen(s);
+
+	return printable_bad(s, n, 0, &w) == n;
 }
 
 size_t receipt_make(struct receipt *r, const struct receipt_key *k,
@@ -269,6 +275,14 @@ static const char *const names[] = {
 	"key", "hmac-sha256",
 };
 _Static_assert(sizeof names / sizeof names[0] == F_LAST, "one name per field");
+
+/* shown_as_is - text a terminal shows as it is (core/printable.h) */
+static int shown_as_is(const char *s, size_t n)
+{
+	size_t w;
+
+	return printable_bad(s, n, 0, &w) == n;
+}
 
 static int is_hex(const char *s, size_t n)
 {
@@ -362,12 +376,14 @@ int receipt_verify(const char *file, const char *text, size_t len,
 		}
 		switch ((enum field)f) {
 		case F_LESSON:
-			if (vn == 0 || vn >= sizeof r->lesson)
+			if (vn == 0 || vn >= sizeof r->lesson || !shown_as_is(v, vn))
 				goto bad;
 			memcpy(r->lesson, v, vn);
 			break;
 		case F_TITLE:
-			if (vn >= sizeof r->title)
+			/* a CR or an escape in a title could overwrite what
+			 * verify prints with a fake result */
+			if (vn >= sizeof r->title || !shown_as_is(v, vn))
 				goto bad;
 			memcpy(r->title, v, vn);
 			break;

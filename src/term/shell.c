@@ -27,6 +27,7 @@
 
 #include "net/realpeer.h"
 #include "console/console.h"
+#include "lesson/safefile.h"
 #include "term/rlcomplete.h"
 #include "core/printable.h"
 #include "core/ref.h"
@@ -35,6 +36,7 @@
 #include "term/script.h"
 
 #define HISTORY_MAX 1000	/* lines kept in the history file */
+#define HISTORY_BYTES (8 << 20)	/* octets read from it, at most */
 #define LABEL_COLS 11		/* "  enhanced " before an explanation */
 
 struct shell {
@@ -180,12 +182,23 @@ static int mkdirs(char *dir)
 	return mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* history_refused - the history cannot be kept: say why, once */
+static void history_refused(struct shell *sh, const char *why)
+{
+	char *safe = printable_dup(why, strlen(why), 0);
+
+	fprintf(stderr, "smtpref: history not kept: %s\n", safe ? safe : why);
+	free(safe);
+	sh->history[0] = 0;
+}
+
 /* history_open - $XDG_STATE_HOME/smtpref/history, read in */
 static void history_open(struct shell *sh)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char dir[4096];
-	int n;
+	char dir[4096], err[4400], *text, *p, *nl;
+	size_t len;
+	int n, missing, fd;
 
 	using_history();
 	stifle_history(HISTORY_MAX);
@@ -203,20 +216,35 @@ static void history_open(struct shell *sh)
 		return;
 	}
 	snprintf(sh->history, sizeof sh->history, "%s/history", dir);
-	errno = 0;
-	if (read_history(sh->history) != 0 && errno != ENOENT)
-		fprintf(stderr, "smtpref: cannot read the history %s: %s\n",
-		    sh->history, strerror(errno));
-	if (access(sh->history, F_OK) != 0 && write_history(sh->history) != 0) {
-		fprintf(stderr, "smtpref: history not kept: cannot write %s\n",
-		    sh->history);
-		sh->history[0] = 0;
+	/* read and written by lesson/safefile.h, not readline's history
+	 * files: a FIFO planted there must not hang the shell, nor a
+	 * symbolic link take the writes elsewhere (issue 14) */
+	text = safefile_read(sh->history, HISTORY_BYTES, &len, &missing, err,
+	    sizeof err);
+	if (text == NULL && !missing) {
+		history_refused(sh, err);
+		return;
 	}
+	for (p = text; p && p < text + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(text + len - p));
+		if (nl == NULL)
+			nl = text + len;
+		*nl = 0;
+		if (*p)
+			add_history(p);
+	}
+	free(text);
+	fd = safefile_open(sh->history, O_CREAT | O_APPEND, 0600, err, sizeof err);
+	if (fd < 0)
+		history_refused(sh, err);
+	else
+		close(fd);
 }
 
 /* history_keep - one line, written at once so a crash loses nothing */
 static void history_keep(struct shell *sh, const char *line)
 {
+	char err[4400];
 	HIST_ENTRY *last;
 
 	if (line[0] == 0 || line[0] == ' ')
@@ -225,14 +253,18 @@ static void history_keep(struct shell *sh, const char *line)
 	if (last && strcmp(last->line, line) == 0)
 		return;
 	add_history(line);
-	if (sh->history[0])
-		append_history(1, sh->history);
+	if (sh->history[0] &&
+	    safefile_append_line(sh->history, line, err, sizeof err) != 0)
+		history_refused(sh, err);
 }
 
 static void history_close(struct shell *sh)
 {
-	if (sh->history[0])
-		history_truncate_file(sh->history, HISTORY_MAX);
+	char err[4400];
+
+	if (sh->history[0] && safefile_keep_tail(sh->history, HISTORY_MAX,
+	    HISTORY_BYTES, err, sizeof err) != 0)
+		history_refused(sh, err);
 }
 
 /* ---- readline -------------------------------------------------------- */
