@@ -91,6 +91,7 @@ struct server {
 	char bdat_cmd[32];	/* the BDAT line, run once its chunk is read */
 	size_t bdat_cmdlen;
 	int discard;		/* STARTTLS: throw away the rest of this read */
+	int discarding;		/* ... and what the caller already holds */
 
 	/* AUTH exchange */
 	enum mech mech;
@@ -2546,6 +2547,7 @@ int server_feed(struct server *s, const char *buf, size_t len)
 {
 	size_t i = 0;
 
+	s->discarding = 0;	/* new input: it came after the handshake */
 	if (s->phase == SERVER_CLOSED)
 		return -1;
 	while (i < len && s->phase != SERVER_CLOSED) {
@@ -2596,6 +2598,7 @@ int server_feed(struct server *s, const char *buf, size_t len)
 				verb = s->cur_verb ? s->cur_verb : "";
 				if (s->discard) {
 					s->discard = 0;
+					s->discarding = 1;
 					if (i < len)
 						emit(s, SERVER_EV_DISCARD, s->phase, s->phase,
 						    "starttls-discard", "RFC 3207 4.2; RFC 3207 6",
@@ -2617,6 +2620,21 @@ int server_feed(struct server *s, const char *buf, size_t len)
 		}
 	}
 	return s->phase == SERVER_CLOSED ? -1 : 0;
+}
+
+int server_discarding(const struct server *s)
+{
+	return s->discarding && s->phase != SERVER_CLOSED;
+}
+
+void server_discard(struct server *s, size_t len)
+{
+	if (!server_discarding(s) || len == 0)
+		return;
+	emit(s, SERVER_EV_DISCARD, s->phase, s->phase, "starttls-discard",
+	    "RFC 3207 5",
+	    "Input that was already waiting when the server accepted STARTTLS was thrown away, although it came in a later read: it was sent in clear before the TLS handshake and could have been injected by an attacker (CVE-2011-0411).",
+	    len);
 }
 
 /* ---- session life ------------------------------------------------------- */
