@@ -51,7 +51,7 @@ struct txn {
 	enum body body;
 	int smtputf8;
 	uint64_t size;		/* octets received (DATA unstuffed, or BDAT) */
-	int long_line, bare_lf, bare_cr, spam, eight_bit, smuggle;
+	int long_line, bare_lf, bare_cr, spam, eight_bit, smuggle, nul;
 	int long_first;		/* the long line came before the size limit */
 	int chunks;		/* BDAT chunks received */
 };
@@ -1246,6 +1246,13 @@ static void finish_message(struct server *s, const char *verb)
 		reply(s, 554, "5.5.2", "bare-lf-data", "RFC 5321 4.1.1.4; RFC 5321 2.3.8",
 		    "The message contains a bare LF or CR. Lines must end in CRLF; a strict server refuses such messages because of SMTP smuggling.",
 		    "Message contains bare <LF> or <CR>");
+	} else if (s->t.nul && strcmp(s->p->bare_lf, "reject") == 0) {
+		/* the strict persona refuses the octets RFC 5321 2.3.8 and
+		 * RFC 5322 forbid in a message: bare CR, bare LF, and NUL */
+		reply(s, 554, "5.6.0", "nul-in-data",
+		    "RFC 5322 3.5; RFC 2045 2.8; RFC 5321 4.1.1.4",
+		    "The message contains a NUL octet, which mail text may not hold; a strict server refuses it rather than pass on a message that others would cut short.",
+		    "Message contains NUL octets");
 	} else if (s->t.spam) {
 		reply(s, 550, "5.7.1", "content-spam", "RFC 5321 3.3",
 		    "The message contains the GTUBE test string, which spam filters reject by design.",
@@ -1293,6 +1300,12 @@ static void data_line(struct server *s, const char *p, size_t len,
 			s->t.bare_cr = 1;
 			note(s, SERVER_EV_WARNING, "bare-cr-data", "RFC 5321 2.3.8",
 			    "The message contains a CR that is not followed by LF.");
+		}
+		if (ch == 0 && !s->t.nul) {
+			s->t.nul = 1;
+			note(s, SERVER_EV_WARNING, "nul-in-data",
+			    "RFC 5321 4.1.1.4; RFC 5322 3.5; RFC 2045 2.8",
+			    "The message contains a NUL octet. Mail text may not hold one (RFC 5322 3.5), not even 8BITMIME text (RFC 2045 2.8); only a BINARYMIME message sent with BDAT may. Many servers cut the message or the line there.");
 		}
 		if (ch >= 0x80 && !s->t.eight_bit) {
 			s->t.eight_bit = 1;
