@@ -85,6 +85,11 @@ size_t printable_bad(const char *s, size_t n, int flags, size_t *width)
 	size_t i = 0, k;
 
 	while (i < n) {
+		/* printable ASCII, the common case, at one test an octet */
+		while (i < n && (unsigned char)(s[i] - 0x20) < 0x5f)
+			i++;
+		if (i == n)
+			break;
 		k = safe(s + i, n - i, flags);
 		if (k == 0) {
 			unsigned long cp;

@@ -20,6 +20,7 @@
 
 #include "core/ascii.h"
 #include "core/codec.h"
+#include "core/printable.h"
 #include "core/reply.h"
 #include "core/syntax.h"
 
@@ -176,7 +177,14 @@ static void emit(struct server *s, enum server_event_kind kind,
     const char *section, const char *text, size_t bytes)
 {
 	struct server_event e = { kind, from, to, rule, section, text, bytes };
+	char shown[4 * TEXT_MAX + 1];
+	size_t w, n = strlen(text);
 
+	/* a text may quote the client: shown, never obeyed (printable.h) */
+	if (printable_bad(text, n, 0, &w) < n) {
+		printable_text(text, n, shown, sizeof shown, 0);
+		e.text = shown;
+	}
 	if (s->sink.event)
 		s->sink.event(s->sink.ctx, &e);
 }
@@ -286,6 +294,7 @@ static void reply(struct server *s, int code, const char *enh,
 	    strcmp(verb, "HELO") != 0;
 	size_t n = 0;
 	const char *p = text;
+	char shown[4 * TEXT_MAX + 1];
 
 	do {
 		const char *nl = strchr(p, '\n');
@@ -306,6 +315,15 @@ static void reply(struct server *s, int code, const char *enh,
 	r.verb = verb;
 	r.rule = rule;
 	r.reason = reason;
+	/* a reason may quote the client: shown, never obeyed (printable.h) */
+	{
+		size_t w, rn = strlen(reason);
+
+		if (printable_bad(reason, rn, 0, &w) < rn) {
+			printable_text(reason, rn, shown, sizeof shown, 0);
+			r.reason = shown;
+		}
+	}
 	r.section = section;
 	r.wire = s->wire;
 	r.wire_len = n;
