@@ -70,6 +70,7 @@ struct opts {
 	const char *rules;
 	const char *transcript;
 	const char *output;
+	const char *learner;
 };
 
 static int usage_error(const char *sub, const char *msg, const char *arg)
@@ -84,12 +85,12 @@ static void usage(FILE *f)
 {
 	fputs(
 "Usage: smtpref lesson list [--dir DIR]... [--json]\n"
-"       smtpref lesson run [--dir DIR]... [--explain=LEVEL] [--color[=WHEN]] NAME\n"
+"       smtpref lesson run [--dir DIR]... [--explain=LEVEL] [--color[=WHEN]] [--name WHO] NAME\n"
 "       smtpref lesson check [--dir DIR]... [--strict] [--quiet] FILE|NAME...\n"
 "       smtpref lesson coverage [--dir DIR]... [--json] [--steps] [--rules FILE] [FILE|NAME...]\n"
 "       smtpref lesson progress [--dir DIR]... [--json]\n"
 "       smtpref lesson reset [NAME]...\n"
-"       smtpref lesson receipt [--key-file FILE] [--output FILE] NAME\n"
+"       smtpref lesson receipt [--key-file FILE] [--output FILE] [--name WHO] NAME\n"
 "       smtpref lesson verify [--key-file FILE] [--transcript FILE] RECEIPT...\n"
 "\n"
 "Lessons walk you through SMTP step by step, with the simulated server\n"
@@ -123,13 +124,15 @@ static void usage(FILE *f)
 "  -k, --key-file FILE  receipt, verify: the class key is in FILE\n"
 "  -t, --transcript FILE  verify: the transcript must match the receipt\n"
 "  -o, --output FILE    receipt: write it to FILE\n"
+"  -n, --name WHO       run, receipt: the learner's name, for the receipt\n"
 "  -h, --help           show this help and exit\n"
 "\n"
 "Lessons are found in --dir DIRs, then SMTPREF_LESSON_PATH (DIR:DIR...),\n"
 "then the built-in ones.  Progress is kept in $XDG_STATE_HOME/smtpref\n"
 "(default ~/.local/state/smtpref).  The class key for receipts comes from\n"
 "--key-file, SMTPREF_CLASS_KEY or SMTPREF_CLASS_KEY_FILE; without one a\n"
-"built-in key is used, which only catches accidental edits.\n"
+"built-in key is used, which only catches accidental edits.  What a\n"
+"receipt proves, and what it does not: man 5 smtpref-lesson, RECEIPTS.\n"
 "\n"
 "Exit status: 0 success; 1 a check failed, a lesson or its progress was\n"
 "not found, a receipt was rejected, or a rule of the rules list is not\n"
@@ -512,6 +515,19 @@ static int canonical_name(const struct opts *o, const char *arg, char *name,
 	return lesson_name_from_file(arg, name, size);
 }
 
+/* reset_one - progress_reset, but not under a run of the lesson */
+static int reset_one(const char *dir, const char *name, char *err,
+    size_t errsize)
+{
+	int busy, lock = progress_lock(dir, name, &busy, err, errsize), r;
+
+	if (lock < 0 && busy)
+		return -1;
+	r = progress_reset(dir, name, err, errsize);
+	progress_unlock(lock);
+	return r;
+}
+
 static int cmd_reset(struct opts *o, int argc, char **argv)
 {
 	char dir[PROGRESS_DIR_MAX], err[ERR_MAX];
@@ -537,7 +553,7 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 			return 1;
 		}
 		for (k = 0; k < ns.n; k++) {
-			int r = progress_reset(dir, ns.v[k], err, sizeof err);
+			int r = reset_one(dir, ns.v[k], err, sizeof err);
 
 			if (r < 0) {
 				complain("smtpref lesson reset: %s\n", err);
@@ -561,7 +577,7 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 			rc = 1;
 			continue;
 		}
-		r = progress_reset(dir, name, err, sizeof err);
+		r = reset_one(dir, name, err, sizeof err);
 		if (r < 0) {
 			complain("smtpref lesson reset: %s\n", err);
 			rc = 1;
@@ -582,16 +598,41 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 
 /* ---- receipts ----------------------------------------------------------- */
 
+/* the_lesson - lesson name as found in the path, or NULL */
+static struct lesson *the_lesson(const struct opts *o, const char *name)
+{
+	char file[LESSON_DIR_LEN + LESSON_NAME_MAX + 16];
+	struct lesson_errors *errs;
+	struct lesson *l = NULL;
+
+	if (lesson_find(&o->path, name, file, sizeof file) != 0 ||
+	    (errs = malloc(sizeof *errs)) == NULL)
+		return NULL;
+	lesson_errors_init(errs, file);
+	l = lesson_load(file, errs);
+	free(errs);
+	return l;
+}
+
+/* steps_hold - the transcript records every checked step the receipt
+ * claims (progress.h); checked against the lesson when it is found */
+static int steps_hold(const struct opts *o, const char *name,
+    const char *text, size_t len, unsigned long claimed, char *err,
+    size_t errsize)
+{
+	struct lesson *l = the_lesson(o, name);
+	int rc = progress_steps_check(text, len, claimed, l, err, errsize);
+
+	lesson_free(l);
+	return rc;
+}
+
+static int make_receipt(struct opts *o, const char *dir, const char *name);
+
 static int cmd_receipt(struct opts *o, int argc, char **argv)
 {
 	char dir[PROGRESS_DIR_MAX], err[ERR_MAX], name[LESSON_NAME_MAX];
-	char text[RECEIPT_MAX];
-	struct progress p;
-	struct receipt r;
-	struct receipt_key k;
-	char *tr;
-	size_t trlen, n;
-	int found;
+	int lock, busy, rc;
 
 	if (argc != 1)
 		return usage_error("receipt", "needs the name of one lesson", NULL);
@@ -600,8 +641,32 @@ static int cmd_receipt(struct opts *o, int argc, char **argv)
 		    argv[0]);
 		return 1;
 	}
-	if (progress_dir(dir, sizeof dir, 0, err, sizeof err) != 0 ||
-	    progress_load(dir, name, &p, &found, err, sizeof err) != 0) {
+	if (progress_dir(dir, sizeof dir, 0, err, sizeof err) != 0) {
+		complain("smtpref lesson receipt: %s\n", err);
+		return 1;
+	}
+	/* not while a run of the lesson is writing its progress */
+	lock = progress_lock(dir, name, &busy, err, sizeof err);
+	if (lock < 0 && busy) {
+		complain("smtpref lesson receipt: %s\n", err);
+		return 1;
+	}
+	rc = make_receipt(o, dir, name);
+	progress_unlock(lock);
+	return rc;
+}
+
+static int make_receipt(struct opts *o, const char *dir, const char *name)
+{
+	char err[ERR_MAX], text[RECEIPT_MAX];
+	struct progress p;
+	struct receipt r;
+	struct receipt_key k;
+	char *tr;
+	size_t trlen, n;
+	int found;
+
+	if (progress_load(dir, name, &p, &found, err, sizeof err) != 0) {
 		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
@@ -629,9 +694,20 @@ static int cmd_receipt(struct opts *o, int argc, char **argv)
 		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
+	/* the progress file says how many steps passed; the transcript
+	 * must say so too, step by step (three edited lines of a progress
+	 * file once made a receipt for a lesson done to its first step) */
+	if (steps_hold(o, name, tr, trlen, p.passed, err, sizeof err) != 0) {
+		free(tr);
+		complain("smtpref lesson receipt: the transcript of %s does not bear out its progress file: %s; no receipt ('smtpref lesson reset %s' and do it again)\n",
+		    name, err, name);
+		return 1;
+	}
 	memset(&r, 0, sizeof r);
 	snprintf(r.lesson, sizeof r.lesson, "%s", p.lesson);
 	snprintf(r.title, sizeof r.title, "%s", p.title);
+	snprintf(r.learner, sizeof r.learner, "%s", o->learner ? o->learner :
+	    p.learner);
 	receipt_date(p.finished, r.finished, sizeof r.finished);
 	r.steps = p.passed;
 	r.skipped = 0;
@@ -662,7 +738,7 @@ static int cmd_receipt(struct opts *o, int argc, char **argv)
 		return 1;
 	}
 	if (k.is_default)
-		fputs("smtpref lesson receipt: note: signed with the built-in key, which anyone can use; your teacher's class key (SMTPREF_CLASS_KEY) makes receipts that cannot be forged\n",
+		fputs("smtpref lesson receipt: note: signed with the built-in key, which anyone can use; with your teacher's class key (SMTPREF_CLASS_KEY) only those who hold it can make one (man 5 smtpref-lesson, RECEIPTS)\n",
 		    stderr);
 	return 0;
 }
@@ -713,7 +789,7 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 	}
 	for (i = 0; i < argc; i++) {
 		struct receipt r;
-		char file[256], title[4 * sizeof r.title];
+		char file[256], title[4 * sizeof r.title], who[4 * sizeof r.learner];
 		size_t len;
 		char *text = slurp(argv[i], RECEIPT_MAX, &len, err, sizeof err);
 
@@ -745,13 +821,22 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 				    argv[i], o->transcript);
 				return 1;
 			}
+			if (steps_hold(o, r.lesson, t, tlen, r.steps, err,
+			    sizeof err) != 0) {
+				free(t);
+				complain("smtpref lesson verify: %s: the transcript %s does not bear out the receipt: %s; rejected\n",
+				    argv[i], o->transcript, err);
+				return 1;
+			}
 			free(t);
 		}
-		printf("%s: genuine: lesson %s (%s), finished %s, %lu steps, %s%s\n",
+		printf("%s: genuine: lesson %s (%s)%s%s, finished %s, %lu steps, %s%s\n",
 		    printable_arg(argv[i], file, sizeof file), r.lesson,
-		    printable_arg(r.title, title, sizeof title), r.finished, r.steps,
+		    printable_arg(r.title, title, sizeof title),
+		    r.learner[0] ? ", by " : "",
+		    printable_arg(r.learner, who, sizeof who), r.finished, r.steps,
 		    r.skipped ? "some skipped" : "none skipped",
-		    o->transcript ? ", the transcript matches" : "");
+		    o->transcript ? ", the transcript records every step" : "");
 	}
 	if (rc == 0 && k.is_default)
 		fputs("smtpref lesson verify: note: checked with the built-in key, which anyone can use: it proves only that the receipt was not edited by accident\n",
@@ -785,6 +870,7 @@ int lesson_main(int argc, char **argv)
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "transcript", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -795,8 +881,8 @@ int lesson_main(int argc, char **argv)
 		[S_COVERAGE] = "djSR",
 		[S_PROGRESS] = "dj",
 		[S_RESET] = "dq",
-		[S_RECEIPT] = "dko",
-		[S_VERIFY] = "kt",
+		[S_RECEIPT] = "dkon",
+		[S_VERIFY] = "dkt",
 	};
 	struct opts *o;
 	const char *sub;
@@ -828,7 +914,7 @@ int lesson_main(int argc, char **argv)
 	argv++;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:qk:t:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:qk:t:o:n:h", longopts, NULL)) != -1) {
 		char letter = c == OPT_JSON ? 'j' : c == OPT_STRICT ? 's' :
 		    c == OPT_STEPS ? 'S' : c == OPT_RULES ? 'R' : (char)c;
 
@@ -878,6 +964,14 @@ int lesson_main(int argc, char **argv)
 			break;
 		case 'o':
 			o->output = optarg;
+			break;
+		case 'n':
+			if (!progress_learner_ok(optarg)) {
+				free(o);
+				return usage_error(sub, "--name takes one line of at most 80 octets, no control characters and no blanks at its ends, not",
+				    optarg);
+			}
+			o->learner = optarg;
 			break;
 		default:
 			break;

@@ -133,7 +133,8 @@ void console_settle(struct console *c)
 
 int console_open_lesson(struct console *c, struct lesson *l)
 {
-	struct peer *p = lessonpeer_new(l, c->level, c->o.progress_dir, &c->self);
+	struct peer *p = lessonpeer_new(l, c->level, c->o.progress_dir,
+	    c->o.learner, &c->self);
 
 	if (p == NULL) {
 		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");

@@ -216,15 +216,30 @@ static size_t canonical(const struct receipt *r, char *buf, size_t size)
 	    HEADER "\n"
 	    "lesson: %s\n"
 	    "title: %s\n"
+	    "%s%s%s"
 	    "finished: %s\n"
 	    "steps: %lu\n"
 	    "skipped: %s\n"
 	    "transcript-sha256: %s\n"
 	    "key: %s\n",
-	    r->lesson, r->title, r->finished, r->steps,
+	    r->lesson, r->title, r->learner[0] ? "name: " : "", r->learner,
+	    r->learner[0] ? "\n" : "", r->finished, r->steps,
 	    r->skipped ? "yes" : "no", r->transcript, r->key);
 
 	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
+/* trim - s without blanks at its ends */
+static void trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	memmove(s, s + i, n - i);
+	s[n - i] = 0;
 }
 
 /* one_line - a value that can be written on one line and shown as it
@@ -242,8 +257,13 @@ size_t receipt_make(struct receipt *r, const struct receipt_key *k,
 	size_t n;
 	int m;
 
+	/* a receipt's reader drops blanks at a value's ends: so does its
+	 * maker, or the HMAC would not match what is read back */
+	trim(r->lesson);
+	trim(r->title);
+	trim(r->learner);
 	if (!one_line(r->lesson) || !one_line(r->title) || !one_line(r->finished) ||
-	    strlen(r->transcript) != 64) {
+	    !one_line(r->learner) || strlen(r->transcript) != 64) {
 		snprintf(err, errsize, "a field of the receipt cannot be written");
 		return 0;
 	}
@@ -267,12 +287,12 @@ size_t receipt_make(struct receipt *r, const struct receipt_key *k,
 
 enum field {
 	F_LESSON, F_TITLE, F_FINISHED, F_STEPS, F_SKIPPED, F_TRANSCRIPT,
-	F_KEY, F_HMAC, F_LAST
+	F_KEY, F_HMAC, F_NAME, F_LAST
 };
 
 static const char *const names[] = {
 	"lesson", "title", "finished", "steps", "skipped", "transcript-sha256",
-	"key", "hmac-sha256",
+	"key", "hmac-sha256", "name",
 };
 _Static_assert(sizeof names / sizeof names[0] == F_LAST, "one name per field");
 
@@ -387,6 +407,11 @@ int receipt_verify(const char *file, const char *text, size_t len,
 				goto bad;
 			memcpy(r->title, v, vn);
 			break;
+		case F_NAME:
+			if (vn == 0 || vn >= sizeof r->learner || !shown_as_is(v, vn))
+				goto bad;
+			memcpy(r->learner, v, vn);
+			break;
 		case F_FINISHED:
 			if (!date_ok(v, vn))
 				goto bad;
@@ -441,7 +466,7 @@ bad:
 		return -1;
 	}
 	for (i = 0; i < F_LAST; i++)
-		if (!(seen & 1u << i)) {
+		if (!(seen & 1u << i) && i != F_NAME) {	/* name: optional */
 			snprintf(err, errsize, "%s: the receipt lacks %s:", file, names[i]);
 			return -1;
 		}
