@@ -191,20 +191,14 @@ static int parse_marker(const char *s, size_t len, enum record_dir *dir,
 	return -1;
 }
 
-struct record *record_load(const char *path, char *err, size_t errlen)
+struct record *record_parse(const char *path, const char *text, size_t len,
+    char *err, size_t errlen)
 {
-	size_t len, pos = 0;
+	size_t pos = 0;
 	unsigned lineno = 0;
-	struct record *r;
-	/* at most what a transcript keeps, and each line's marker and end */
-	char *text = safefile_read(path, RECORD_MAX_BYTES + RECORD_MAX_BYTES / 4,
-	    &len, NULL, err, errlen);
+	struct record *r = record_new();
 
-	if (text == NULL)
-		return NULL;
-	r = record_new();
 	if (r == NULL) {
-		free(text);
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
@@ -252,10 +246,24 @@ struct record *record_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: the file holds no transcript lines", path);
 		goto fail;
 	}
-	free(text);
 	return r;
 fail:
-	free(text);
 	record_free(r);
 	return NULL;
+}
+
+struct record *record_load(const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	struct record *r;
+	/* at most what a transcript keeps, and each line's marker and end;
+	 * only a regular file (core of issue 14: /dev/zero spun forever) */
+	char *text = safefile_read(path, RECORD_MAX_BYTES + RECORD_MAX_BYTES / 4,
+	    &len, NULL, err, errlen);
+
+	if (text == NULL)
+		return NULL;
+	r = record_parse(path, text, len, err, errlen);
+	free(text);
+	return r;
 }
