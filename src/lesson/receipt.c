@@ -327,6 +327,76 @@ static int date_ok(const char *s, size_t n)
 	return 1;
 }
 
+/* set_field - a field's value v[0..vn) into r; -1 when it is bad */
+static int set_field(struct receipt *r, enum field f, const char *v,
+    size_t vn)
+{
+	unsigned i;
+
+	switch (f) {
+	case F_LESSON:
+		if (vn == 0 || vn >= sizeof r->lesson || !shown_as_is(v, vn))
+			return -1;
+		memcpy(r->lesson, v, vn);
+		break;
+	case F_TITLE:
+		/* a CR or an escape in a title could overwrite what
+		 * verify prints with a fake result */
+		if (vn >= sizeof r->title || !shown_as_is(v, vn))
+			return -1;
+		memcpy(r->title, v, vn);
+		break;
+	case F_NAME:
+		if (vn == 0 || vn >= sizeof r->learner || !shown_as_is(v, vn))
+			return -1;
+		memcpy(r->learner, v, vn);
+		break;
+	case F_FINISHED:
+		if (!date_ok(v, vn))
+			return -1;
+		memcpy(r->finished, v, vn);
+		break;
+	case F_STEPS: {
+		unsigned long x = 0;
+
+		if (vn == 0 || vn > 9)
+			return -1;
+		for (i = 0; i < vn; i++) {
+			if (v[i] < '0' || v[i] > '9')
+				return -1;
+			x = x * 10 + (unsigned long)(v[i] - '0');
+		}
+		r->steps = x;
+		break;
+	}
+	case F_SKIPPED:
+		if (vn == 3 && memcmp(v, "yes", 3) == 0)
+			r->skipped = 1;
+		else if (!(vn == 2 && memcmp(v, "no", 2) == 0))
+			return -1;
+		break;
+	case F_TRANSCRIPT:
+		if (vn != 64 || !is_hex(v, vn))
+			return -1;
+		memcpy(r->transcript, v, 64);
+		break;
+	case F_KEY:
+		if (!((vn == 7 && memcmp(v, "default", 7) == 0) ||
+		    (vn == 16 && is_hex(v, 16))))
+			return -1;
+		memcpy(r->key, v, vn);
+		break;
+	case F_HMAC:
+		if (vn != 64 || !is_hex(v, vn))
+			return -1;
+		memcpy(r->hmac, v, 64);
+		break;
+	case F_LAST:
+		break;
+	}
+	return 0;
+}
+
 int receipt_verify(const char *file, const char *text, size_t len,
     const struct receipt_key *k, struct receipt *r, char *err,
     size_t errsize)
@@ -394,70 +464,10 @@ int receipt_verify(const char *file, const char *text, size_t len,
 			v++;
 			vn--;
 		}
-		switch ((enum field)f) {
-		case F_LESSON:
-			if (vn == 0 || vn >= sizeof r->lesson || !shown_as_is(v, vn))
-				goto bad;
-			memcpy(r->lesson, v, vn);
-			break;
-		case F_TITLE:
-			/* a CR or an escape in a title could overwrite what
-			 * verify prints with a fake result */
-			if (vn >= sizeof r->title || !shown_as_is(v, vn))
-				goto bad;
-			memcpy(r->title, v, vn);
-			break;
-		case F_NAME:
-			if (vn == 0 || vn >= sizeof r->learner || !shown_as_is(v, vn))
-				goto bad;
-			memcpy(r->learner, v, vn);
-			break;
-		case F_FINISHED:
-			if (!date_ok(v, vn))
-				goto bad;
-			memcpy(r->finished, v, vn);
-			break;
-		case F_STEPS: {
-			unsigned long x = 0;
-
-			if (vn == 0 || vn > 9)
-				goto bad;
-			for (i = 0; i < vn; i++) {
-				if (v[i] < '0' || v[i] > '9')
-					goto bad;
-				x = x * 10 + (unsigned long)(v[i] - '0');
-			}
-			r->steps = x;
-			break;
+		if (set_field(r, (enum field)f, v, vn) == 0) {
+			ended = f == F_HMAC;
+			continue;
 		}
-		case F_SKIPPED:
-			if (vn == 3 && memcmp(v, "yes", 3) == 0)
-				r->skipped = 1;
-			else if (!(vn == 2 && memcmp(v, "no", 2) == 0))
-				goto bad;
-			break;
-		case F_TRANSCRIPT:
-			if (vn != 64 || !is_hex(v, vn))
-				goto bad;
-			memcpy(r->transcript, v, 64);
-			break;
-		case F_KEY:
-			if (!((vn == 7 && memcmp(v, "default", 7) == 0) ||
-			    (vn == 16 && is_hex(v, 16))))
-				goto bad;
-			memcpy(r->key, v, vn);
-			break;
-		case F_HMAC:
-			if (vn != 64 || !is_hex(v, vn))
-				goto bad;
-			memcpy(r->hmac, v, 64);
-			ended = 1;
-			break;
-		case F_LAST:
-			break;
-		}
-		continue;
-bad:
 		snprintf(err, errsize, "%s:%u: a bad value for %s", file, line, names[f]);
 		return -1;
 	}
