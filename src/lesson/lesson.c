@@ -31,8 +31,8 @@
 #define PATTERN_DEPTH_MAX 16	/* nested groups in it */
 #define PATTERN_COUNT_MAX 255	/* a repetition count, {m,n} (RE_DUP_MAX) */
 #define PATTERN_COUNT_MAX_S "255"
-#define PATTERN_WEIGHT_MAX 500	/* its parts once repetitions are expanded */
-#define PATTERN_WEIGHT_MAX_S "500"
+#define PATTERN_WEIGHT_MAX 200	/* its parts once repetitions are expanded */
+#define PATTERN_WEIGHT_MAX_S "200"
 #define TITLE_MAX 120
 #define PART_MAX 60
 

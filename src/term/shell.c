@@ -37,6 +37,7 @@
 
 #define HISTORY_MAX 1000	/* lines kept in the history file */
 #define HISTORY_BYTES (8 << 20)	/* octets read from it, at most */
+#define HISTORY_LINE_MAX 4096	/* longer lines are not kept */
 #define LABEL_COLS 11		/* "  enhanced " before an explanation */
 
 struct shell {
@@ -249,6 +250,8 @@ static void history_keep(struct shell *sh, const char *line)
 
 	if (line[0] == 0 || line[0] == ' ')
 		return;		/* a leading space keeps a line out, as in bash */
+	if (strlen(line) > HISTORY_LINE_MAX)
+		return;		/* so 1000 lines stay under HISTORY_BYTES */
 	last = history_get(history_base + history_length - 1);
 	if (last && strcmp(last->line, line) == 0)
 		return;
