@@ -858,6 +858,51 @@ _Static_assert(sizeof subs / sizeof subs[0] == S_LAST, "one name per subcommand"
 
 enum { OPT_JSON = 256, OPT_STRICT, OPT_STEPS, OPT_RULES };
 
+/* set_option - the value of option c into o; 0, or a usage error's
+ * status */
+static int set_option(struct opts *o, int c, const char *sub)
+{
+	switch (c) {
+	case 'd':
+		if (lesson_path_add(&o->path, optarg) != 0)
+			return usage_error(sub, "too many --dir, or too long:", optarg);
+		break;
+	case OPT_JSON:
+		o->json = 1;
+		break;
+	case 'q':
+		o->quiet = 1;
+		break;
+	case OPT_STRICT:
+		o->strict = 1;
+		break;
+	case OPT_STEPS:
+		o->steps = 1;
+		break;
+	case OPT_RULES:
+		o->rules = optarg;
+		break;
+	case 'k':
+		o->key_file = optarg;
+		break;
+	case 't':
+		o->transcript = optarg;
+		break;
+	case 'o':
+		o->output = optarg;
+		break;
+	case 'n':
+		if (!progress_learner_ok(optarg))
+			return usage_error(sub, "--name takes one line of at most 80 octets, no control characters and no blanks at its ends, not",
+			    optarg);
+		o->learner = optarg;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 int lesson_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -934,47 +979,9 @@ int lesson_main(int argc, char **argv)
 			free(o);
 			return usage_error(sub, "this subcommand does not take", argv[optind - 1]);
 		}
-		switch (c) {
-		case 'd':
-			if (lesson_path_add(&o->path, optarg) != 0) {
-				free(o);
-				return usage_error(sub, "too many --dir, or too long:", optarg);
-			}
-			break;
-		case OPT_JSON:
-			o->json = 1;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case OPT_STRICT:
-			o->strict = 1;
-			break;
-		case OPT_STEPS:
-			o->steps = 1;
-			break;
-		case OPT_RULES:
-			o->rules = optarg;
-			break;
-		case 'k':
-			o->key_file = optarg;
-			break;
-		case 't':
-			o->transcript = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'n':
-			if (!progress_learner_ok(optarg)) {
-				free(o);
-				return usage_error(sub, "--name takes one line of at most 80 octets, no control characters and no blanks at its ends, not",
-				    optarg);
-			}
-			o->learner = optarg;
-			break;
-		default:
-			break;
+		if ((rc = set_option(o, c, sub)) != 0) {
+			free(o);
+			return rc;
 		}
 	}
 	lesson_path_defaults(&o->path);
