@@ -471,6 +471,56 @@ START_TEST(long_line_crlf_split_across_reads)
 }
 END_TEST
 
+/* STARTTLS at the very end of a read: what the caller already holds is
+ * thrown away through server_discard (issue 14), and the next read is
+ * the TLS session's */
+static void count_discard(void *ctx, const struct server_event *e)
+{
+	size_t *n = ctx;
+
+	if (e->kind == SERVER_EV_DISCARD)
+		*n += e->bytes;
+}
+
+START_TEST(starttls_at_a_read_boundary)
+{
+	struct codes c;
+	size_t discarded = 0;
+	struct server_sink sink = { &c, codes_reply, NULL, NULL };
+	struct server *s;
+
+	memset(&c, 0, sizeof c);
+	sink.event = count_discard;
+	sink.ctx = &c;
+	s = server_new(NULL, NULL, &sink);
+	server_start(s);
+	server_feed(s, "EHLO a.example\r\n", 16);
+	ck_assert(!server_discarding(s));
+	server_feed(s, "STARTTLS\r\n", 10);
+	ck_assert_int_eq(c.code[c.n - 1], 220);
+	ck_assert(server_discarding(s));
+	server_free(s);
+
+	/* the event goes to the same ctx as the replies here: count apart */
+	memset(&c, 0, sizeof c);
+	sink.ctx = &discarded;
+	sink.reply = NULL;
+	s = server_new(NULL, NULL, &sink);
+	server_start(s);
+	server_feed(s, "EHLO a.example\r\nSTARTTLS\r\n", 26);
+	ck_assert(server_discarding(s));
+	server_discard(s, 35);
+	ck_assert_uint_eq(discarded, 35);
+	server_feed(s, "EHLO a.example\r\n", 16);
+	ck_assert(!server_discarding(s));
+	ck_assert(server_tls_active(s));
+	ck_assert_int_eq(server_ehlo_used(s), 1);
+	server_discard(s, 10);	/* too late: nothing */
+	ck_assert_uint_eq(discarded, 35);
+	server_free(s);
+}
+END_TEST
+
 /* ---- bounded input ------------------------------------------------------ */
 
 static void count_reply(void *ctx, const struct server_reply *r)
@@ -569,6 +619,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, help_fits_for_every_verb);
 	tcase_add_test(tc, byte_at_a_time_is_the_same);
 	tcase_add_test(tc, long_line_crlf_split_across_reads);
+	tcase_add_test(tc, starttls_at_a_read_boundary);
 	suite_add_tcase(s, tc);
 	return s;
 }

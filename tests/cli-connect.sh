@@ -321,6 +321,15 @@ expect_out '^ ~> \*\*\*\*$' "the password line redacted"
 expect_no_out "$(printf 'pass word' | base64)" "no base64 password"
 SMTPREF_PASSWORD='wrong' conn $H --starttls 127.0.0.1 "$port"
 expect_out '^<~  535 ' "a wrong password gets 535"
+# typed with a tab before the credential, which aiosmtpd accepts (it
+# splits on any whitespace): redacted all the same (issue 14)
+printf 'AUTH PLAIN\t%s\nQUIT\n' "$secret64" >"$tmp/in"
+conn $H --starttls --save "$tmp/saved-tab" 127.0.0.1 "$port"
+expect_status 0 "AUTH PLAIN<TAB>response under TLS"
+expect_out '^<~  235 ' "the server took the tab-separated credential"
+expect_out '^ ~> AUTH PLAIN \*\*\*' "it is redacted on screen"
+expect_no_out "$secret64" "the base64 is not on stdout"
+expect_no_file "$tmp/saved-tab" "$secret64" "nor in the saved transcript"
 unset SSL_CERT_FILE
 stop "$sub"
 # implicit TLS (port 465 style)
@@ -436,6 +445,40 @@ expect_status 0 "STARTTLS response injection"
 expect_out '^\*\*\* injection: 36 octets came after the 220' "the injected octets reported"
 expect_out '^<~  250 AUTH PLAIN \(\+[0-9]+ ms\)$' "the real reply under TLS is read"
 expect_no_out '^<~  250 AUTH LOGIN' "the injected reply is never read as one"
+stop "$pid"
+
+# ---- terminal escapes from a server never reach the terminal raw ---------
+# (issue 14) in its greeting, its EHLO keyword lines (the "not a keyword
+# line" finding quotes them), its replies and its certificate's names:
+# through cat -v, no ESC (^[), BEL (^G), CR (^M) or C1 control (M-^[)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/esc-key.pem" \
+	-out "$tmp/esc-cert.pem" -days 2 -subj "/CN=esc.example/O=$(printf 'a\033[2Jb')" \
+	-addext "subjectAltName=DNS:$(printf 'x\033]0;pwned\007.example'),DNS:$(printf 'www.bank.example\015evil')" \
+	>/dev/null 2>&1 || { echo "FAIL: openssl cannot make the test certificate" >&2; exit 1; }
+start escapes "$PY" "$peers/hostile.py" escapes "$tmp/escapes.port" "$tmp/esc-cert.pem" "$tmp/esc-key.pem"
+printf 'MAIL FROM:<ann@example.org>\nSTARTTLS\nEHLO client.example.org\nNOOP\nQUIT\n' >"$tmp/in"
+conn $H --insecure 127.0.0.1 "$port"
+expect_status 0 "a server sending escapes"
+cat -v "$tmp/out" "$tmp/err" >"$tmp/seen"
+checks=$((checks + 1))
+if grep -n -e '\^\[' -e '\^G' -e '\^M' -e 'M-\^' "$tmp/seen" >"$tmp/raw"; then
+	fail "raw control characters reached the terminal: $(head -c 600 "$tmp/raw")"
+fi
+expect_out 'X-\\x1b\]0;pwned\\x07.*is not a keyword line' "the EHLO finding shows the escape"
+expect_out 'x\\x1b\]0;pwned\\x07\.example' "the certificate's name shows the escape"
+expect_out '^<-  250 ok\\x1b\[2J\\x07 bad\\x0dgenuine( \(\+[0-9]+ ms\))?$' "a reply shows its escapes and its CR"
+stop "$pid"
+# the one-line client quotes the refusing reply in its verdict: escaped too
+start escapes "$PY" "$peers/hostile.py" escapes "$tmp/escapes.port" "$tmp/esc-cert.pem" "$tmp/esc-key.pem"
+: >"$tmp/in"
+conn $H --insecure --tls-optional --server "127.0.0.1:$port" --from ann@example.org --to bob@example.org
+expect_status 25 "the one-liner refused at DATA by a server sending escapes"
+cat -v "$tmp/out" "$tmp/err" >"$tmp/seen"
+checks=$((checks + 1))
+if grep -n -e '\^\[' -e '\^G' -e '\^M' -e 'M-\^' "$tmp/seen" >"$tmp/raw"; then
+	fail "one-liner: raw control characters reached the terminal: $(head -c 600 "$tmp/raw")"
+fi
+expect_out 'DATA got 250 ok\\x1b\]0;pwned\\x07' "the verdict quotes the reply escaped"
 stop "$pid"
 
 # ---- MX lookup through a DNS responder on loopback --------------------------

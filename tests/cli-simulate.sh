@@ -58,6 +58,32 @@ printf 'EHLO client.example\r\nSTARTTLS\r\nRSET\r\n' >"$tmp/in"
 sim --explain --reads
 expect_codes "220 250 220 " "only the 220 to STARTTLS; RSET never runs"
 expect_out '^# warning +[0-9]+ octets discarded' "the discard is explained"
+# ... also when STARTTLS ends exactly where a 64 KiB read of stdin ends:
+# the commands after it were already waiting, so they are thrown away
+# too (issue 14: MAIL FROM:<inj@...> was accepted inside TLS)
+awk 'BEGIN {
+	printf "EHLO client.example\r\n"; n = 21
+	while (65536 - 10 - n > 300) { printf "NOOP %0200d\r\n", 0; n += 207 }
+	s = ""; for (k = n + 7; k < 65536 - 10; k++) s = s "y"
+	printf "NOOP %s\r\nSTARTTLS\r\n", s
+	printf "EHLO inj.example\r\nMAIL FROM:<inj@example.org>\r\nQUIT\r\n"
+}' >"$tmp/in"
+checks=$((checks + 1))
+[ "$(head -c 65536 "$tmp/in" | tail -c 10)" = "$(printf 'STARTTLS\r\n')" ] ||
+	fail "the test input puts STARTTLS at the end of the first 64 KiB"
+sim --explain --reads
+expect_status 1 "the injected QUIT never runs"
+expect_no_out '^250 2\.1\.0 ' "the injected MAIL is never accepted"
+checks=$((checks + 1))
+[ "$(codes | tr ' ' '\n' | tail -n 2 | tr '\n' ' ')" = "250 220 " ] ||
+	fail "nothing answered after the 220 to STARTTLS: $(codes | tail -c 40)"
+expect_out '^# warning +[0-9]+ octets discarded' "the discard across reads is explained"
+# input that comes later, after the handshake, is the TLS session's
+{ printf 'EHLO client.example\r\nSTARTTLS\r\n'; sleep 1; printf 'EHLO client.example\r\nQUIT\r\n'; } |
+	"$SMTPREF" simulate --reads >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 0 "a later read after STARTTLS is the new session"
+expect_codes "220 250 220 250 221 " "EHLO again under TLS, then QUIT"
 
 # Line by line, a client that waits for each reply: no pipelining to
 # warn about; with --reads, lines that came together are a group.

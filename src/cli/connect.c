@@ -17,6 +17,8 @@
 #include "cli/oneliner.h"
 #include "console/console.h"
 #include "core/ascii.h"
+#include "core/printable.h"
+#include "lesson/safefile.h"
 #include "core/ref.h"
 #include "core/syntax.h"
 #include "net/net.h"
@@ -147,7 +149,11 @@ static void usage(FILE *f)
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "%s: %s%s%s\n", me, msg, arg ? " " : "", arg ? arg : "");
+	char safe[256], text[1200];
+
+	/* msg may quote what the user gave (the one-liner's errors do) */
+	fprintf(stderr, "%s: %s%s%s\n", me, printable_arg(msg, text, sizeof text),
+	    arg ? " " : "", arg ? printable_arg(arg, safe, sizeof safe) : "");
 	fprintf(stderr, "Try 'smtpref connect --help' for more information.\n");
 	return 2;
 }
@@ -581,14 +587,17 @@ static void port_notes(struct args *a, struct swaks_out *o)
 /* helo_check - warn about an EHLO name that is no domain name */
 static void helo_check(const struct args *a, struct swaks_out *o)
 {
+	char name[256];
+
 	if (is_domain_name(a->co.helo))
 		return;
+	printable_arg(a->co.helo, name, sizeof name);
 	if (a->tui)
 		tell(o, TX_ERROR, "warning: the EHLO name '%s' is %s; RFC 5321 4.1.1.1 wants this machine's fully qualified domain name (or an address literal like [192.0.2.1]), and many servers refuse others: give one with --helo",
-		    a->co.helo, strcmp(a->co.helo, "localhost") == 0 ? "localhost" : "not a domain name");
+		    name, strcmp(a->co.helo, "localhost") == 0 ? "localhost" : "not a domain name");
 	else
 		fprintf(stderr, "%s: warning: the EHLO name '%s' is %s; RFC 5321 4.1.1.1 wants this machine's fully qualified domain name (or an address literal like [192.0.2.1]), and many servers refuse others: give one with --helo\n",
-		    me, a->co.helo, strcmp(a->co.helo, "localhost") == 0 ? "localhost" : "not a domain name");
+		    me, name, strcmp(a->co.helo, "localhost") == 0 ? "localhost" : "not a domain name");
 }
 
 /* ---- the session ---------------------------------------------------------------- */
@@ -772,7 +781,9 @@ static int oneliner(struct args *a, struct swaks_out *o)
 			a->co.tls = CONN_TLS_NONE;
 	}
 	if (oneliner_prepare(&a->ol, a->co.helo, prompt_tty, NULL, err, sizeof err) != 0) {
-		fprintf(stderr, "%s: %s\n", me, err);
+		char safe[1200];
+
+		fprintf(stderr, "%s: %s\n", me, printable_arg(err, safe, sizeof safe));
 		return OUTCOME_USAGE;
 	}
 	domain = target(a, o, dom, sizeof dom);
@@ -825,10 +836,23 @@ static int start(struct args *a, struct swaks_out *o, char *helo, size_t size)
 	o->verdict_only = a->ol.active && (a->quiet || a->ol.json);
 	o->hold = a->tui;
 	render_init(&o->r, stdout, a->color);
-	if (a->save && (o->save = fopen(a->save, "w")) == NULL) {
-		fprintf(stderr, "%s: cannot write the transcript to %s: %s\n", me,
-		    a->save, strerror(errno));
-		return 2;
+	if (a->save) {
+		/* never through a symbolic link planted at the name, never
+		 * blocking on a FIFO (lesson/safefile.h) */
+		char err[600];
+		int fd = safefile_open(a->save, O_CREAT | O_TRUNC, 0666, err,
+		    sizeof err);
+
+		if (fd < 0 || (o->save = fdopen(fd, "w")) == NULL) {
+			char *safe = printable_dup(err, strlen(err), 0);
+
+			fprintf(stderr, "%s: cannot write the transcript: %s\n", me,
+			    fd < 0 && safe ? safe : strerror(errno));
+			free(safe);
+			if (fd >= 0)
+				close(fd);
+			return 2;
+		}
 	}
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -876,7 +900,10 @@ int connect_main(int argc, char **argv)
 	} else
 		status = scripted(&a, &o, mx, nmx);
 	if (o.save && (fclose(o.save) != 0 || o.save_failed)) {
-		fprintf(stderr, "%s: writing %s failed\n", me, a.save);
+		char name[256];
+
+		fprintf(stderr, "%s: writing %s failed\n", me,
+		    printable_arg(a.save, name, sizeof name));
 		if (status == 0)
 			status = 1;
 	}

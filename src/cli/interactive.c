@@ -16,6 +16,7 @@
 #include "cli/connect.h"
 #include "cli/lessoncmd.h"
 #include "cli/sessioncmd.h"
+#include "core/printable.h"
 
 
 struct mode {
@@ -86,6 +87,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			return modes[i].main(argc - 1, argv + 1);
-	fprintf(stderr, "smtpref: unknown mode '%s'\n", argv[1]);
+	{
+		char safe[256];
+
+		fprintf(stderr, "smtpref: unknown mode '%s'\n",
+		    printable_arg(argv[1], safe, sizeof safe));
+	}
 	return 2;
 }

@@ -19,7 +19,12 @@
 #include "lesson/progress.h"
 #include "lesson/receipt.h"
 
+#include "core/printable.h"
+#include "lesson/safefile.h"
+
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -30,6 +35,32 @@
 
 #define ERR_MAX 512
 
+/* complain - a message to stderr, printf-style, made printable first:
+ * it may quote a file name, an argument or a lesson's text
+ * (core/printable.h); the format's final newline is kept */
+static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void complain(const char *fmt, ...)
+{
+	char msg[2 * ERR_MAX + 512], *safe;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof msg)
+		n = (int)sizeof msg - 1;
+	if (n > 0 && msg[n - 1] == '\n')
+		n--;
+	safe = printable_dup(msg, (size_t)n, 0);
+	fflush(stdout);
+	fprintf(stderr, "%s\n", safe ? safe : "smtpref lesson: out of memory");
+	free(safe);
+}
+
 /* ---- options ------------------------------------------------------------ */
 
 struct opts {
@@ -39,11 +70,12 @@ struct opts {
 	const char *rules;
 	const char *transcript;
 	const char *output;
+	const char *learner;
 };
 
 static int usage_error(const char *sub, const char *msg, const char *arg)
 {
-	fprintf(stderr, "smtpref lesson%s%s: %s%s%s\n", sub ? " " : "",
+	complain("smtpref lesson%s%s: %s%s%s\n", sub ? " " : "",
 	    sub ? sub : "", msg, arg ? " " : "", arg ? arg : "");
 	fputs("Try 'smtpref lesson --help' for more information.\n", stderr);
 	return 2;
@@ -53,12 +85,12 @@ static void usage(FILE *f)
 {
 	fputs(
 "Usage: smtpref lesson list [--dir DIR]... [--json]\n"
-"       smtpref lesson run [--dir DIR]... [--explain=LEVEL] [--color[=WHEN]] NAME\n"
+"       smtpref lesson run [--dir DIR]... [--explain=LEVEL] [--color[=WHEN]] [--name WHO] NAME\n"
 "       smtpref lesson check [--dir DIR]... [--strict] [--quiet] FILE|NAME...\n"
 "       smtpref lesson coverage [--dir DIR]... [--json] [--steps] [--rules FILE] [FILE|NAME...]\n"
 "       smtpref lesson progress [--dir DIR]... [--json]\n"
 "       smtpref lesson reset [NAME]...\n"
-"       smtpref lesson receipt [--key-file FILE] [--output FILE] NAME\n"
+"       smtpref lesson receipt [--key-file FILE] [--output FILE] [--name WHO] NAME\n"
 "       smtpref lesson verify [--key-file FILE] [--transcript FILE] RECEIPT...\n"
 "\n"
 "Lessons walk you through SMTP step by step, with the simulated server\n"
@@ -92,13 +124,15 @@ static void usage(FILE *f)
 "  -k, --key-file FILE  receipt, verify: the class key is in FILE\n"
 "  -t, --transcript FILE  verify: the transcript must match the receipt\n"
 "  -o, --output FILE    receipt: write it to FILE\n"
+"  -n, --name WHO       run, receipt: the learner's name, for the receipt\n"
 "  -h, --help           show this help and exit\n"
 "\n"
 "Lessons are found in --dir DIRs, then SMTPREF_LESSON_PATH (DIR:DIR...),\n"
 "then the built-in ones.  Progress is kept in $XDG_STATE_HOME/smtpref\n"
 "(default ~/.local/state/smtpref).  The class key for receipts comes from\n"
 "--key-file, SMTPREF_CLASS_KEY or SMTPREF_CLASS_KEY_FILE; without one a\n"
-"built-in key is used, which only catches accidental edits.\n"
+"built-in key is used, which only catches accidental edits.  What a\n"
+"receipt proves, and what it does not: man 5 smtpref-lesson, RECEIPTS.\n"
 "\n"
 "Exit status: 0 success; 1 a check failed, a lesson or its progress was\n"
 "not found, a receipt was rejected, or a rule of the rules list is not\n"
@@ -184,7 +218,7 @@ static int cmd_list(struct opts *o)
 		return 1;
 	}
 	if (c.n == 0 && !o->json) {
-		fprintf(stderr, "smtpref lesson list: no lessons found (looked in %s%s)\n",
+		complain("smtpref lesson list: no lessons found (looked in %s%s)\n",
 		    o->path.n ? o->path.dirs[0] : "nothing", o->path.n > 1 ? " and more" : "");
 		lesson_catalogue_free(&c);
 		return 1;
@@ -260,7 +294,7 @@ static int cmd_list(struct opts *o)
 		printf("%s\n", s);
 	}
 	if (c.truncated)
-		fprintf(stderr, "smtpref lesson list: only the first %d lessons are shown\n",
+		complain("smtpref lesson list: only the first %d lessons are shown\n",
 		    LESSON_LIST_MAX);
 	lesson_catalogue_free(&c);
 	return 0;
@@ -291,8 +325,10 @@ static void progress_line(const char *name, const struct lesson *l,
 
 	pad(name, namew + 2);
 	if (st->corrupt) {
+		char why[ERR_MAX];
+
 		printf("unreadable progress (%s); 'smtpref lesson reset %s' starts it over\n",
-		    st->err, name);
+		    printable_arg(st->err, why, sizeof why), name);
 		return;
 	}
 	if (!st->found) {
@@ -403,9 +439,9 @@ static void print_errors(const struct lesson_errors *errs)
 	size_t i;
 
 	for (i = 0; i < errs->n; i++)
-		fprintf(stderr, "%s\n", lesson_error_format(errs, i, line, sizeof line));
+		complain("%s\n", lesson_error_format(errs, i, line, sizeof line));
 	if (errs->dropped)
-		fprintf(stderr, "%s: %zu more problems not shown\n", errs->file,
+		complain("%s: %zu more problems not shown\n", errs->file,
 		    errs->dropped);
 }
 
@@ -479,13 +515,26 @@ static int canonical_name(const struct opts *o, const char *arg, char *name,
 	return lesson_name_from_file(arg, name, size);
 }
 
+/* reset_one - progress_reset, but not under a run of the lesson */
+static int reset_one(const char *dir, const char *name, char *err,
+    size_t errsize)
+{
+	int busy, lock = progress_lock(dir, name, &busy, err, errsize), r;
+
+	if (lock < 0 && busy)
+		return -1;
+	r = progress_reset(dir, name, err, errsize);
+	progress_unlock(lock);
+	return r;
+}
+
 static int cmd_reset(struct opts *o, int argc, char **argv)
 {
 	char dir[PROGRESS_DIR_MAX], err[ERR_MAX];
 	int i, rc = 0;
 
 	if (progress_dir(dir, sizeof dir, 0, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson reset: %s\n", err);
+		complain("smtpref lesson reset: %s\n", err);
 		return 1;
 	}
 	if (argc == 0) {
@@ -498,16 +547,16 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 			return 1;
 		}
 		if (progress_each(dir, collect, &ns) != 0) {
-			fprintf(stderr, "smtpref lesson reset: cannot read %s: %s\n", dir,
+			complain("smtpref lesson reset: cannot read %s: %s\n", dir,
 			    strerror(errno));
 			free(ns.v);
 			return 1;
 		}
 		for (k = 0; k < ns.n; k++) {
-			int r = progress_reset(dir, ns.v[k], err, sizeof err);
+			int r = reset_one(dir, ns.v[k], err, sizeof err);
 
 			if (r < 0) {
-				fprintf(stderr, "smtpref lesson reset: %s\n", err);
+				complain("smtpref lesson reset: %s\n", err);
 				rc = 1;
 			} else if (r > 0)
 				n++;
@@ -523,14 +572,14 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 		int r;
 
 		if (canonical_name(o, argv[i], name, sizeof name) != 0) {
-			fprintf(stderr, "smtpref lesson reset: '%s' is not the name of a lesson\n",
+			complain("smtpref lesson reset: '%s' is not the name of a lesson\n",
 			    argv[i]);
 			rc = 1;
 			continue;
 		}
-		r = progress_reset(dir, name, err, sizeof err);
+		r = reset_one(dir, name, err, sizeof err);
 		if (r < 0) {
-			fprintf(stderr, "smtpref lesson reset: %s\n", err);
+			complain("smtpref lesson reset: %s\n", err);
 			rc = 1;
 		} else if (r > 0) {
 			if (!o->quiet)
@@ -539,7 +588,7 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 			if (!o->quiet)
 				printf("%s: nothing to reset (not started)\n", name);
 		} else {
-			fprintf(stderr, "smtpref lesson reset: no lesson and no progress named '%s'\n",
+			complain("smtpref lesson reset: no lesson and no progress named '%s'\n",
 			    argv[i]);
 			rc = 1;
 		}
@@ -549,10 +598,67 @@ static int cmd_reset(struct opts *o, int argc, char **argv)
 
 /* ---- receipts ----------------------------------------------------------- */
 
+/* the_lesson - lesson name as found in the path, or NULL */
+static struct lesson *the_lesson(const struct opts *o, const char *name)
+{
+	char file[LESSON_DIR_LEN + LESSON_NAME_MAX + 16];
+	struct lesson_errors *errs;
+	struct lesson *l = NULL;
+
+	if (lesson_find(&o->path, name, file, sizeof file) != 0 ||
+	    (errs = malloc(sizeof *errs)) == NULL)
+		return NULL;
+	lesson_errors_init(errs, file);
+	l = lesson_load(file, errs);
+	free(errs);
+	return l;
+}
+
+/* steps_hold - the transcript records every checked step the receipt
+ * claims (progress.h); checked against the lesson when it is found */
+static int steps_hold(const struct opts *o, const char *name,
+    const char *text, size_t len, unsigned long claimed, char *err,
+    size_t errsize)
+{
+	struct lesson *l = the_lesson(o, name);
+	int rc = progress_steps_check(text, len, claimed, l, err, errsize);
+
+	lesson_free(l);
+	return rc;
+}
+
+static int make_receipt(struct opts *o, const char *dir, const char *name);
+
 static int cmd_receipt(struct opts *o, int argc, char **argv)
 {
 	char dir[PROGRESS_DIR_MAX], err[ERR_MAX], name[LESSON_NAME_MAX];
-	char text[RECEIPT_MAX];
+	int lock, busy, rc;
+
+	if (argc != 1)
+		return usage_error("receipt", "needs the name of one lesson", NULL);
+	if (canonical_name(o, argv[0], name, sizeof name) != 0) {
+		complain("smtpref lesson receipt: '%s' is not the name of a lesson\n",
+		    argv[0]);
+		return 1;
+	}
+	if (progress_dir(dir, sizeof dir, 0, err, sizeof err) != 0) {
+		complain("smtpref lesson receipt: %s\n", err);
+		return 1;
+	}
+	/* not while a run of the lesson is writing its progress */
+	lock = progress_lock(dir, name, &busy, err, sizeof err);
+	if (lock < 0 && busy) {
+		complain("smtpref lesson receipt: %s\n", err);
+		return 1;
+	}
+	rc = make_receipt(o, dir, name);
+	progress_unlock(lock);
+	return rc;
+}
+
+static int make_receipt(struct opts *o, const char *dir, const char *name)
+{
+	char err[ERR_MAX], text[RECEIPT_MAX];
 	struct progress p;
 	struct receipt r;
 	struct receipt_key k;
@@ -560,45 +666,48 @@ static int cmd_receipt(struct opts *o, int argc, char **argv)
 	size_t trlen, n;
 	int found;
 
-	if (argc != 1)
-		return usage_error("receipt", "needs the name of one lesson", NULL);
-	if (canonical_name(o, argv[0], name, sizeof name) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: '%s' is not the name of a lesson\n",
-		    argv[0]);
-		return 1;
-	}
-	if (progress_dir(dir, sizeof dir, 0, err, sizeof err) != 0 ||
-	    progress_load(dir, name, &p, &found, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: %s\n", err);
+	if (progress_load(dir, name, &p, &found, err, sizeof err) != 0) {
+		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
 	if (!found) {
-		fprintf(stderr, "smtpref lesson receipt: %s has not been started\n", name);
+		complain("smtpref lesson receipt: %s has not been started\n", name);
 		return 1;
 	}
 	if (!p.done) {
-		fprintf(stderr, "smtpref lesson receipt: %s is not finished (step %lu of %lu): finish it first\n",
+		complain("smtpref lesson receipt: %s is not finished (step %lu of %lu): finish it first\n",
 		    name, p.step + 1, p.steps);
 		return 1;
 	}
 	if (p.skipped) {
-		fprintf(stderr, "smtpref lesson receipt: %lu step%s of %s %s skipped, so there is no receipt; 'smtpref lesson reset %s' and do it again without :skip\n",
+		complain("smtpref lesson receipt: %lu step%s of %s %s skipped, so there is no receipt; 'smtpref lesson reset %s' and do it again without :skip\n",
 		    p.skipped, p.skipped == 1 ? "" : "s", name,
 		    p.skipped == 1 ? "was" : "were", name);
 		return 1;
 	}
 	if (p.transcript_lost) {
-		fprintf(stderr, "smtpref lesson receipt: the transcript of %s was damaged, so there is no receipt\n",
+		complain("smtpref lesson receipt: the transcript of %s was damaged, so there is no receipt\n",
 		    name);
 		return 1;
 	}
 	if (progress_transcript_read(dir, &p, &tr, &trlen, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: %s\n", err);
+		complain("smtpref lesson receipt: %s\n", err);
+		return 1;
+	}
+	/* the progress file says how many steps passed; the transcript
+	 * must say so too, step by step (three edited lines of a progress
+	 * file once made a receipt for a lesson done to its first step) */
+	if (steps_hold(o, name, tr, trlen, p.passed, err, sizeof err) != 0) {
+		free(tr);
+		complain("smtpref lesson receipt: the transcript of %s does not bear out its progress file: %s; no receipt ('smtpref lesson reset %s' and do it again)\n",
+		    name, err, name);
 		return 1;
 	}
 	memset(&r, 0, sizeof r);
 	snprintf(r.lesson, sizeof r.lesson, "%s", p.lesson);
 	snprintf(r.title, sizeof r.title, "%s", p.title);
+	snprintf(r.learner, sizeof r.learner, "%s", o->learner ? o->learner :
+	    p.learner);
 	receipt_date(p.finished, r.finished, sizeof r.finished);
 	r.steps = p.passed;
 	r.skipped = 0;
@@ -609,66 +718,58 @@ static int cmd_receipt(struct opts *o, int argc, char **argv)
 	}
 	free(tr);
 	if (receipt_key_load(&k, o->key_file, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: %s\n", err);
+		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
 	n = receipt_make(&r, &k, text, sizeof text, err, sizeof err);
 	if (n == 0) {
-		fprintf(stderr, "smtpref lesson receipt: %s\n", err);
+		complain("smtpref lesson receipt: %s\n", err);
 		return 1;
 	}
 	if (o->output) {
-		FILE *f = fopen(o->output, "wb");
-
-		if (f == NULL || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
-			fprintf(stderr, "smtpref lesson receipt: cannot write %s: %s\n",
-			    o->output, strerror(errno));
+		/* a new file renamed into place: never written through a
+		 * symbolic link planted at the name */
+		if (safefile_write(o->output, text, n, 0666, err, sizeof err) != 0) {
+			complain("smtpref lesson receipt: %s\n", err);
 			return 1;
 		}
 	} else if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0) {
-		fprintf(stderr, "smtpref lesson receipt: writing stdout: %s\n", strerror(errno));
+		complain("smtpref lesson receipt: writing stdout: %s\n", strerror(errno));
 		return 1;
 	}
 	if (k.is_default)
-		fputs("smtpref lesson receipt: note: signed with the built-in key, which anyone can use; your teacher's class key (SMTPREF_CLASS_KEY) makes receipts that cannot be forged\n",
+		fputs("smtpref lesson receipt: note: signed with the built-in key, which anyone can use; with your teacher's class key (SMTPREF_CLASS_KEY) only those who hold it can make one (man 5 smtpref-lesson, RECEIPTS)\n",
 		    stderr);
 	return 0;
 }
 
-/* slurp - a small file (or stdin for "-") */
+/* slurp - a small regular file (or stdin for "-"), at most max octets */
 static char *slurp(const char *file, size_t max, size_t *len, char *err,
     size_t errsize)
 {
-	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
 	char *buf;
 	size_t n;
 
-	if (f == NULL) {
-		snprintf(err, errsize, "%s: %s", file, strerror(errno));
-		return NULL;
-	}
+	if (strcmp(file, "-") != 0)
+		return safefile_read(file, max, len, NULL, err, errsize);
 	buf = malloc(max + 2);
 	if (buf == NULL) {
-		if (f != stdin)
-			fclose(f);
 		snprintf(err, errsize, "%s: out of memory", file);
 		return NULL;
 	}
-	n = fread(buf, 1, max + 1, f);
-	if (ferror(f)) {
+	n = fread(buf, 1, max + 1, stdin);
+	if (ferror(stdin)) {
 		snprintf(err, errsize, "%s: %s", file, strerror(errno));
 		free(buf);
-		buf = NULL;
-	} else if (n > max) {
+		return NULL;
+	}
+	if (n > max) {
 		snprintf(err, errsize, "%s: larger than %zu octets", file, max);
 		free(buf);
-		buf = NULL;
-	} else {
-		buf[n] = 0;
-		*len = n;
+		return NULL;
 	}
-	if (f != stdin)
-		fclose(f);
+	buf[n] = 0;
+	*len = n;
 	return buf;
 }
 
@@ -683,21 +784,22 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 	if (o->transcript && argc != 1)
 		return usage_error("verify", "--transcript goes with one receipt", NULL);
 	if (receipt_key_load(&k, o->key_file, err, sizeof err) != 0) {
-		fprintf(stderr, "smtpref lesson verify: %s\n", err);
+		complain("smtpref lesson verify: %s\n", err);
 		return 1;
 	}
 	for (i = 0; i < argc; i++) {
 		struct receipt r;
+		char file[256], title[4 * sizeof r.title], who[4 * sizeof r.learner];
 		size_t len;
 		char *text = slurp(argv[i], RECEIPT_MAX, &len, err, sizeof err);
 
 		if (text == NULL) {
-			fprintf(stderr, "smtpref lesson verify: %s\n", err);
+			complain("smtpref lesson verify: %s\n", err);
 			rc = 1;
 			continue;
 		}
 		if (receipt_verify(argv[i], text, len, &k, &r, err, sizeof err) != 0) {
-			fprintf(stderr, "smtpref lesson verify: %s\n", err);
+			complain("smtpref lesson verify: %s\n", err);
 			free(text);
 			rc = 1;
 			continue;
@@ -710,21 +812,31 @@ static int cmd_verify(struct opts *o, int argc, char **argv)
 			char d[65];
 
 			if (t == NULL) {
-				fprintf(stderr, "smtpref lesson verify: %s\n", err);
+				complain("smtpref lesson verify: %s\n", err);
 				return 1;
 			}
 			if (receipt_digest(t, tlen, d) != 0 || strcmp(d, r.transcript) != 0) {
 				free(t);
-				fprintf(stderr, "smtpref lesson verify: %s: the transcript %s is not the one this receipt was made from: rejected\n",
+				complain("smtpref lesson verify: %s: the transcript %s is not the one this receipt was made from: rejected\n",
 				    argv[i], o->transcript);
+				return 1;
+			}
+			if (steps_hold(o, r.lesson, t, tlen, r.steps, err,
+			    sizeof err) != 0) {
+				free(t);
+				complain("smtpref lesson verify: %s: the transcript %s does not bear out the receipt: %s; rejected\n",
+				    argv[i], o->transcript, err);
 				return 1;
 			}
 			free(t);
 		}
-		printf("%s: genuine: lesson %s (%s), finished %s, %lu steps, %s%s\n",
-		    argv[i], r.lesson, r.title, r.finished, r.steps,
+		printf("%s: genuine: lesson %s (%s)%s%s, finished %s, %lu steps, %s%s\n",
+		    printable_arg(argv[i], file, sizeof file), r.lesson,
+		    printable_arg(r.title, title, sizeof title),
+		    r.learner[0] ? ", by " : "",
+		    printable_arg(r.learner, who, sizeof who), r.finished, r.steps,
 		    r.skipped ? "some skipped" : "none skipped",
-		    o->transcript ? ", the transcript matches" : "");
+		    o->transcript ? ", the transcript records every step" : "");
 	}
 	if (rc == 0 && k.is_default)
 		fputs("smtpref lesson verify: note: checked with the built-in key, which anyone can use: it proves only that the receipt was not edited by accident\n",
@@ -746,6 +858,51 @@ _Static_assert(sizeof subs / sizeof subs[0] == S_LAST, "one name per subcommand"
 
 enum { OPT_JSON = 256, OPT_STRICT, OPT_STEPS, OPT_RULES };
 
+/* set_option - the value of option c into o; 0, or a usage error's
+ * status */
+static int set_option(struct opts *o, int c, const char *sub)
+{
+	switch (c) {
+	case 'd':
+		if (lesson_path_add(&o->path, optarg) != 0)
+			return usage_error(sub, "too many --dir, or too long:", optarg);
+		break;
+	case OPT_JSON:
+		o->json = 1;
+		break;
+	case 'q':
+		o->quiet = 1;
+		break;
+	case OPT_STRICT:
+		o->strict = 1;
+		break;
+	case OPT_STEPS:
+		o->steps = 1;
+		break;
+	case OPT_RULES:
+		o->rules = optarg;
+		break;
+	case 'k':
+		o->key_file = optarg;
+		break;
+	case 't':
+		o->transcript = optarg;
+		break;
+	case 'o':
+		o->output = optarg;
+		break;
+	case 'n':
+		if (!progress_learner_ok(optarg))
+			return usage_error(sub, "--name takes one line of at most 80 octets, no control characters and no blanks at its ends, not",
+			    optarg);
+		o->learner = optarg;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 int lesson_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -758,6 +915,7 @@ int lesson_main(int argc, char **argv)
 		{ "key-file", required_argument, NULL, 'k' },
 		{ "transcript", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -768,8 +926,8 @@ int lesson_main(int argc, char **argv)
 		[S_COVERAGE] = "djSR",
 		[S_PROGRESS] = "dj",
 		[S_RESET] = "dq",
-		[S_RECEIPT] = "dko",
-		[S_VERIFY] = "kt",
+		[S_RECEIPT] = "dkon",
+		[S_VERIFY] = "dkt",
 	};
 	struct opts *o;
 	const char *sub;
@@ -801,7 +959,7 @@ int lesson_main(int argc, char **argv)
 	argv++;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:qk:t:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:qk:t:o:n:h", longopts, NULL)) != -1) {
 		char letter = c == OPT_JSON ? 'j' : c == OPT_STRICT ? 's' :
 		    c == OPT_STEPS ? 'S' : c == OPT_RULES ? 'R' : (char)c;
 
@@ -821,39 +979,9 @@ int lesson_main(int argc, char **argv)
 			free(o);
 			return usage_error(sub, "this subcommand does not take", argv[optind - 1]);
 		}
-		switch (c) {
-		case 'd':
-			if (lesson_path_add(&o->path, optarg) != 0) {
-				free(o);
-				return usage_error(sub, "too many --dir, or too long:", optarg);
-			}
-			break;
-		case OPT_JSON:
-			o->json = 1;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case OPT_STRICT:
-			o->strict = 1;
-			break;
-		case OPT_STEPS:
-			o->steps = 1;
-			break;
-		case OPT_RULES:
-			o->rules = optarg;
-			break;
-		case 'k':
-			o->key_file = optarg;
-			break;
-		case 't':
-			o->transcript = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		default:
-			break;
+		if ((rc = set_option(o, c, sub)) != 0) {
+			free(o);
+			return rc;
 		}
 	}
 	lesson_path_defaults(&o->path);

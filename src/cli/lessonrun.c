@@ -21,6 +21,7 @@
 #include "lesson/progress.h"
 #include "term/render.h"
 #include "term/shell.h"
+#include "core/printable.h"
 
 /* What the console's lesson callbacks need; one per program. */
 static struct {
@@ -93,6 +94,23 @@ int lesson_console_setup(struct console_opts *co, const char *prog,
 	if (name == NULL)
 		return -1;
 	co->lesson = load(name, err, sizeof err);
+	/* already running elsewhere: say so here, with a failing status
+	 * (the tutor holds the lock itself once it starts) */
+	if (co->lesson && lessons.dir[0]) {
+		int busy, lock = progress_lock(lessons.dir, co->lesson->name,
+		    &busy, err, sizeof err);
+
+		progress_unlock(lock);
+		if (lock < 0 && busy) {
+			char *safe = printable_dup(err, strlen(err), 0);
+
+			fprintf(stderr, "smtpref %s: %s\n", prog, safe ? safe : err);
+			free(safe);
+			lesson_free(co->lesson);
+			co->lesson = NULL;
+			return 1;
+		}
+	}
 	if (co->lesson == NULL) {
 		char *p = err, *nl;
 
@@ -111,7 +129,10 @@ int lesson_console_setup(struct console_opts *co, const char *prog,
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "smtpref lesson run: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+	char safe[256];
+
+	fprintf(stderr, "smtpref lesson run: %s%s%s\n", msg, arg ? " " : "",
+	    arg ? printable_arg(arg, safe, sizeof safe) : "");
 	fputs("Try 'smtpref lesson --help' for more information.\n", stderr);
 	return 2;
 }
@@ -124,6 +145,7 @@ int lesson_run_main(int argc, char **argv)
 		{ "explain", required_argument, NULL, 'e' },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
+		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -139,7 +161,7 @@ int lesson_run_main(int argc, char **argv)
 	lesson_path_init(&path);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:e:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:n:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (lesson_path_add(&path, optarg) != 0)
@@ -161,8 +183,15 @@ int lesson_run_main(int argc, char **argv)
 				return usage_error("--color takes auto, always or never, not", optarg);
 			color = st;
 			break;
+		case 'n':
+			/* kept with the progress, signed into the receipt */
+			if (!progress_learner_ok(optarg))
+				return usage_error("--name takes one line of at most 80 octets, no control characters and no blanks at its ends, not",
+				    optarg);
+			co.learner = optarg;
+			break;
 		case 'h':
-			fputs("Usage: smtpref lesson run [--dir DIR] [--explain=LEVEL] [--color[=WHEN]] NAME\n"
+			fputs("Usage: smtpref lesson run [--dir DIR] [--explain=LEVEL] [--color[=WHEN]] [--name WHO] NAME\n"
 			    "Work through a lesson in the shell; see smtpref lesson --help and\n"
 			    "smtpref-lesson(5).  Inside, :hint, :skip, :restart, :state and :help.\n", stdout);
 			return 0;

@@ -17,6 +17,7 @@
 #include "core/ref.h"
 #include "term/render.h"
 #include "cli/simulate.h"
+#include "core/printable.h"
 
 enum { OPT_COLOR = 256, OPT_JSON };
 
@@ -131,8 +132,10 @@ static int run_interactive(char **argv)
 
 static int usage_error(const char *fmt, const char *arg)
 {
+	char safe[256];
+
 	fputs("smtpref: ", stderr);
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, printable_arg(arg, safe, sizeof safe));
 	fputs("\nTry 'smtpref --help' for more information.\n", stderr);
 	return 2;
 }

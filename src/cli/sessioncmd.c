@@ -18,6 +18,7 @@
 #include "term/render.h"
 #include "term/shell.h"
 #include "term/tui.h"
+#include "core/printable.h"
 
 static void shell_usage(FILE *f)
 {
@@ -61,7 +62,10 @@ static void shell_usage(FILE *f)
 
 static int usage_error(const char *prog, const char *msg, const char *arg)
 {
-	fprintf(stderr, "smtpref %s: %s%s%s\n", prog, msg, arg ? " " : "", arg ? arg : "");
+	char safe[256];
+
+	fprintf(stderr, "smtpref %s: %s%s%s\n", prog, msg, arg ? " " : "",
+	    arg ? printable_arg(arg, safe, sizeof safe) : "");
 	fprintf(stderr, "Try 'smtpref %s --help' for more information.\n", prog);
 	return 2;
 }

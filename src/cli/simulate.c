@@ -4,8 +4,9 @@
  * Each line of stdin is one read of the connection, as a client that
  * waits for every reply writes them; with --reads each read(2) is one,
  * so what comes in one read is a pipelined group: the server answers
- * every command as soon as it is complete, and input that came in the
- * same read as STARTTLS is discarded, as a real server must.
+ * every command as soon as it is complete, and input that came with
+ * STARTTLS (in the same read, or already waiting in stdin when the 220
+ * is sent) is discarded, as a real server must.
  * Replies are written and flushed exactly as on the wire (CRLF).  With
  * --explain, explanation lines follow each reply, each starting with
  * "# " so that a script can drop them (grep -v '^#').
@@ -19,9 +20,11 @@
 #include "core/reply.h"
 #include "core/ref.h"
 #include "core/server.h"
+#include "core/printable.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +88,31 @@ static void on_event(void *ctx, const struct server_event *e)
 static void on_line_done(void *ctx)
 {
 	flush_held(ctx);
+}
+
+/* drain - STARTTLS was accepted at the end of a read: what stdin
+ * already holds came with it and is thrown away, however the reads cut
+ * it (RFC 3207 5, CVE-2011-0411); from a regular file, that is all the
+ * rest.  Returns 1 when input ended. */
+static int drain(struct server *s, char *buf, size_t size)
+{
+	struct pollfd pfd = { 0, POLLIN, 0 };
+	size_t total = 0;
+	int ended = 0;
+
+	while (poll(&pfd, 1, 0) > 0) {
+		ssize_t n = read(0, buf, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ended = 1;
+			break;
+		}
+		total += (size_t)n;
+	}
+	server_discard(s, total);
+	return ended;
 }
 
 static void usage(FILE *f)
@@ -256,8 +284,10 @@ static size_t feed_lines(struct server *s, char *buf, size_t len, int reads)
 
 static int usage_error(const char *msg, const char *arg)
 {
+	char safe[256];
+
 	fprintf(stderr, "smtpref simulate: %s%s%s\n", msg, arg ? " " : "",
-	    arg ? arg : "");
+	    arg ? printable_arg(arg, safe, sizeof safe) : "");
 	fputs("Try 'smtpref simulate --help' for more information.\n", stderr);
 	return 2;
 }
@@ -353,6 +383,14 @@ int simulate_main(int argc, char **argv)
 		}
 		held += (size_t)n;
 		held = feed_lines(s, buf, held, reads);
+		/* with --reads, what stdin already holds came with an
+		 * accepted STARTTLS, however read(2) cut it */
+		if (reads && server_discarding(s) &&
+		    drain(s, buf, sizeof buf) != 0) {
+			flush_held(&m);
+			server_eof(s);
+			break;
+		}
 		flush_held(&m);
 	}
 	flush_held(&m);

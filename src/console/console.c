@@ -133,7 +133,8 @@ void console_settle(struct console *c)
 
 int console_open_lesson(struct console *c, struct lesson *l)
 {
-	struct peer *p = lessonpeer_new(l, c->level, c->o.progress_dir, &c->self);
+	struct peer *p = lessonpeer_new(l, c->level, c->o.progress_dir,
+	    c->o.learner, &c->self);
 
 	if (p == NULL) {
 		tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
@@ -365,7 +366,7 @@ static int route(struct console *c, const char *line, size_t len)
 		if (len == 0)
 			return pipe_send(c);
 		pipe_add(c, line, len);
-		return 0;
+		return tx_auth_response(line, len) != 0;	/* not for history */
 	}
 	if (c->skipping) {
 		c->skipped++;

@@ -205,10 +205,11 @@ static const struct peer_ops lesson_ops = {
 };
 
 struct peer *lessonpeer_new(struct lesson *l, enum explain_level level,
-    const char *progress_dir, const struct tx_sink *sink)
+    const char *progress_dir, const char *learner,
+    const struct tx_sink *sink)
 {
 	struct lessonpeer *lp = calloc(1, sizeof *lp);
-	struct tutor_opts to = { level, progress_dir };
+	struct tutor_opts to = { level, progress_dir, learner };
 
 	if (lp == NULL) {
 		lesson_free(l);

@@ -43,6 +43,9 @@ struct console_opts {
 	    const struct lesson *l), void *fctx);
 	void *lesson_ctx;
 	int lesson_only;
+	/* the learner's name, kept with the progress for receipts (lesson
+	 * run --name), or NULL */
+	const char *learner;
 	/* a lesson to start with (console_start), taken over by console_new */
 	struct lesson *lesson;
 

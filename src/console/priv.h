@@ -73,6 +73,7 @@ struct peer *replay_new(const char *path, int interactive,
     size_t errsize);
 struct tutor;
 struct peer *lessonpeer_new(struct lesson *l, enum explain_level level,
-    const char *progress_dir, const struct tx_sink *sink);
+    const char *progress_dir, const char *learner,
+    const struct tx_sink *sink);
 
 #endif

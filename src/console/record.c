@@ -3,11 +3,16 @@
 
 #include "console/record.h"
 
+#include "core/printable.h"
+#include "lesson/safefile.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define RECORD_LINE_MAX 4094	/* octets of a line, without its end */
 
 struct record {
 	struct record_entry *e;
@@ -127,37 +132,35 @@ size_t record_format(const struct record_entry *e, char *buf, size_t size)
 int record_save(const struct record *r, const char *path, char *err,
     size_t errlen)
 {
-	char tmp[4096];
-	FILE *f;
-	size_t i;
-	int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	size_t size = r->bytes + r->n * 5 + 200, off = 0, i;
+	char *buf = malloc(size);
+	int rc;
 
-	if (n < 0 || (size_t)n >= sizeof tmp) {
-		snprintf(err, errlen, "%s: the file name is too long", path);
+	if (buf == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+	for (i = 0; i < r->n; i++) {
+		int n = snprintf(buf + off, size - off, "%s%s\n", marker(&r->e[i]),
+		    r->e[i].text);
+
+		if (n > 0)
+			off += (size_t)n < size - off ? (size_t)n : size - off - 1;
 	}
-	for (i = 0; i < r->n; i++)
-		fprintf(f, "%s%s\n", marker(&r->e[i]), r->e[i].text);
-	if (r->dropped)
-		fprintf(f, "*** %zu more lines were not kept: a transcript keeps at most %u octets\n",
+	if (r->dropped) {
+		int n = snprintf(buf + off, size - off,
+		    "*** %zu more lines were not kept: a transcript keeps at most %u octets\n",
 		    r->dropped, RECORD_MAX_BYTES);
-	if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		unlink(tmp);
-		return -1;
+
+		if (n > 0)
+			off += (size_t)n < size - off ? (size_t)n : size - off - 1;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	/* a new file beside it, renamed over it: a symbolic link planted
+	 * at the name (or at a guessable temporary name) is never written
+	 * through (issue 14) */
+	rc = safefile_write(path, buf, off, 0666, err, errlen);
+	free(buf);
+	return rc;
 }
 
 /* parse_marker - the entry a line's first four octets announce; -1 for
@@ -188,61 +191,79 @@ static int parse_marker(const char *s, size_t len, enum record_dir *dir,
 	return -1;
 }
 
-struct record *record_load(const char *path, char *err, size_t errlen)
+struct record *record_parse(const char *path, const char *text, size_t len,
+    char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	struct record *r;
-	char line[4096];
+	size_t pos = 0;
 	unsigned lineno = 0;
+	struct record *r = record_new();
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	r = record_new();
 	if (r == NULL) {
-		fclose(f);
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	while (fgets(line, sizeof line, f)) {
-		size_t len = strlen(line);
+	while (pos < len) {
+		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
 		enum record_dir dir;
 		int tls;
+		char *shown;
 
+		pos += n + (nl ? 1 : 0);
 		lineno++;
-		if (len == sizeof line - 1 && line[len - 1] != '\n') {
-			snprintf(err, errlen, "%s:%u: line longer than %zu octets",
-			    path, lineno, sizeof line - 2);
+		if (n > RECORD_LINE_MAX) {
+			snprintf(err, errlen, "%s:%u: line longer than %d octets",
+			    path, lineno, RECORD_LINE_MAX);
 			goto fail;
 		}
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = 0;
-		if (len == 0)
+		while (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (memchr(s, 0, n)) {
+			snprintf(err, errlen, "%s:%u: a NUL octet: not a transcript (a text file)",
+			    path, lineno);
+			goto fail;
+		}
+		if (n == 0)
 			continue;
-		if (parse_marker(line, len, &dir, &tls) < 0) {
+		if (parse_marker(s, n, &dir, &tls) < 0) {
 			snprintf(err, errlen, "%s:%u: not a transcript line: it should start with ' -> ', '<-  ', ' ~> ', '<~  ', '=== ' or '*** '",
 			    path, lineno);
 			goto fail;
 		}
-		if (push(r, dir, tls, lineno, line + 4, len - 4) < 0) {
+		/* kept escaped, so that whatever shows it shows no control
+		 * character (core/printable.h) */
+		shown = printable_dup(s + 4, n - 4, 0);
+		if (shown == NULL || push(r, dir, tls, lineno, shown,
+		    strlen(shown)) < 0) {
+			free(shown);
 			snprintf(err, errlen, "%s:%u: the transcript is too large (over %u octets)",
 			    path, lineno, RECORD_MAX_BYTES);
 			goto fail;
 		}
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
+		free(shown);
 	}
 	if (r->n == 0) {
 		snprintf(err, errlen, "%s: the file holds no transcript lines", path);
 		goto fail;
 	}
-	fclose(f);
 	return r;
 fail:
-	fclose(f);
 	record_free(r);
 	return NULL;
+}
+
+struct record *record_load(const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	struct record *r;
+	/* at most what a transcript keeps, and each line's marker and end;
+	 * only a regular file (core of issue 14: /dev/zero spun forever) */
+	char *text = safefile_read(path, RECORD_MAX_BYTES + RECORD_MAX_BYTES / 4,
+	    &len, NULL, err, errlen);
+
+	if (text == NULL)
+		return NULL;
+	r = record_parse(path, text, len, err, errlen);
+	free(text);
+	return r;
 }

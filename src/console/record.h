@@ -6,7 +6,9 @@
  *     "<-  " a line the client received  "<~  " the same under TLS
  *     "=== " a note                      "*** " an error
  * (swaks' "<** " and "<~* ", received error replies, are read as "<-  "
- * and "<~  ").  Credentials arrive already redacted (tx.h).
+ * and "<~  ").  Credentials arrive already redacted (tx.h).  A file
+ * is written through a new file and a rename, never through a link
+ * planted at its name (lesson/safefile.h).
  */
 #ifndef SMTPREF_RECORD_H
 #define SMTPREF_RECORD_H
@@ -56,8 +58,14 @@ size_t record_format(const struct record_entry *e, char *buf, size_t size);
 int record_save(const struct record *r, const char *path, char *err,
     size_t errlen);
 
-/* record_load - read a saved transcript.  NULL with "FILE:LINE: what is
- * wrong" in err when it is not one. */
+/* record_load - read a saved transcript: a regular file of bounded
+ * size (lesson/safefile.h).  NULL with "FILE:LINE: what is wrong" in err
+ * when it is not one. */
 struct record *record_load(const char *path, char *err, size_t errlen);
+
+/* record_parse - the same from text[0..len), path naming it in errors.
+ * Each line's text is kept escaped (core/printable.h). */
+struct record *record_parse(const char *path, const char *text, size_t len,
+    char *err, size_t errlen);
 
 #endif

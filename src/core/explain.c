@@ -9,6 +9,7 @@
 #include "core/explain.h"
 
 #include "core/ascii.h"
+#include "core/printable.h"
 #include "core/ref.h"
 #include "core/reply.h"
 
@@ -80,8 +81,11 @@ void explain_code(int code, const char *enh, const char *verb,
 		const struct ref_enhanced *d = NULL;
 
 		if (reply_parse_enh(enh, n, &e) != n) {
+			char shown[4 * 32 + 1];
+
+			printable_text(enh, n > 32 ? 32 : n, shown, sizeof shown, 0);
 			say(fn, ctx, EXPLAIN_ENHANCED,
-			    "%s is not an enhanced status code (RFC 3463 2)", enh);
+			    "%s is not an enhanced status code (RFC 3463 2)", shown);
 			return;
 		}
 		d = ref_enh_detail(e.subject, e.detail);
@@ -124,9 +128,12 @@ static void ehlo_line(const char *text, size_t len, int warnings,
 	char source[160];
 
 	if (reply_parse_ehlo(text, len, &e) != 0) {
+		/* the server's own octets: escaped, never raw (issue 14) */
+		char shown[4 * 60 + 1];
+
+		printable_text(text, len > 60 ? 60 : len, shown, sizeof shown, 0);
 		say(fn, ctx, EXPLAIN_WARNING,
-		    "\"%.*s\" is not a keyword line (RFC 5321 4.1.1.1)",
-		    (int)(len > 60 ? 60 : len), text);
+		    "\"%s\" is not a keyword line (RFC 5321 4.1.1.1)", shown);
 		return;
 	}
 	k = ref_keyword_find(e.keyword, e.keyword_len);

@@ -20,10 +20,13 @@
 
 #include "core/ascii.h"
 #include "core/codec.h"
+#include "core/printable.h"
 #include "core/reply.h"
 #include "core/syntax.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +51,8 @@ struct txn {
 	long declared;		/* SIZE=, -1 when not given */
 	enum body body;
 	int smtputf8;
-	unsigned long size;	/* octets received (DATA unstuffed, or BDAT) */
-	int long_line, bare_lf, bare_cr, spam, eight_bit, smuggle;
+	uint64_t size;		/* octets received (DATA unstuffed, or BDAT) */
+	int long_line, bare_lf, bare_cr, spam, eight_bit, smuggle, nul;
 	int long_first;		/* the long line came before the size limit */
 	int chunks;		/* BDAT chunks received */
 };
@@ -82,13 +85,14 @@ struct server {
 	size_t linetotal;	/* its whole length */
 	int last_cr;		/* the last octet of the line so far was CR */
 	int prev_crlf;		/* DATA: the previous line ended in CRLF */
-	unsigned long bdat_left;
+	uint64_t bdat_left;
 	int bdat_pending;	/* a BDAT command waits for its chunk */
 	int bdat_last;
-	unsigned long bdat_count;
+	uint64_t bdat_count;
 	char bdat_cmd[32];	/* the BDAT line, run once its chunk is read */
 	size_t bdat_cmdlen;
 	int discard;		/* STARTTLS: throw away the rest of this read */
+	int discarding;		/* ... and what the caller already holds */
 
 	/* AUTH exchange */
 	enum mech mech;
@@ -173,7 +177,14 @@ static void emit(struct server *s, enum server_event_kind kind,
     const char *section, const char *text, size_t bytes)
 {
 	struct server_event e = { kind, from, to, rule, section, text, bytes };
+	char shown[4 * TEXT_MAX + 1];
+	size_t w, n = strlen(text);
 
+	/* a text may quote the client: shown, never obeyed (printable.h) */
+	if (printable_bad(text, n, 0, &w) < n) {
+		printable_text(text, n, shown, sizeof shown, 0);
+		e.text = shown;
+	}
 	if (s->sink.event)
 		s->sink.event(s->sink.ctx, &e);
 }
@@ -283,6 +294,7 @@ static void reply(struct server *s, int code, const char *enh,
 	    strcmp(verb, "HELO") != 0;
 	size_t n = 0;
 	const char *p = text;
+	char shown[4 * TEXT_MAX + 1];
 
 	do {
 		const char *nl = strchr(p, '\n');
@@ -303,6 +315,15 @@ static void reply(struct server *s, int code, const char *enh,
 	r.verb = verb;
 	r.rule = rule;
 	r.reason = reason;
+	/* a reason may quote the client: shown, never obeyed (printable.h) */
+	{
+		size_t w, rn = strlen(reason);
+
+		if (printable_bad(reason, rn, 0, &w) < rn) {
+			printable_text(reason, rn, shown, sizeof shown, 0);
+			r.reason = shown;
+		}
+	}
 	r.section = section;
 	r.wire = s->wire;
 	r.wire_len = n;
@@ -1206,7 +1227,7 @@ static void h_data(struct server *s, struct cmd *c)
 /* size_over - the message so far is larger than the SIZE limit */
 static int size_over(const struct server *s)
 {
-	return s->p->size > 0 && s->t.size > (unsigned long)s->p->size;
+	return s->p->size > 0 && s->t.size > (uint64_t)s->p->size;
 }
 
 /* finish_message - the end of DATA or BDAT LAST: accept or refuse.  Of
@@ -1230,7 +1251,7 @@ static void finish_message(struct server *s, const char *verb)
 		    "Error: no valid recipients");
 	} else if (size_over(s) && !(s->t.long_line && s->t.long_first)) {
 		snprintf(reason, sizeof reason,
-		    "The message has %lu octets, over the %ld the server announced with SIZE.",
+		    "The message has %" PRIu64 " octets, over the %ld the server announced with SIZE.",
 		    s->t.size, s->p->size);
 		reply(s, 552, "5.3.4", "size-exceeded", "RFC 1870 4; RFC 1870 6.2",
 		    reason, "Message size exceeds fixed maximum message size");
@@ -1243,6 +1264,13 @@ static void finish_message(struct server *s, const char *verb)
 		reply(s, 554, "5.5.2", "bare-lf-data", "RFC 5321 4.1.1.4; RFC 5321 2.3.8",
 		    "The message contains a bare LF or CR. Lines must end in CRLF; a strict server refuses such messages because of SMTP smuggling.",
 		    "Message contains bare <LF> or <CR>");
+	} else if (s->t.nul && strcmp(s->p->bare_lf, "reject") == 0) {
+		/* the strict persona refuses the octets RFC 5321 2.3.8 and
+		 * RFC 5322 forbid in a message: bare CR, bare LF, and NUL */
+		reply(s, 554, "5.6.0", "nul-in-data",
+		    "RFC 5322 3.5; RFC 2045 2.8; RFC 5321 4.1.1.4",
+		    "The message contains a NUL octet, which mail text may not hold; a strict server refuses it rather than pass on a message that others would cut short.",
+		    "Message contains NUL octets");
 	} else if (s->t.spam) {
 		reply(s, 550, "5.7.1", "content-spam", "RFC 5321 3.3",
 		    "The message contains the GTUBE test string, which spam filters reject by design.",
@@ -1251,7 +1279,7 @@ static void finish_message(struct server *s, const char *verb)
 		s->serial++;
 		snprintf(text, sizeof text, "OK: queued as S%05lu", s->serial);
 		snprintf(reason, sizeof reason,
-		    "The server accepted the message (%lu octets) for %zu recipient%s and now takes responsibility for delivering it.",
+		    "The server accepted the message (%" PRIu64 " octets) for %zu recipient%s and now takes responsibility for delivering it.",
 		    s->t.size, s->t.nrcpt, s->t.nrcpt == 1 ? "" : "s");
 		reply(s, 250, "2.0.0", "message-accepted", "RFC 5321 4.1.1.4",
 		    reason, text);
@@ -1291,6 +1319,12 @@ static void data_line(struct server *s, const char *p, size_t len,
 			note(s, SERVER_EV_WARNING, "bare-cr-data", "RFC 5321 2.3.8",
 			    "The message contains a CR that is not followed by LF.");
 		}
+		if (ch == 0 && !s->t.nul) {
+			s->t.nul = 1;
+			note(s, SERVER_EV_WARNING, "nul-in-data",
+			    "RFC 5321 4.1.1.4; RFC 5322 3.5; RFC 2045 2.8",
+			    "The message contains a NUL octet. Mail text may not hold one (RFC 5322 3.5), not even 8BITMIME text (RFC 2045 2.8); only a BINARYMIME message sent with BDAT may. Many servers cut the message or the line there.");
+		}
 		if (ch >= 0x80 && !s->t.eight_bit) {
 			s->t.eight_bit = 1;
 			if (s->t.body == BODY_7BIT)
@@ -1323,10 +1357,12 @@ static void h_bdat(struct server *s, struct cmd *c)
 
 	(void)c;
 	s->t.chunks++;
-	s->t.size += s->bdat_count;
+	/* saturating: 2^64 - 1 octets is past any SIZE */
+	s->t.size = s->t.size > UINT64_MAX - s->bdat_count ? UINT64_MAX :
+	    s->t.size + s->bdat_count;
 	if (size_over(s)) {
 		snprintf(reason, sizeof reason,
-		    "The chunks add up to %lu octets, over the %ld announced with SIZE. The transaction is over: send RSET and start again.",
+		    "The chunks add up to %" PRIu64 " octets, over the %ld announced with SIZE. The transaction is over: send RSET and start again.",
 		    s->t.size, s->p->size);
 		reply(s, 552, "5.3.4", "size-exceeded", "RFC 3030 2; RFC 1870 6.2",
 		    reason, "Message size exceeds fixed maximum message size");
@@ -1339,7 +1375,7 @@ static void h_bdat(struct server *s, struct cmd *c)
 	}
 	enter(s, SERVER_BDAT, "bdat", "RFC 3030 2",
 	    "the message arrives in chunks until BDAT ... LAST");
-	snprintf(text, sizeof text, "%lu octets received", s->bdat_count);
+	snprintf(text, sizeof text, "%" PRIu64 " octets received", s->bdat_count);
 	reply(s, 250, "2.0.0", "bdat-chunk", "RFC 3030 2",
 	    "The chunk was received; more may follow, and the one marked LAST ends the message.",
 	    text);
@@ -2195,23 +2231,54 @@ static int tls_exempt(const char *v)
 	    strcmp(v, "STARTTLS") == 0 || strcmp(v, "QUIT") == 0;
 }
 
-/* parse_bdat - "BDAT" SP chunk-size [ SP end-marker ] (RFC 3030 3) */
-static int parse_bdat(const char *a, size_t n, unsigned long *count, int *last)
+/* parse_bdat - "BDAT" SP chunk-size [ SP end-marker ] (RFC 3030 3), a
+ * is what follows "BDAT".  The count is read as far as 64 bits go (a
+ * chunk of 1000000000 octets is read and thrown away like any other);
+ * blanks around the words are taken as Postfix takes them.  -1 when
+ * the count cannot be known. */
+static int parse_bdat(const char *a, size_t n, uint64_t *count, int *last)
 {
-	size_t i = 0;
+	size_t i = 0, d;
+	uint64_t v = 0;
 
-	while (i < n && ascii_is_digit((unsigned char)a[i]))
+	while (i < n && (a[i] == ' ' || a[i] == '\t'))
 		i++;
-	if (i == 0 || i > 9)	/* up to 999999999 octets: bounded */
+	for (d = i; i < n && ascii_is_digit((unsigned char)a[i]); i++) {
+		unsigned digit = (unsigned)(a[i] - '0');
+
+		if (v > (UINT64_MAX - digit) / 10)
+			return -1;	/* past 2^64 - 1: no count */
+		v = v * 10 + digit;
+	}
+	if (i == d)
 		return -1;
-	*count = (unsigned long)to_long(a, i);
+	*count = v;
 	*last = 0;
-	if (i == n)
-		return 0;
-	if (a[i] != ' ' || !ascii_ieq(a + i + 1, n - i - 1, "LAST"))
-		return -1;
-	*last = 1;
-	return 0;
+	while (i < n && (a[i] == ' ' || a[i] == '\t'))
+		i++;
+	if (i + 4 <= n && ascii_ieq(a + i, 4, "LAST") && (i + 4 == n ||
+	    a[i + 4] == ' ' || a[i + 4] == '\t')) {
+		*last = 1;
+		i += 4;
+	}
+	while (i < n && (a[i] == ' ' || a[i] == '\t'))
+		i++;
+	return i == n ? 0 : -1;
+}
+
+/* bdat_unknown - a BDAT whose chunk size cannot be read: the octets
+ * that follow are a chunk of unknown length, so whatever the server
+ * read next as a command would be the client's data (the chunking form
+ * of smuggling).  It closes, as Postfix does (with 521 where RFC 5321
+ * 3.8 has 421) */
+static void bdat_unknown(struct server *s)
+{
+	s->cur_verb = "BDAT";
+	replyf(s, 421, "4.5.4", "bdat-syntax", "RFC 3030 3; RFC 5321 3.8",
+	    "BDAT needs the exact size of the chunk that follows, and optionally LAST: BDAT 1000 LAST. Without it the server cannot tell where the chunk ends, and reading its octets as commands would let a client smuggle them, so it closes the connection.",
+	    "%s Syntax: BDAT count [LAST], closing connection", s->p->hostname);
+	close_session(s, "bdat-syntax", "RFC 3030 3",
+	    "the chunk's end cannot be known");
 }
 
 /* command - one complete command line (without CRLF) */
@@ -2368,6 +2435,16 @@ static void bdat_done(struct server *s)
 	command(s, s->bdat_cmd, s->bdat_cmdlen);
 }
 
+/* is_bdat - the line is a BDAT command to a server that announced
+ * CHUNKING (to any other, BDAT is an unknown command and the octets after
+ * it are commands) */
+static int is_bdat(const struct server *s, const char *line, size_t len)
+{
+	return len >= 4 && ascii_ieq(line, 4, "BDAT") && (len == 4 ||
+	    line[4] == ' ' || line[4] == '\t') && offers(s, "CHUNKING") &&
+	    memchr(line, 0, len) == NULL;
+}
+
 /* line_done - a whole line is in s->line (without LF); crlf tells
  * whether it ended in CRLF.  When the line overflowed, s->line holds
  * only its beginning, and the CR (if any) was not kept. */
@@ -2414,6 +2491,10 @@ static void line_done(struct server *s, int crlf)
 		auth_line(s, s->line, len, overflow);
 		return;
 	}
+	if (overflow && is_bdat(s, s->line, len)) {
+		bdat_unknown(s);	/* its count may be past the buffer */
+		return;
+	}
 	if (overflow) {
 		s->cur_verb = "";
 		error(s, 500, "5.5.6", "line-too-long", "RFC 5321 4.5.3.1.4",
@@ -2425,22 +2506,19 @@ static void line_done(struct server *s, int crlf)
 	 * it before answering, even to refuse it (RFC 3030 2).  Only a
 	 * server that announced CHUNKING knows this; to any other, BDAT is
 	 * an unknown command and the octets after it are commands. */
-	if (len >= 4 && ascii_ieq(s->line, 4, "BDAT") && (len == 4 ||
-	    s->line[4] == ' ') && offers(s, "CHUNKING") &&
-	    memchr(s->line, 0, len) == NULL) {
-		unsigned long count;
-		int last;
+	if (is_bdat(s, s->line, len)) {
+		uint64_t count;
+		int last, n;
 
-		if (parse_bdat(s->line + 5, len > 5 ? len - 5 : 0,
-		    &count, &last) != 0 || len >= sizeof s->bdat_cmd) {
-			s->cur_verb = "BDAT";
-			error(s, 501, "5.5.4", "bdat-syntax", "RFC 3030 3",
-			    "BDAT needs the exact size of the chunk that follows, and optionally LAST: BDAT 1000 LAST. The server cannot tell where this chunk ends.",
-			    "Syntax: BDAT count [LAST]");
+		if (parse_bdat(s->line + 4, len - 4, &count, &last) != 0) {
+			bdat_unknown(s);
 			return;
 		}
-		memcpy(s->bdat_cmd, s->line, len);
-		s->bdat_cmdlen = len;
+		/* the command as the rest of the server reads it, once its
+		 * chunk is in */
+		n = snprintf(s->bdat_cmd, sizeof s->bdat_cmd, "BDAT %" PRIu64 "%s",
+		    count, last ? " LAST" : "");
+		s->bdat_cmdlen = n > 0 ? (size_t)n : 0;
 		s->bdat_pending = 1;
 		s->bdat_left = count;
 		s->bdat_count = count;
@@ -2500,11 +2578,13 @@ int server_feed(struct server *s, const char *buf, size_t len)
 {
 	size_t i = 0;
 
+	s->discarding = 0;	/* new input: it came after the handshake */
 	if (s->phase == SERVER_CLOSED)
 		return -1;
 	while (i < len && s->phase != SERVER_CLOSED) {
 		if (s->bdat_pending) {
-			size_t n = len - i < s->bdat_left ? len - i : s->bdat_left;
+			size_t n = len - i < s->bdat_left ? len - i :
+			    (size_t)s->bdat_left;
 
 			i += n;
 			s->bdat_left -= n;
@@ -2549,6 +2629,7 @@ int server_feed(struct server *s, const char *buf, size_t len)
 				verb = s->cur_verb ? s->cur_verb : "";
 				if (s->discard) {
 					s->discard = 0;
+					s->discarding = 1;
 					if (i < len)
 						emit(s, SERVER_EV_DISCARD, s->phase, s->phase,
 						    "starttls-discard", "RFC 3207 4.2; RFC 3207 6",
@@ -2570,6 +2651,21 @@ int server_feed(struct server *s, const char *buf, size_t len)
 		}
 	}
 	return s->phase == SERVER_CLOSED ? -1 : 0;
+}
+
+int server_discarding(const struct server *s)
+{
+	return s->discarding && s->phase != SERVER_CLOSED;
+}
+
+void server_discard(struct server *s, size_t len)
+{
+	if (!server_discarding(s) || len == 0)
+		return;
+	emit(s, SERVER_EV_DISCARD, s->phase, s->phase, "starttls-discard",
+	    "RFC 3207 5",
+	    "Input that was already waiting when the server accepted STARTTLS was thrown away, although it came in a later read: it was sent in clear before the TLS handshake and could have been injected by an attacker (CVE-2011-0411).",
+	    len);
 }
 
 /* ---- session life ------------------------------------------------------- */

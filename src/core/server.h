@@ -137,9 +137,24 @@ void server_start(struct server *s);
 /* server_feed - the bytes of one read from the client.  Replies go to the
  * sink as soon as each command is complete.  Input received in the same
  * read as STARTTLS, after it, is discarded once the 220 is sent
- * (CVE-2011-0411).  Returns 0 while the connection is open, -1 once it is
- * closed (the rest of buf is then ignored). */
+ * (CVE-2011-0411; see server_discarding for input already waiting).
+ * Returns 0 while the connection is open, -1 once it is closed (the rest
+ * of buf is then ignored). */
 int server_feed(struct server *s, const char *buf, size_t len);
+
+/* server_discarding - 1 after a read in which STARTTLS was accepted,
+ * until the next server_feed: input that was already waiting then (the
+ * rest of the caller's buffer, or what a non-blocking read or poll
+ * finds at once) arrived with STARTTLS, whatever the read sizes, and
+ * goes to server_discard, never to server_feed.  Without this, the
+ * commands after a STARTTLS that ends exactly at a read's end would run
+ * inside the TLS session.  A caller that feeds one typed line at a
+ * time has nothing waiting and need not ask. */
+int server_discarding(const struct server *s);
+
+/* server_discard - len octets that were waiting with STARTTLS are thrown
+ * away (an event says how many); nothing when not server_discarding */
+void server_discard(struct server *s, size_t len);
 
 /* server_eof - the client closed the connection (or input ended) */
 void server_eof(struct server *s);

@@ -3,6 +3,8 @@
 
 #include "core/tx.h"
 
+#include "core/printable.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -31,42 +33,8 @@ void tx_emitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
 
 size_t tx_printable(const char *s, size_t n, char *out, size_t size)
 {
-	size_t i = 0, o = 0;
-
-	if (size == 0)
-		return 0;
-	while (i < n && o + 5 < size) {
-		unsigned char ch = (unsigned char)s[i];
-		size_t k = 0;
-
-		if (ch >= 0x20 && ch < 0x7f)
-			k = 1;
-		else if (ch >= 0xc2 && ch <= 0xf4) {
-			size_t want = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2, j;
-
-			for (j = 1; j < want && i + j < n &&
-			    ((unsigned char)s[i + j] & 0xc0) == 0x80; j++)
-				;
-			/* U+0080..U+009F are C1 controls even as UTF-8 */
-			if (j == want && !(ch == 0xc2 && (unsigned char)s[i + 1] < 0xa0))
-				k = want;
-		}
-		if (k > 0 && o + k < size) {
-			memcpy(out + o, s + i, k);
-			o += k;
-			i += k;
-			continue;
-		}
-		if (ch == '\t') {
-			out[o++] = ' ';
-			i++;
-			continue;
-		}
-		o += (size_t)snprintf(out + o, size - o, "\\x%02x", ch);
-		i++;
-	}
-	out[o] = 0;
-	return i;
+	/* the one function that makes text from outside safe to show */
+	return printable_text(s, n, out, size, PRINTABLE_TAB_SPACE);
 }
 
 const char *tx_marker(enum tx_kind kind, int tls)
@@ -93,23 +61,40 @@ size_t tx_item_line(const struct tx_item *it, char *out, size_t size)
 	return (size_t)n < size ? (size_t)n : size - 1;
 }
 
+/* ws - the blanks a server may take between words: RFC 4954 4 writes SP,
+ * but servers split on any run of SP and HTAB (aiosmtpd splits on any
+ * whitespace), and so does the simulated server after the verb */
+static int ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+size_t tx_auth_mech(const char *line, size_t len, size_t *mechlen)
+{
+	size_t i = 0, m;
+
+	while (i < len && ws(line[i]))
+		i++;
+	if (len - i < 5 || !ascii_ieq(line + i, 4, "AUTH") || !ws(line[i + 4]))
+		return 0;
+	i += 5;
+	while (i < len && ws(line[i]))
+		i++;
+	for (m = i; m < len && !ws(line[m]); m++)
+		;
+	*mechlen = m - i;
+	return m > i ? i : 0;
+}
+
 size_t tx_auth_response(const char *line, size_t len)
 {
-	size_t i = 0, words = 0;
+	size_t mlen, i = tx_auth_mech(line, len, &mlen);
 
-	if (len < 5 || !ascii_ieq(line, 5, "AUTH "))
+	if (i == 0)
 		return 0;
-	while (i < len) {
-		while (i < len && line[i] == ' ')
-			i++;
-		if (i == len)
-			break;
-		if (++words == 3)
-			return i;
-		while (i < len && line[i] != ' ')
-			i++;
-	}
-	return 0;
+	for (i += mlen; i < len && ws(line[i]); i++)
+		;
+	return i < len ? i : 0;
 }
 
 static const char redacted[] = "*** (a credential: not shown or saved)";
@@ -120,18 +105,22 @@ int tx_learner_sent(const struct tx_sink *s, int tls, const char *line,
 	struct tx_item it = { .kind = TX_SENT, .tls = tls, .by_learner = 1,
 	    .text = line, .len = len };
 	char buf[128];
-	size_t keep;
 
 	if (in_auth) {
 		it.secret = 1;
 		it.text = redacted;
 		it.len = sizeof redacted - 1;
-	} else if ((keep = tx_auth_response(line, len)) != 0) {
-		if (keep > 64)
-			keep = 64;
+	} else if (tx_auth_response(line, len) != 0) {
+		/* shown as "AUTH MECH ***", whatever the blanks were */
+		size_t mlen, mech = tx_auth_mech(line, len, &mlen);
+		int n;
+
+		if (mlen > 40)
+			mlen = 40;
 		it.secret = 1;
-		it.len = (size_t)snprintf(buf, sizeof buf, "%.*s%s", (int)keep,
-		    line, redacted);
+		n = snprintf(buf, sizeof buf, "AUTH %.*s %s", (int)mlen,
+		    line + mech, redacted);
+		it.len = n > 0 ? (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1 : 0;
 		it.text = buf;
 	}
 	if (s && s->item)

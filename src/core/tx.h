@@ -68,7 +68,8 @@ void tx_vemitf(const struct tx_sink *s, enum tx_kind kind, const char *label,
     const char *fmt, va_list ap);
 
 /* tx_printable - text from outside (a server, a file) made safe for any
- * terminal: C0 and C1 controls, DEL and bytes that are not UTF-8 become
+ * terminal by core/printable.h, the one function for it: C0 and C1
+ * controls, DEL, bytes that are not UTF-8 and direction marks become
  * \xHH, a tab a space.  Writes a NUL-terminated string into out and
  * returns how many octets of s it used (all of them when out is big
  * enough: 4 octets of out for one of s, at most). */
@@ -85,8 +86,15 @@ const char *tx_marker(enum tx_kind kind, int tls);
 size_t tx_item_line(const struct tx_item *it, char *out, size_t size);
 
 /* tx_auth_response - where the initial response of "AUTH mech response"
- * (a credential) starts in line, or 0 when the line holds none */
+ * (a credential) starts in line, or 0 when the line holds none.  Words
+ * are split at any run of SP and HTAB, leading ones too, as servers
+ * split them: "AUTH<TAB>PLAIN<TAB>secret" holds a credential as much as
+ * "AUTH PLAIN secret" does. */
 size_t tx_auth_response(const char *line, size_t len);
+
+/* tx_auth_mech - where the mechanism of an AUTH line starts (its length
+ * in *mechlen), or 0 when line is not AUTH with a mechanism */
+size_t tx_auth_mech(const char *line, size_t len, size_t *mechlen);
 
 /* tx_learner_sent - the learner's own command line as a TX_SENT item,
  * with a credential redacted: the whole line in_auth (an answer to 334),

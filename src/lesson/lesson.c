@@ -15,6 +15,7 @@
 #include "lesson/lesson.h"
 
 #include "core/ascii.h"
+#include "core/printable.h"
 #include "core/reply.h"
 
 #include <regex.h>
@@ -27,6 +28,11 @@
 
 #define BLOCK_LINES_MAX 2048	/* lines in one text or answer block */
 #define PATTERN_MAX 512		/* octets in a match: pattern */
+#define PATTERN_DEPTH_MAX 16	/* nested groups in it */
+#define PATTERN_COUNT_MAX 255	/* a repetition count, {m,n} (RE_DUP_MAX) */
+#define PATTERN_COUNT_MAX_S "255"
+#define PATTERN_WEIGHT_MAX 200	/* its parts once repetitions are expanded */
+#define PATTERN_WEIGHT_MAX_S "200"
 #define TITLE_MAX 120
 #define PART_MAX 60
 
@@ -342,6 +348,35 @@ static int is_blank(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
+/* control_at - report a character a terminal would obey, or that hides
+ * what the line says (core/printable.h), as the front ends would show
+ * it; a tab is a blank.  1 when there was one. */
+static int control_at(struct parser *ps, unsigned line, const char *s,
+    size_t n)
+{
+	size_t i = 0, w, k, col = 1;
+	char shown[20];
+	int mark;
+
+	for (;;) {
+		i += printable_bad(s + i, n - i, 0, &w);
+		if (i == n)
+			return 0;
+		if (s[i] != '\t')
+			break;
+		i++;
+	}
+	printable_text(s + i, w, shown, sizeof shown, 0);
+	for (k = 0; k < i; k++)	/* a column is a character, not an octet */
+		if (((unsigned char)s[k] & 0xc0) != 0x80)
+			col++;
+	mark = w > 2;	/* U+061C and U+2xxx; C1 controls take 1 or 2 octets */
+	err(ps, line, "column %zu holds the %s %s: a lesson is plain text, and a terminal would %s",
+	    col, mark ? "invisible direction mark" : "control character",
+	    shown, mark ? "show the line otherwise than it reads" : "obey it");
+	return 1;
+}
+
 /* utf8_ok - whether s[0..n) is valid UTF-8 (no overlongs, no surrogates) */
 static int utf8_ok(const unsigned char *s, size_t n)
 {
@@ -631,11 +666,112 @@ static int cond_command(struct parser *ps, unsigned line, const char **p,
 	return 0;
 }
 
+/* pattern_problem - NULL when glibc matches pattern (a POSIX ERE) in
+ * bounded time and memory, else what is wrong with it.  Refused:
+ * back-references, which POSIX ERE does not have and which glibc matches
+ * by backtracking, in exponential time ("^(a|aa)*\\1*(a|aa)*\\2*$" ran
+ * for minutes on a 14-octet answer); and repetition counts whose nesting
+ * glibc expands into more than PATTERN_WEIGHT_MAX parts (it compiles
+ * "{m,n}" as n copies).  Without those, glibc's matcher is a set of
+ * automaton states: time grows with the input times the states. */
+static const char *pattern_problem(const char *p)
+{
+	unsigned long sum[PATTERN_DEPTH_MAX + 1], last[PATTERN_DEPTH_MAX + 1];
+	size_t depth = 0;
+
+	sum[0] = last[0] = 0;
+	while (*p) {
+		unsigned long w = 1;
+
+		switch (*p) {
+		case '\\':
+			if (p[1] >= '1' && p[1] <= '9')
+				return "back-references (\\1 to \\9) are not allowed: POSIX extended expressions have none, and matching them can take exponential time";
+			p += p[1] ? 2 : 1;
+			break;
+		case '[':
+			/* a bracket expression: "]" first is a member */
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']') {
+				if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+					char end = p[1];
+
+					for (p += 2; *p && !(p[0] == end && p[1] == ']'); p++)
+						;
+					if (*p)
+						p += 2;
+					continue;
+				}
+				p++;
+			}
+			if (*p)
+				p++;
+			break;
+		case '(':
+			if (depth == PATTERN_DEPTH_MAX)
+				return "the pattern nests groups too deep";
+			depth++;
+			sum[depth] = last[depth] = 0;
+			p++;
+			continue;
+		case ')':
+			if (depth == 0) {
+				p++;	/* regcomp will say what is wrong */
+				break;
+			}
+			w = sum[depth] ? sum[depth] : 1;
+			depth--;
+			p++;
+			break;
+		case '{': {
+			unsigned long m = 0, n;
+			const char *q = p + 1;
+
+			while (*q >= '0' && *q <= '9' && m <= 1000)
+				m = m * 10 + (unsigned long)(*q++ - '0');
+			n = m;
+			if (*q == ',') {
+				q++;
+				if (*q >= '0' && *q <= '9')
+					for (n = 0; *q >= '0' && *q <= '9' && n <= 1000; q++)
+						n = n * 10 + (unsigned long)(*q - '0');
+				else
+					n = m + 1;	/* {m,}: m copies and a star */
+			}
+			if (m > PATTERN_COUNT_MAX || n > PATTERN_COUNT_MAX)
+				return "a repetition count over " PATTERN_COUNT_MAX_S " is not allowed";
+			if (n < 1)
+				n = 1;
+			/* the atom before it now counts n times */
+			sum[depth] += last[depth] * (n - 1);
+			last[depth] *= n;
+			if (sum[depth] > PATTERN_WEIGHT_MAX)
+				return "the pattern's repetitions nest too deep: matching it would take too long (at most " PATTERN_WEIGHT_MAX_S " parts once expanded)";
+			p = *q == '}' ? q + 1 : q;
+			continue;
+		}
+		default:
+			p++;
+			break;
+		}
+		sum[depth] += w;
+		last[depth] = w;
+		if (sum[depth] > PATTERN_WEIGHT_MAX)
+			return "the pattern's repetitions nest too deep: matching it would take too long (at most " PATTERN_WEIGHT_MAX_S " parts once expanded)";
+	}
+	return NULL;
+}
+
 /* cond_match - the rest of the line is a POSIX extended regex */
 static int cond_match(struct parser *ps, unsigned line, const char *rest,
     const char *end, struct lesson_cond *c)
 {
 	regex_t *re;
+	const char *why;
 	int rc;
 
 	if (rest == end) {
@@ -644,6 +780,11 @@ static int cond_match(struct parser *ps, unsigned line, const char *rest,
 	}
 	if ((size_t)(end - rest) > PATTERN_MAX) {
 		err(ps, line, "the pattern is longer than %d octets", PATTERN_MAX);
+		return -1;
+	}
+	why = pattern_problem(c->arg);
+	if (why) {
+		err(ps, line, "%s", why);
 		return -1;
 	}
 	re = malloc(sizeof *re);
@@ -1897,6 +2038,8 @@ struct lesson *lesson_parse(const char *file, const char *text, size_t len,
 			err(ps, line, "this line is not valid UTF-8");
 			continue;
 		}
+		if (control_at(ps, line, s, n))
+			continue;
 		if (n > 0 && s[0] == '#')
 			continue;
 		{

@@ -4,6 +4,8 @@
 
 #include "lesson/library.h"
 
+#include "lesson/safefile.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -136,38 +138,8 @@ int lesson_find(const struct lesson_path *p, const char *name, char *file,
 
 char *lesson_read(const char *file, size_t *len, char *err, size_t errsize)
 {
-	FILE *f = fopen(file, "rb");
-	char *buf;
-	size_t n;
-
-	*len = 0;
-	if (f == NULL) {
-		snprintf(err, errsize, "%s: %s", file, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(LESSON_FILE_MAX + 2);
-	if (buf == NULL) {
-		fclose(f);
-		snprintf(err, errsize, "%s: out of memory", file);
-		return NULL;
-	}
-	n = fread(buf, 1, LESSON_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		snprintf(err, errsize, "%s: %s", file, strerror(errno));
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	if (n > LESSON_FILE_MAX) {
-		snprintf(err, errsize, "%s: larger than %d octets: not a lesson", file,
-		    LESSON_FILE_MAX);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
+	/* a FIFO or a device is refused at once, a huge file too */
+	return safefile_read(file, LESSON_FILE_MAX, len, NULL, err, errsize);
 }
 
 struct lesson *lesson_load(const char *file, struct lesson_errors *errs)

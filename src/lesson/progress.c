@@ -8,12 +8,16 @@
 
 #include "lesson/progress.h"
 
+#include "core/printable.h"
+#include "lesson/safefile.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -116,6 +120,7 @@ size_t progress_format(const struct progress *p, char *buf, size_t size)
 	    "format: %d\n"
 	    "lesson: %s\n"
 	    "title: %s\n"
+	    "%s%s%s"
 	    "step: %lu\n"
 	    "steps: %lu\n"
 	    "passed: %lu\n"
@@ -126,7 +131,8 @@ size_t progress_format(const struct progress *p, char *buf, size_t size)
 	    "finished: %lld\n"
 	    "transcript: %llu\n"
 	    "transcript-lost: %s\n",
-	    FORMAT_VERSION, p->lesson, title, p->step, p->steps, p->passed,
+	    FORMAT_VERSION, p->lesson, title, p->learner[0] ? "learner: " : "",
+	    p->learner, p->learner[0] ? "\n" : "", p->step, p->steps, p->passed,
 	    p->skipped, p->tries, p->done ? "yes" : "no", p->started,
 	    p->finished, p->transcript, p->transcript_lost ? "yes" : "no");
 	if (n < 0 || (size_t)n >= size)
@@ -156,12 +162,14 @@ static int num(const char *s, size_t n, unsigned long long max,
 
 enum field {
 	F_FORMAT, F_LESSON, F_TITLE, F_STEP, F_STEPS, F_PASSED, F_SKIPPED,
-	F_TRIES, F_DONE, F_STARTED, F_FINISHED, F_TRANSCRIPT, F_LOST, F_LAST
+	F_TRIES, F_DONE, F_STARTED, F_FINISHED, F_TRANSCRIPT, F_LOST,
+	F_LEARNER, F_LAST
 };
 
 static const char *const field_names[] = {
 	"format", "lesson", "title", "step", "steps", "passed", "skipped",
 	"tries", "done", "started", "finished", "transcript", "transcript-lost",
+	"learner",
 };
 _Static_assert(sizeof field_names / sizeof field_names[0] == F_LAST,
     "one name per field");
@@ -248,6 +256,14 @@ int progress_parse(const char *file, const char *text, size_t len,
 			memcpy(p->title, v, vn);
 			p->title[vn] = 0;
 			break;
+		case F_LEARNER:
+			bad = vn >= sizeof p->learner;
+			if (!bad) {
+				memcpy(p->learner, v, vn);
+				p->learner[vn] = 0;
+				bad = !progress_learner_ok(p->learner);
+			}
+			break;
 		case F_STEP:
 		case F_STEPS:
 		case F_PASSED:
@@ -310,32 +326,25 @@ int progress_load(const char *dir, const char *name, struct progress *p,
     int *found, char *err, size_t errsize)
 {
 	char file[PROGRESS_DIR_MAX + LESSON_NAME_MAX + 16];
-	char buf[PROGRESS_FILE_MAX + 1];
 	size_t n;
-	FILE *f;
+	int missing;
+	char *buf;
 
 	*found = 0;
 	memset(p, 0, sizeof *p);
 	snprintf(p->lesson, sizeof p->lesson, "%s", name);
 	if (path(file, sizeof file, dir, name, ".progress", err, errsize) != 0)
 		return -1;
-	f = fopen(file, "rb");
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errsize, "cannot read %s: %s", file, strerror(errno));
-		return -1;
-	}
-	n = fread(buf, 1, sizeof buf, f);
-	if (ferror(f)) {
-		snprintf(err, errsize, "cannot read %s: %s", file, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
+	/* a FIFO or a device planted here is refused, never waited on */
+	buf = safefile_read(file, PROGRESS_FILE_MAX, &n, &missing, err, errsize);
+	if (buf == NULL)
+		return missing ? 0 : -1;
 	*found = 1;
-	if (progress_parse(file, buf, n, p, err, errsize) != 0)
+	if (progress_parse(file, buf, n, p, err, errsize) != 0) {
+		free(buf);
 		return -1;
+	}
+	free(buf);
 	if (strcmp(p->lesson, name) != 0) {
 		snprintf(err, errsize, "%s: it is the progress of lesson %s, not %s",
 		    file, p->lesson, name);
@@ -443,11 +452,10 @@ int progress_transcript_append(const char *dir, struct progress *p,
 		return 0;
 	if (len > PROGRESS_TRANSCRIPT_MAX - p->transcript)
 		len = (size_t)(PROGRESS_TRANSCRIPT_MAX - p->transcript);
-	fd = open(file, O_WRONLY | O_CREAT, 0600);
-	if (fd < 0) {
-		snprintf(err, errsize, "cannot open %s: %s", file, strerror(errno));
+	/* never through a symbolic link, never blocking on a FIFO */
+	fd = safefile_open(file, O_CREAT, 0600, err, errsize);
+	if (fd < 0)
 		return -1;
-	}
 	if (fstat(fd, &sb) != 0) {
 		e = errno;
 		close(fd);
@@ -481,41 +489,187 @@ int progress_transcript_read(const char *dir, const struct progress *p,
 {
 	char file[PROGRESS_DIR_MAX + LESSON_NAME_MAX + 16];
 	size_t want = (size_t)p->transcript, n;
-	FILE *f;
 	char *b;
 
 	*buf = NULL;
 	*len = 0;
 	if (path(file, sizeof file, dir, p->lesson, ".transcript", err, errsize) != 0)
 		return -1;
-	b = malloc(want + 1);
-	if (b == NULL) {
-		snprintf(err, errsize, "out of memory");
-		return -1;
-	}
 	if (want == 0) {
+		b = malloc(1);
+		if (b == NULL) {
+			snprintf(err, errsize, "out of memory");
+			return -1;
+		}
 		b[0] = 0;
 		*buf = b;
 		return 0;
 	}
-	f = fopen(file, "rb");
-	if (f == NULL) {
-		snprintf(err, errsize, "cannot read %s: %s", file, strerror(errno));
-		free(b);
+	/* a crash between an append and its save may have left a little
+	 * more than counted */
+	b = safefile_read(file, 2 * PROGRESS_TRANSCRIPT_MAX, &n, NULL, err, errsize);
+	if (b == NULL)
 		return -1;
-	}
-	n = fread(b, 1, want, f);
-	fclose(f);
-	if (n != want) {
+	if (n < want) {
 		snprintf(err, errsize, "%s is shorter than the progress file says (%zu of %zu octets)",
 		    file, n, want);
 		free(b);
 		return -1;
 	}
-	b[n] = 0;
+	/* octets past the count are from a step that was never saved */
+	b[want] = 0;
 	*buf = b;
-	*len = n;
+	*len = want;
 	return 0;
+}
+
+int progress_learner_ok(const char *name)
+{
+	size_t w, n = strlen(name);
+
+	/* a receipt's line loses blanks at its ends: none there */
+	return n > 0 && n <= PROGRESS_LEARNER_MAX && name[0] != ' ' &&
+	    name[n - 1] != ' ' && printable_bad(name, n, 0, &w) == n;
+}
+
+/* step_record - "=== step K of N: VERDICT" at s[0..n): 1 passed, 2
+ * skipped, 0 not a step record */
+static int step_record(const char *s, size_t n, unsigned long *k,
+    unsigned long *of)
+{
+	char verdict[16];
+	char line[96];
+	int used = 0;
+
+	if (n < 14 || n >= sizeof line || memcmp(s, "=== step ", 9) != 0)
+		return 0;
+	memcpy(line, s, n);
+	line[n] = 0;
+	if (sscanf(line, "=== step %lu of %lu: %15s%n", k, of, verdict, &used) != 3 ||
+	    (size_t)used != n)
+		return 0;
+	if (strcmp(verdict, "passed") == 0)
+		return 1;
+	return strcmp(verdict, "skipped") == 0 ? 2 : 0;
+}
+
+/* branches - whether the lesson can take more than one way */
+static int branches(const struct lesson *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nsteps; i++)
+		if (l->steps[i].nbranches > 0 || l->steps[i].kind == LESSON_GOTO)
+			return 1;
+	return 0;
+}
+
+static int checked(const struct lesson_step *st)
+{
+	return st->kind == LESSON_SEND || st->kind == LESSON_REPLY ||
+	    st->kind == LESSON_ASK;
+}
+
+int progress_steps_check(const char *text, size_t len,
+    unsigned long claimed, const struct lesson *l, char *err,
+    size_t errsize)
+{
+	unsigned long passed = 0, skipped = 0, k, of, nsteps = 0;
+	unsigned char *seen = NULL;
+	size_t pos = 0, i;
+	int rc = -1;
+
+	if (l) {
+		seen = calloc(l->nsteps + 1, 1);
+		if (seen == NULL) {
+			snprintf(err, errsize, "out of memory");
+			return -1;
+		}
+	}
+	while (pos < len) {
+		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+		int r = step_record(s, n, &k, &of);
+
+		pos += n + (nl ? 1 : 0);
+		if (r == 0)
+			continue;
+		if (k == 0 || k > of || (nsteps && of != nsteps)) {
+			snprintf(err, errsize, "its step records disagree with one another");
+			goto out;
+		}
+		nsteps = of;
+		if (r == 2) {
+			skipped++;
+			continue;
+		}
+		passed++;
+		if (l) {
+			if (of != l->nsteps) {
+				snprintf(err, errsize, "it is a transcript of a lesson of %lu steps; %s has %zu",
+				    of, l->name, l->nsteps);
+				goto out;
+			}
+			if (!checked(&l->steps[k - 1])) {
+				snprintf(err, errsize, "it records step %lu as passed, but that step of %s checks nothing",
+				    k, l->name);
+				goto out;
+			}
+			seen[k - 1] = 1;
+		}
+	}
+	if (skipped) {
+		snprintf(err, errsize, "it records %lu skipped step%s", skipped,
+		    skipped == 1 ? "" : "s");
+		goto out;
+	}
+	if (passed != claimed) {
+		snprintf(err, errsize, "it records %lu checked step%s passed, not the %lu claimed",
+		    passed, passed == 1 ? "" : "s", claimed);
+		goto out;
+	}
+	if (l && !branches(l))
+		for (i = 0; i < l->nsteps; i++)
+			if (checked(&l->steps[i]) && !seen[i]) {
+				snprintf(err, errsize, "it does not record step %zu of %s (%zu steps) as passed",
+				    i + 1, l->name, l->nsteps);
+				goto out;
+			}
+	rc = 0;
+out:
+	free(seen);
+	return rc;
+}
+
+int progress_lock(const char *dir, const char *name, int *busy, char *err,
+    size_t errsize)
+{
+	char file[PROGRESS_DIR_MAX + LESSON_NAME_MAX + 16];
+	int fd;
+
+	*busy = 0;
+	if (path(file, sizeof file, dir, name, ".lock", err, errsize) != 0)
+		return -1;
+	fd = safefile_open(file, O_CREAT, 0600, err, errsize);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		*busy = errno == EWOULDBLOCK;
+		if (*busy)
+			snprintf(err, errsize, "lesson %s is already running (another smtpref holds %s): finish it there, or leave it with :lesson stop, first",
+			    name, file);
+		else
+			snprintf(err, errsize, "cannot lock %s: %s", file, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void progress_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* the lock goes with the descriptor */
 }
 
 int progress_reset(const char *dir, const char *name, char *err,

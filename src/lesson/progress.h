@@ -8,7 +8,8 @@
  * leaves the old file or the new one, never half of one.  The transcript
  * is appended and synced before the progress file that counts its octets
  * is written; octets past that count (from a crash in between) are cut
- * off at the next append.
+ * off at the next append.  A run holds NAME.lock (flock) while it runs,
+ * so a second run of the same lesson is told it is already running.
  *
  * The runner's part, after every step:
  *	progress_transcript_append(dir, &p, text, len, ...)   (optional)
@@ -26,9 +27,12 @@
 #define PROGRESS_FILE_MAX 4096		/* octets in a progress file */
 #define PROGRESS_TRANSCRIPT_MAX (4 * 1024 * 1024)	/* kept; more is dropped */
 
+#define PROGRESS_LEARNER_MAX 80		/* octets of a learner's name */
+
 struct progress {
 	char lesson[LESSON_NAME_MAX];	/* the lesson's name */
 	char title[128];		/* its title, for receipts */
+	char learner[PROGRESS_LEARNER_MAX + 1];	/* --name, or "" */
 	unsigned long step;		/* the step to resume at (index) */
 	unsigned long steps;		/* the lesson's steps when saved: a
 					 * lesson that changed starts over */
@@ -87,6 +91,30 @@ int progress_transcript_append(const char *dir, struct progress *p,
  * in a malloc'd buffer (NUL-terminated).  0 or -1 with err. */
 int progress_transcript_read(const char *dir, const struct progress *p,
     char **buf, size_t *len, char *err, size_t errsize);
+
+/* progress_learner_ok - name can be a learner's name: one line of at
+ * most PROGRESS_LEARNER_MAX octets that a terminal shows as it is */
+int progress_learner_ok(const char *name);
+
+/* Step records.  After each checked step the tutor appends to the
+ * transcript a line "=== step K of N: passed" (or "skipped"), K counted
+ * from 1, N the lesson's steps.  progress_steps_check holds a transcript
+ * to what is claimed of it: exactly claimed steps passed and none
+ * skipped; with the lesson l (may be NULL), each one a checked step of a
+ * lesson of N steps, and, for a lesson without branches, every checked
+ * step passed.  0, or -1 with err saying what does not hold. */
+int progress_steps_check(const char *text, size_t len,
+    unsigned long claimed, const struct lesson *l, char *err,
+    size_t errsize);
+
+/* progress_lock - take the lesson's lock file (NAME.lock in dir, flock):
+ * one run of a lesson at a time, else two runs overwrite each other's
+ * progress and transcript.  Returns a descriptor to keep until the run
+ * is over (progress_unlock), or -1 with err; *busy is 1 when another
+ * run holds it. */
+int progress_lock(const char *dir, const char *name, int *busy, char *err,
+    size_t errsize);
+void progress_unlock(int fd);
 
 /* progress_reset - remove the progress and transcript of lesson name.
  * Returns 1 when there was something, 0 when not, -1 on error. */

@@ -9,6 +9,9 @@
 
 #include "lesson/receipt.h"
 
+#include "core/printable.h"
+#include "lesson/safefile.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,34 +134,37 @@ int receipt_key_set(struct receipt_key *k, const void *key, size_t len)
 static int key_file(struct receipt_key *k, const char *file, char *err,
     size_t errsize)
 {
-	unsigned char buf[RECEIPT_KEY_MAX + 2];
+	char why[512];
 	size_t n;
-	FILE *f = fopen(file, "rb");
+	/* a key and its line ends: more is not a key file */
+	unsigned char *buf = (unsigned char *)safefile_read(file,
+	    RECEIPT_KEY_MAX + 2, &n, NULL, why, sizeof why);
 
-	if (f == NULL) {
-		snprintf(err, errsize, "cannot read the key file %s: %s", file,
-		    strerror(errno));
+	if (buf == NULL) {
+		snprintf(err, errsize, "cannot read the key file: %s", why);
 		return -1;
 	}
-	n = fread(buf, 1, sizeof buf, f);
-	fclose(f);
 	if (n > 0 && buf[n - 1] == '\n')
 		n--;
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	if (n == 0) {
 		snprintf(err, errsize, "the key file %s is empty", file);
+		free(buf);
 		return -1;
 	}
 	if (n > RECEIPT_KEY_MAX) {
 		snprintf(err, errsize, "the key in %s is longer than %d octets", file,
 		    RECEIPT_KEY_MAX);
+		free(buf);
 		return -1;
 	}
 	if (receipt_key_set(k, buf, n) != 0) {
 		snprintf(err, errsize, "cannot use the key (built without OpenSSL?)");
+		free(buf);
 		return -1;
 	}
+	free(buf);
 	snprintf(k->source, sizeof k->source, "the key file %.60s", file);
 	return 0;
 }
@@ -210,24 +216,39 @@ static size_t canonical(const struct receipt *r, char *buf, size_t size)
 	    HEADER "\n"
 	    "lesson: %s\n"
 	    "title: %s\n"
+	    "%s%s%s"
 	    "finished: %s\n"
 	    "steps: %lu\n"
 	    "skipped: %s\n"
 	    "transcript-sha256: %s\n"
 	    "key: %s\n",
-	    r->lesson, r->title, r->finished, r->steps,
+	    r->lesson, r->title, r->learner[0] ? "name: " : "", r->learner,
+	    r->learner[0] ? "\n" : "", r->finished, r->steps,
 	    r->skipped ? "yes" : "no", r->transcript, r->key);
 
 	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
 }
 
-/* one_line - a value that can be written on one line */
+/* trim - s without blanks at its ends */
+static void trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	memmove(s, s + i, n - i);
+	s[n - i] = 0;
+}
+
+/* one_line - a value that can be written on one line and shown as it
+ * is */
 static int one_line(const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	size_t w, n = strlen(s);
+
+	return printable_bad(s, n, 0, &w) == n;
 }
 
 size_t receipt_make(struct receipt *r, const struct receipt_key *k,
@@ -236,8 +257,13 @@ size_t receipt_make(struct receipt *r, const struct receipt_key *k,
 	size_t n;
 	int m;
 
+	/* a receipt's reader drops blanks at a value's ends: so does its
+	 * maker, or the HMAC would not match what is read back */
+	trim(r->lesson);
+	trim(r->title);
+	trim(r->learner);
 	if (!one_line(r->lesson) || !one_line(r->title) || !one_line(r->finished) ||
-	    strlen(r->transcript) != 64) {
+	    !one_line(r->learner) || strlen(r->transcript) != 64) {
 		snprintf(err, errsize, "a field of the receipt cannot be written");
 		return 0;
 	}
@@ -261,14 +287,22 @@ size_t receipt_make(struct receipt *r, const struct receipt_key *k,
 
 enum field {
 	F_LESSON, F_TITLE, F_FINISHED, F_STEPS, F_SKIPPED, F_TRANSCRIPT,
-	F_KEY, F_HMAC, F_LAST
+	F_KEY, F_HMAC, F_NAME, F_LAST
 };
 
 static const char *const names[] = {
 	"lesson", "title", "finished", "steps", "skipped", "transcript-sha256",
-	"key", "hmac-sha256",
+	"key", "hmac-sha256", "name",
 };
 _Static_assert(sizeof names / sizeof names[0] == F_LAST, "one name per field");
+
+/* shown_as_is - text a terminal shows as it is (core/printable.h) */
+static int shown_as_is(const char *s, size_t n)
+{
+	size_t w;
+
+	return printable_bad(s, n, 0, &w) == n;
+}
 
 static int is_hex(const char *s, size_t n)
 {
@@ -291,6 +325,76 @@ static int date_ok(const char *s, size_t n)
 		if (form[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != form[i])
 			return 0;
 	return 1;
+}
+
+/* set_field - a field's value v[0..vn) into r; -1 when it is bad */
+static int set_field(struct receipt *r, enum field f, const char *v,
+    size_t vn)
+{
+	unsigned i;
+
+	switch (f) {
+	case F_LESSON:
+		if (vn == 0 || vn >= sizeof r->lesson || !shown_as_is(v, vn))
+			return -1;
+		memcpy(r->lesson, v, vn);
+		break;
+	case F_TITLE:
+		/* a CR or an escape in a title could overwrite what
+		 * verify prints with a fake result */
+		if (vn >= sizeof r->title || !shown_as_is(v, vn))
+			return -1;
+		memcpy(r->title, v, vn);
+		break;
+	case F_NAME:
+		if (vn == 0 || vn >= sizeof r->learner || !shown_as_is(v, vn))
+			return -1;
+		memcpy(r->learner, v, vn);
+		break;
+	case F_FINISHED:
+		if (!date_ok(v, vn))
+			return -1;
+		memcpy(r->finished, v, vn);
+		break;
+	case F_STEPS: {
+		unsigned long x = 0;
+
+		if (vn == 0 || vn > 9)
+			return -1;
+		for (i = 0; i < vn; i++) {
+			if (v[i] < '0' || v[i] > '9')
+				return -1;
+			x = x * 10 + (unsigned long)(v[i] - '0');
+		}
+		r->steps = x;
+		break;
+	}
+	case F_SKIPPED:
+		if (vn == 3 && memcmp(v, "yes", 3) == 0)
+			r->skipped = 1;
+		else if (!(vn == 2 && memcmp(v, "no", 2) == 0))
+			return -1;
+		break;
+	case F_TRANSCRIPT:
+		if (vn != 64 || !is_hex(v, vn))
+			return -1;
+		memcpy(r->transcript, v, 64);
+		break;
+	case F_KEY:
+		if (!((vn == 7 && memcmp(v, "default", 7) == 0) ||
+		    (vn == 16 && is_hex(v, 16))))
+			return -1;
+		memcpy(r->key, v, vn);
+		break;
+	case F_HMAC:
+		if (vn != 64 || !is_hex(v, vn))
+			return -1;
+		memcpy(r->hmac, v, 64);
+		break;
+	case F_LAST:
+		break;
+	}
+	return 0;
 }
 
 int receipt_verify(const char *file, const char *text, size_t len,
@@ -360,63 +464,10 @@ int receipt_verify(const char *file, const char *text, size_t len,
 			v++;
 			vn--;
 		}
-		switch ((enum field)f) {
-		case F_LESSON:
-			if (vn == 0 || vn >= sizeof r->lesson)
-				goto bad;
-			memcpy(r->lesson, v, vn);
-			break;
-		case F_TITLE:
-			if (vn >= sizeof r->title)
-				goto bad;
-			memcpy(r->title, v, vn);
-			break;
-		case F_FINISHED:
-			if (!date_ok(v, vn))
-				goto bad;
-			memcpy(r->finished, v, vn);
-			break;
-		case F_STEPS: {
-			unsigned long x = 0;
-
-			if (vn == 0 || vn > 9)
-				goto bad;
-			for (i = 0; i < vn; i++) {
-				if (v[i] < '0' || v[i] > '9')
-					goto bad;
-				x = x * 10 + (unsigned long)(v[i] - '0');
-			}
-			r->steps = x;
-			break;
+		if (set_field(r, (enum field)f, v, vn) == 0) {
+			ended = f == F_HMAC;
+			continue;
 		}
-		case F_SKIPPED:
-			if (vn == 3 && memcmp(v, "yes", 3) == 0)
-				r->skipped = 1;
-			else if (!(vn == 2 && memcmp(v, "no", 2) == 0))
-				goto bad;
-			break;
-		case F_TRANSCRIPT:
-			if (vn != 64 || !is_hex(v, vn))
-				goto bad;
-			memcpy(r->transcript, v, 64);
-			break;
-		case F_KEY:
-			if (!((vn == 7 && memcmp(v, "default", 7) == 0) ||
-			    (vn == 16 && is_hex(v, 16))))
-				goto bad;
-			memcpy(r->key, v, vn);
-			break;
-		case F_HMAC:
-			if (vn != 64 || !is_hex(v, vn))
-				goto bad;
-			memcpy(r->hmac, v, 64);
-			ended = 1;
-			break;
-		case F_LAST:
-			break;
-		}
-		continue;
-bad:
 		snprintf(err, errsize, "%s:%u: a bad value for %s", file, line, names[f]);
 		return -1;
 	}
@@ -425,7 +476,7 @@ bad:
 		return -1;
 	}
 	for (i = 0; i < F_LAST; i++)
-		if (!(seen & 1u << i)) {
+		if (!(seen & 1u << i) && i != F_NAME) {	/* name: optional */
 			snprintf(err, errsize, "%s: the receipt lacks %s:", file, names[i]);
 			return -1;
 		}

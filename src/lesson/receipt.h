@@ -11,9 +11,18 @@
  * Without one a built-in key is used; it is in the source, so anyone can
  * make a receipt with it: it only catches accidental edits.
  *
+ * What a receipt proves, and what not (smtpref(1), RECEIPTS): that it
+ * was made with this key and not changed since, and that the transcript
+ * it names (by its SHA-256) records every checked step as passed, which
+ * the receipt command checks before it signs and verify --transcript
+ * checks again.  The class key is in every student's hands, so a
+ * student who writes a program can make any receipt: it does not prove
+ * who did the work, nor that smtpref made it.
+ *
  *	smtpref lesson receipt
  *	lesson: 01-greeting
  *	title: Greeting and EHLO/HELO
+ *	name: Ann Example       (only when the learner gave a name)
  *	finished: 2024-05-01T10:22:13Z
  *	steps: 9
  *	skipped: no
@@ -37,9 +46,12 @@
 /* The built-in key: public, so it only catches accidental edits. */
 #define RECEIPT_DEFAULT_KEY "smtpref built-in receipt key: public, it catches accidental edits only"
 
+#define RECEIPT_LEARNER_MAX 80		/* octets of the learner's name */
+
 struct receipt {
 	char lesson[LESSON_NAME_MAX];
 	char title[128];
+	char learner[RECEIPT_LEARNER_MAX + 1];	/* "" when not named */
 	char finished[32];	/* 2024-05-01T10:22:13Z */
 	unsigned long steps;	/* checked steps passed */
 	int skipped;		/* some step was skipped */

@@ -41,9 +41,13 @@ struct tutor {
 	struct explain_hold held;	/* event explanations, after the reply */
 	char *tx;		/* this step's transcript lines */
 	size_t ntx, captx;
+	char learner[PROGRESS_LEARNER_MAX + 1];	/* "" when not given */
+	int lock;		/* the lesson's lock, -1 when not held */
 };
 
 /* ---- what the learner sees, and the transcript ----------------------- */
+
+static void tx_append(struct tutor *t, const char *line, size_t n);
 
 /* keep - pass an item on, and keep its line for the step's transcript */
 static void keep(void *ctx, const struct tx_item *it)
@@ -58,6 +62,12 @@ static void keep(void *ctx, const struct tx_item *it)
 	if (n == 0)
 		return;
 	line[n++] = '\n';
+	tx_append(t, line, n);
+}
+
+/* tx_append - n octets more for the step's transcript */
+static void tx_append(struct tutor *t, const char *line, size_t n)
+{
 	if (t->ntx + n > t->captx) {
 		size_t cap = (t->captx + n) * 2;
 		char *p = realloc(t->tx, cap);
@@ -188,6 +198,25 @@ static int open_session(struct tutor *t)
 
 /* ---- progress -------------------------------------------------------- */
 
+/* record_step - the transcript's record of a checked step's end
+ * (progress.h: what a receipt is held to) */
+static void record_step(struct tutor *t, size_t step, const char *verdict)
+{
+	char line[96];
+	int n = snprintf(line, sizeof line, "=== step %zu of %zu: %s\n",
+	    step + 1, t->l->nsteps, verdict);
+
+	if (n > 0 && (size_t)n < sizeof line)
+		tx_append(t, line, (size_t)n);
+}
+
+/* fresh - a new progress for the lesson, with the learner's name */
+static void fresh(struct tutor *t)
+{
+	progress_init(&t->p, t->l, (long long)time(NULL));
+	snprintf(t->p.learner, sizeof t->p.learner, "%s", t->learner);
+}
+
 static void save(struct tutor *t)
 {
 	char err[512];
@@ -223,6 +252,8 @@ static void finish(struct tutor *t)
 {
 	progress_finish(&t->p, (long long)time(NULL));
 	save(t);
+	progress_unlock(t->lock);
+	t->lock = -1;
 	t->done = 1;
 	t->step = t->l->nsteps;
 	show(t, TX_LESSON, 0, 0, "done", "", 0);
@@ -309,6 +340,7 @@ static void judge(struct tutor *t)
 	lesson_eval(t->l, t->step, t->obs, t->tries + 1, &res);
 	if (res.verdict != LESSON_FAILED) {
 		tx_emitf(&t->sink, TX_NOTE, "lesson", "Right.");
+		record_step(t, t->step, "passed");
 		progress_step(&t->p, res.next, 1, 0);
 		save(t);
 		advance(t, res.next);
@@ -469,6 +501,7 @@ int tutor_skip(struct tutor *t)
 	if (t->typing || t->grouping)
 		lesson_session_undo(t->s);
 	tx_emitf(&t->sink, TX_NOTE, "lesson", "Skipped.");
+	record_step(t, t->step, "skipped");
 	progress_step(&t->p, t->step + 1, 0, 1);
 	save(t);
 	advance(t, t->step + 1);
@@ -477,7 +510,7 @@ int tutor_skip(struct tutor *t)
 
 void tutor_restart(struct tutor *t)
 {
-	progress_init(&t->p, t->l, (long long)time(NULL));
+	fresh(t);
 	t->done = 0;
 	save(t);
 	tx_emitf(&t->sink, TX_NOTE, "lesson", "From the start.");
@@ -503,6 +536,8 @@ void tutor_leave(struct tutor *t)
 	if (t->done)
 		return;
 	save(t);
+	progress_unlock(t->lock);
+	t->lock = -1;
 	t->done = 1;
 	show(t, TX_LESSON, 0, 0, "done", "", 0);
 	if (t->dir[0])
@@ -524,8 +559,11 @@ struct tutor *tutor_new(struct lesson *l, const struct tutor_opts *o,
 	}
 	t->l = l;
 	t->level = o ? o->level : EXPLAIN_BRIEF;
+	t->lock = -1;
 	if (o && o->progress_dir)
 		snprintf(t->dir, sizeof t->dir, "%s", o->progress_dir);
+	if (o && o->learner && progress_learner_ok(o->learner))
+		snprintf(t->learner, sizeof t->learner, "%s", o->learner);
 	if (sink)
 		t->out = *sink;
 	t->sink.ctx = t;
@@ -543,6 +581,7 @@ void tutor_free(struct tutor *t)
 {
 	if (t == NULL)
 		return;
+	progress_unlock(t->lock);
 	lesson_session_free(t->s);
 	lesson_free(t->l);
 	free(t->obs);
@@ -554,19 +593,31 @@ void tutor_free(struct tutor *t)
 void tutor_start(struct tutor *t)
 {
 	size_t i = 0;
-	int found = 0;
+	int found = 0, busy;
 	char err[512];
 
+	/* one run of a lesson at a time: two would each overwrite what
+	 * the other saves, and the transcript a receipt needs is lost */
+	if (t->dir[0] && (t->lock = progress_lock(t->dir, t->l->name, &busy,
+	    err, sizeof err)) < 0) {
+		tx_emitf(&t->out, TX_ERROR, NULL, "%s", err);
+		if (busy) {
+			t->done = 1;
+			return;
+		}
+	}
 	if (t->dir[0] && progress_load(t->dir, t->l->name, &t->p, &found, err,
 	    sizeof err) != 0) {
 		tx_emitf(&t->out, TX_ERROR, NULL, "%s; starting afresh", err);
 		found = 0;
 	}
 	if (found && !t->p.done && t->p.steps == t->l->nsteps && t->p.step > 0 &&
-	    t->p.step < t->l->nsteps)
+	    t->p.step < t->l->nsteps) {
 		i = t->p.step;
-	else
-		progress_init(&t->p, t->l, (long long)time(NULL));
+		if (t->learner[0])
+			snprintf(t->p.learner, sizeof t->p.learner, "%s", t->learner);
+	} else
+		fresh(t);
 	show(t, TX_LESSON, 0, 0, "title", t->l->title, strlen(t->l->title));
 	if (open_session(t) < 0) {
 		tx_emitf(&t->out, TX_ERROR, NULL, "out of memory");

@@ -22,6 +22,9 @@ struct tutor_opts {
 	/* the progress directory (progress_dir); NULL or "": progress is
 	 * neither read nor written */
 	const char *progress_dir;
+	/* the learner's name for the progress and receipts (lesson run
+	 * --name), or NULL */
+	const char *learner;
 };
 
 struct tutor;
@@ -33,7 +36,9 @@ struct tutor *tutor_new(struct lesson *l, const struct tutor_opts *o,
 void tutor_free(struct tutor *t);
 
 /* tutor_start - the title, a resume where the saved progress says, then
- * every step up to the first one that waits for the learner */
+ * every step up to the first one that waits for the learner.  While a
+ * tutor keeps progress it holds the lesson's lock (progress_lock): when
+ * another run holds it, the tutor says so and is done at once. */
 void tutor_start(struct tutor *t);
 
 /* tutor_line - one line the learner typed (no line end).  Returns 1 when

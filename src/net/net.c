@@ -13,6 +13,8 @@
 
 #include "net/net.h"
 
+#include "core/printable.h"
+
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <errno.h>
@@ -541,17 +543,7 @@ int net_reader_push(struct net_reader *r, const char *p, size_t n)
 /* printable_start - the start of a bad line, safe to show */
 static void printable_start(char *out, size_t size, const char *s, size_t n)
 {
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 5 < size; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch >= 0x20 && ch < 0x7f)
-			out[o++] = (char)ch;
-		else
-			o += (size_t)snprintf(out + o, size - o, "\\x%02x", ch);
-	}
-	out[o] = 0;
+	printable_text(s, n, out, size, 0);
 }
 
 enum net_rd net_reader_next(struct net_reader *r)

@@ -151,10 +151,18 @@ static void lines_timed(struct realpeer *r, enum tx_kind kind,
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
 		if (secret && kind == TX_SENT) {
-			size_t keep = tx_auth_response(p, n);
+			/* "AUTH MECH ****", whatever blanks (tabs too)
+			 * the line had; an answer to 334: "****" */
+			size_t mlen, mech = tx_auth_mech(p, n, &mlen);
+			char m[4 * 40 + 1];
 
-			snprintf(shown, sizeof shown, "%.*s%s",
-			    (int)(keep > 64 ? 64 : keep), p, redacted);
+			if (mech && tx_auth_response(p, n)) {
+				tx_printable(p + mech, mlen < 40 ? mlen : 40, m,
+				    sizeof m);
+				snprintf(shown, sizeof shown, "AUTH %s %s", m,
+				    redacted);
+			} else
+				snprintf(shown, sizeof shown, "%s", redacted);
 		} else
 			tx_printable(p, n, shown, sizeof shown);
 		emit_timed(r, kind, NULL, shown, code, secret, 0,

@@ -11,6 +11,8 @@
 #include "core/tx.h"
 #include "net/net.h"
 
+#include "core/printable.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -259,14 +261,16 @@ static void line(void (*fn)(void *, const char *), void *ctx,
 static void name_text(const X509_NAME *name, char *out, size_t size)
 {
 	BIO *b = BIO_new(BIO_s_mem());
+	char raw[256];
 	int n = 0;
 
 	out[0] = 0;
 	if (b == NULL)
 		return;
 	if (X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) >= 0)
-		n = BIO_read(b, out, (int)size - 1);
-	out[n > 0 ? n : 0] = 0;
+		n = BIO_read(b, raw, (int)sizeof raw - 1);
+	/* octets over 0x7f are passed through as UTF-8: escape what is not */
+	printable_text(raw, n > 0 ? (size_t)n : 0, out, size, 0);
 	BIO_free(b);
 }
 
@@ -285,12 +289,19 @@ static void alt_names(X509 *cert, char *out, size_t size)
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		char ip[64];
 
-		if (g->type == GEN_DNS)
-			o += (size_t)snprintf(out + o, size - o, "%s%.*s", o ? ", " : "",
-			    ASN1_STRING_length(g->d.dNSName) > 60 ? 60 :
-			    ASN1_STRING_length(g->d.dNSName),
-			    (const char *)ASN1_STRING_get0_data(g->d.dNSName));
-		else if (g->type == GEN_IPADD &&
+		if (g->type == GEN_DNS) {
+			/* the name's octets, escaped: a NUL or an escape
+			 * sequence in a certificate must not reach the
+			 * terminal (nor cut the name short) */
+			int len = ASN1_STRING_length(g->d.dNSName);
+			char name[4 * 60 + 1];
+
+			printable_text((const char *)ASN1_STRING_get0_data(g->d.dNSName),
+			    (size_t)(len > 60 ? 60 : len < 0 ? 0 : len), name,
+			    sizeof name, 0);
+			o += (size_t)snprintf(out + o, size - o, "%s%s", o ? ", " : "",
+			    name);
+		} else if (g->type == GEN_IPADD &&
 		    (ASN1_STRING_length(g->d.iPAddress) == 4 ||
 		    ASN1_STRING_length(g->d.iPAddress) == 16)) {
 			const unsigned char *a = ASN1_STRING_get0_data(g->d.iPAddress);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "term/json.h"
+#include "core/printable.h"
 #include "core/ref.h"
 #include "core/server.h"
 
@@ -979,7 +980,10 @@ static void not_found(const struct out *o, const struct lookup_term *t,
 	char sug[5][32];
 	size_t n = lookup_suggest(t->term, sug, 5), i;
 
-	fprintf(o->err, "smtpref: %s: %s", t->term, why);
+	char safe[256];
+
+	fprintf(o->err, "smtpref: %s: %s",
+	    printable_arg(t->term, safe, sizeof safe), why);
 	if (n) {
 		fputs("; did you mean ", o->err);
 		for (i = 0; i < n; i++)

@@ -3,6 +3,8 @@
 
 #include "term/render.h"
 
+#include "core/printable.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -101,7 +103,9 @@ static int cells(const char *s, size_t len)
 	return n;
 }
 
-void render_textn(struct render *r, enum render_style st, const char *s,
+/* put - write text made printable (the one way text reaches the
+ * terminal: core/printable.h), with the column kept */
+static void put(struct render *r, enum render_style st, const char *s,
     size_t len)
 {
 	const char *nl;
@@ -119,6 +123,23 @@ void render_textn(struct render *r, enum render_style st, const char *s,
 		r->col = cells(last, (size_t)(s + len - last));
 	} else {
 		r->col += cells(s, len);
+	}
+}
+
+void render_textn(struct render *r, enum render_style st, const char *s,
+    size_t len)
+{
+	size_t w;
+	char *safe;
+
+	if (printable_bad(s, len, PRINTABLE_KEEP_LF, &w) == len) {
+		put(r, st, s, len);
+		return;
+	}
+	safe = printable_dup(s, len, PRINTABLE_KEEP_LF);
+	if (safe) {
+		put(r, st, safe, strlen(safe));
+		free(safe);
 	}
 }
 
@@ -144,8 +165,15 @@ static void indent_to(struct render *r, int indent)
 void render_wrap(struct render *r, enum render_style st, const char *s,
     int indent)
 {
+	char *safe = NULL;
 	const char *p = s;
 	int room_min = 20;
+	size_t w, len = strlen(s);
+
+	/* escaped before it is cut into words, so widths are right */
+	if (printable_bad(s, len, PRINTABLE_KEEP_LF, &w) < len &&
+	    (safe = printable_dup(s, len, PRINTABLE_KEEP_LF)) != NULL)
+		p = safe;
 
 	if (indent > r->width - room_min)
 		indent = r->width - room_min > 0 ? r->width - room_min : 0;
@@ -179,6 +207,7 @@ void render_wrap(struct render *r, enum render_style st, const char *s,
 		render_textn(r, st, p, wl);
 		p += wl;
 	}
+	free(safe);
 }
 
 void render_field(struct render *r, const char *label, const char *text)

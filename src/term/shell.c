@@ -27,13 +27,17 @@
 
 #include "net/realpeer.h"
 #include "console/console.h"
+#include "lesson/safefile.h"
 #include "term/rlcomplete.h"
+#include "core/printable.h"
 #include "core/ref.h"
 #include "term/lookup.h"
 #include "term/render.h"
 #include "term/script.h"
 
 #define HISTORY_MAX 1000	/* lines kept in the history file */
+#define HISTORY_BYTES (8 << 20)	/* octets read from it, at most */
+#define HISTORY_LINE_MAX 4096	/* longer lines are not kept */
 #define LABEL_COLS 11		/* "  enhanced " before an explanation */
 
 struct shell {
@@ -73,12 +77,11 @@ static void label(struct shell *sh, const char *text, enum render_style st)
 
 static void print_item(struct shell *sh, const struct tx_item *it)
 {
-	char *text = malloc(it->len + 1);
+	/* whatever the item holds reaches the terminal escaped */
+	char *text = printable_dup(it->text, it->len, 0);
 
 	if (text == NULL)
 		return;
-	memcpy(text, it->text, it->len);
-	text[it->len] = 0;
 	switch (it->kind) {
 	case TX_SENT:
 		/* the learner's own lines are on the screen already */
@@ -180,12 +183,23 @@ static int mkdirs(char *dir)
 	return mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* history_refused - the history cannot be kept: say why, once */
+static void history_refused(struct shell *sh, const char *why)
+{
+	char *safe = printable_dup(why, strlen(why), 0);
+
+	fprintf(stderr, "smtpref: history not kept: %s\n", safe ? safe : why);
+	free(safe);
+	sh->history[0] = 0;
+}
+
 /* history_open - $XDG_STATE_HOME/smtpref/history, read in */
 static void history_open(struct shell *sh)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char dir[4096];
-	int n;
+	char dir[4096], err[4400], *text, *p, *nl;
+	size_t len;
+	int n, missing, fd;
 
 	using_history();
 	stifle_history(HISTORY_MAX);
@@ -203,36 +217,57 @@ static void history_open(struct shell *sh)
 		return;
 	}
 	snprintf(sh->history, sizeof sh->history, "%s/history", dir);
-	errno = 0;
-	if (read_history(sh->history) != 0 && errno != ENOENT)
-		fprintf(stderr, "smtpref: cannot read the history %s: %s\n",
-		    sh->history, strerror(errno));
-	if (access(sh->history, F_OK) != 0 && write_history(sh->history) != 0) {
-		fprintf(stderr, "smtpref: history not kept: cannot write %s\n",
-		    sh->history);
-		sh->history[0] = 0;
+	/* read and written by lesson/safefile.h, not readline's history
+	 * files: a FIFO planted there must not hang the shell, nor a
+	 * symbolic link take the writes elsewhere (issue 14) */
+	text = safefile_read(sh->history, HISTORY_BYTES, &len, &missing, err,
+	    sizeof err);
+	if (text == NULL && !missing) {
+		history_refused(sh, err);
+		return;
 	}
+	for (p = text; p && p < text + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(text + len - p));
+		if (nl == NULL)
+			nl = text + len;
+		*nl = 0;
+		if (*p)
+			add_history(p);
+	}
+	free(text);
+	fd = safefile_open(sh->history, O_CREAT | O_APPEND, 0600, err, sizeof err);
+	if (fd < 0)
+		history_refused(sh, err);
+	else
+		close(fd);
 }
 
 /* history_keep - one line, written at once so a crash loses nothing */
 static void history_keep(struct shell *sh, const char *line)
 {
+	char err[4400];
 	HIST_ENTRY *last;
 
 	if (line[0] == 0 || line[0] == ' ')
 		return;		/* a leading space keeps a line out, as in bash */
+	if (strlen(line) > HISTORY_LINE_MAX)
+		return;		/* so 1000 lines stay under HISTORY_BYTES */
 	last = history_get(history_base + history_length - 1);
 	if (last && strcmp(last->line, line) == 0)
 		return;
 	add_history(line);
-	if (sh->history[0])
-		append_history(1, sh->history);
+	if (sh->history[0] &&
+	    safefile_append_line(sh->history, line, err, sizeof err) != 0)
+		history_refused(sh, err);
 }
 
 static void history_close(struct shell *sh)
 {
-	if (sh->history[0])
-		history_truncate_file(sh->history, HISTORY_MAX);
+	char err[4400];
+
+	if (sh->history[0] && safefile_keep_tail(sh->history, HISTORY_MAX,
+	    HISTORY_BYTES, err, sizeof err) != 0)
+		history_refused(sh, err);
 }
 
 /* ---- readline -------------------------------------------------------- */

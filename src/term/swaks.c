@@ -4,8 +4,10 @@
 #include "term/swaks.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/printable.h"
 #include "term/tui.h"
 
 static void save_item(struct swaks_out *o, const struct tx_item *it)
@@ -84,10 +86,15 @@ void swaks_item(void *ctx, const struct tx_item *it)
 		render_wrap(r, RENDER_PLAIN, it->text, 4);
 		render_newline(r);
 		break;
-	case TX_ERROR:
+	case TX_ERROR: {
+		/* stderr is the terminal too: escaped (core/printable.h) */
+		char *safe = printable_dup(it->text, it->len, 0);
+
 		fflush(stdout);
-		fprintf(stderr, "%s: %.*s\n", o->prog, (int)it->len, it->text);
+		fprintf(stderr, "%s: %s\n", o->prog, safe ? safe : "out of memory");
+		free(safe);
 		break;
+	}
 	default:
 		break;
 	}

@@ -35,6 +35,7 @@
 #include "lesson/lesson.h"
 #include "term/shell.h"
 #include "term/rlcomplete.h"
+#include "core/printable.h"
 #include "core/ref.h"
 #include "term/lookup.h"
 #include "term/render.h"
@@ -479,7 +480,7 @@ static void sent_verb(struct tui *t, const struct tx_item *it)
 static void update_phase(struct tui *t);
 static void draw_all(struct tui *t);
 
-static void on_item(void *ctx, const struct tx_item *it)
+static void shown_item(void *ctx, const struct tx_item *it)
 {
 	struct tui *t = ctx;
 	int lesson = t->con && in_lesson(t);
@@ -536,6 +537,21 @@ static void on_item(void *ctx, const struct tx_item *it)
 		update_phase(t);
 		draw_all(t);
 	}
+}
+
+/* on_item - every item reaches the screen escaped (core/printable.h):
+ * curses would obey a CR and draw other controls as ^X */
+static void on_item(void *ctx, const struct tx_item *raw)
+{
+	struct tx_item it = *raw;
+	char *safe = printable_dup(raw->text, raw->len, PRINTABLE_TAB_SPACE);
+
+	if (safe == NULL)
+		return;
+	it.text = safe;
+	it.len = strlen(safe);
+	shown_item(ctx, &it);
+	free(safe);
 }
 
 /* ---- drawing ---------------------------------------------------------- */

@@ -22,6 +22,9 @@ happens, so a test can never leave it behind.  Modes:
   inject        STARTTLS whose 220 carries more replies in the same write
                 (CERT and KEY for the TLS that follows)
   unsolicited   sends replies nobody asked for after its greeting
+  escapes       terminal escape sequences, C1 controls and a CR in its
+                greeting, EHLO keyword lines and replies, then STARTTLS
+                (CERT and KEY, whose names may hold escapes too)
 """
 import os
 import socket
@@ -186,6 +189,45 @@ def mode_inject(conn, cert, key):
     })
 
 
+def mode_escapes(conn, cert, key):
+    # OSC 0 sets the window title, OSC 52 writes the clipboard, CSI 2J
+    # clears the screen (raw C1 0x9b, and as UTF-8 c2 9b), a CR lets the
+    # rest of the line overwrite its start
+    send(conn, b"220 esc.example \x1b]0;pwned\x07 ESMTP\r\n")
+    ehlo = (b"250-esc.example\r\n"
+            b"250-X-\x1b]0;pwned\x07\r\n"
+            b"250-X-\x1b]52;c;cHduZWQ=\x07\r\n"
+            b"250-\x9b2J\r\n"
+            b"250-\xc2\x9b2J\r\n"
+            b"250-PIPELINING\r\n"
+            b"250 STARTTLS\r\n")
+    while True:
+        line = readline(conn)
+        if line is None:
+            return
+        verb = line.split(" ", 1)[0].upper()
+        if verb == "EHLO":
+            send(conn, ehlo)
+        elif verb == "STARTTLS":
+            send(conn, b"220 go ahead\r\n")
+            break
+        elif verb == "QUIT":
+            send(conn, b"221 bye\x1b[2J\r\n")
+            return
+        else:
+            send(conn, b"250 ok\x1b[2J\x07 bad\rgenuine\r\n")
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    try:
+        tls = ctx.wrap_socket(conn, server_side=True)
+    except (ssl.SSLError, OSError):
+        return
+    serve_commands(tls, {
+        "EHLO": b"250-esc.example\r\n250-X-\x1b]0;pwned-tls\x07\r\n250 PIPELINING\r\n",
+        "QUIT": b"221 bye\r\n",
+    }, default=b"250 ok\x1b]0;pwned\x07\r\n")
+
+
 def main():
     mode, portfile = sys.argv[1], sys.argv[2]
     cert = sys.argv[3] if len(sys.argv) > 3 else None
@@ -213,6 +255,8 @@ def main():
                 mode_ehlo_hangup(conn, nth)
             elif mode == "inject":
                 mode_inject(conn, cert, key)
+            elif mode == "escapes":
+                mode_escapes(conn, cert, key)
             else:
                 globals()["mode_" + mode.replace("-", "_")](conn)
         finally:
