@@ -50,6 +50,27 @@ const char *report_rule_str(enum report_rule k)
 	return (unsigned)k < REPORT_RULE_LAST ? rule_names[k] : "?";
 }
 
+static const char *const rule_keys[] = {
+	[REPORT_RULE_TEXT] = "text",
+	[REPORT_RULE_STATUS] = "status",
+	[REPORT_RULE_REPLY] = "reply-code",
+	[REPORT_RULE_AT_DATA] = "at-data",
+	[REPORT_RULE_POLICY] = "policy-code",
+	[REPORT_RULE_COMMAND] = "command",
+	[REPORT_RULE_EXPIRED] = "expired",
+	[REPORT_RULE_MAILER] = "mailer",
+	[REPORT_RULE_DELIVERED] = "delivered",
+	[REPORT_RULE_AUTOREPLY] = "autoreply",
+	[REPORT_RULE_NOTHING] = "nothing",
+};
+_Static_assert(sizeof rule_keys / sizeof rule_keys[0] == REPORT_RULE_LAST,
+    "rule_keys out of step with enum report_rule");
+
+const char *report_rule_name(enum report_rule k)
+{
+	return (unsigned)k < REPORT_RULE_LAST ? rule_keys[k] : "?";
+}
+
 /* ---------------------------------------------------------------- */
 /* Codes in a text                                                   */
 

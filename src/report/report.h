@@ -75,7 +75,8 @@ enum report_rule {
 	REPORT_RULE_NOTHING,	/* nothing said why */
 	REPORT_RULE_LAST
 };
-const char *report_rule_str(enum report_rule r);
+const char *report_rule_str(enum report_rule r);	/* a sentence */
+const char *report_rule_name(enum report_rule r);	/* "text", "status" ... */
 
 /* The message (or log group, or session) a recipient belongs to.  The
  * strings are never NULL ("" when unknown) and live until the callback

@@ -1,6 +1,6 @@
 /* reportint.h - what the files of src/report/ share; not for other layers
  *
- * The reader is split by what it reads: report.c (lines, the kind of
+ * The reader is split by what it reads: reader.c (lines, the kind of
  * input, messages, handing records on), mime.c (RFC 2045-2047 structure
  * and decoding), dsn.c (RFC 3464 fields), prose.c (the text of bounces),
  * maillog.c (log lines), transcript.c (transcripts and reply blocks),
@@ -218,7 +218,7 @@ struct report {
 	char action[RW_SMALL];
 };
 
-/* report.c */
+/* reader.c */
 void report_msg_begin(struct report *r, enum report_kind kind);
 void report_msg_end(struct report *r);
 void report_set_kind(struct report *r, enum report_kind kind);

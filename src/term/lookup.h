@@ -23,6 +23,8 @@ enum lookup_kind {
 	LOOKUP_PARAM,		/* SIZE=, NOTIFY=SUCCESS */
 	LOOKUP_REPLY_LINE,	/* 550 5.1.1 <bob@example.org>: ... */
 	LOOKUP_EHLO_LINE,	/* 250-SIZE 10240000 */
+	LOOKUP_REPORT,		/* what smtpref explain reads: a log line, a
+				 * Diagnostic-Code: line, a reply block */
 	LOOKUP_INVALID,		/* none of those forms */
 	LOOKUP_KIND_LAST
 };

@@ -1,4 +1,4 @@
-/* report.c - the reader: lines, what the input is, messages, records
+/* reader.c - the reader: lines, what the input is, messages, records
  *
  * Bytes come in pieces of any size and are cut into lines whatever the
  * newline convention (LF, CRLF, CR, and the CR CR LF some systems write);
@@ -9,7 +9,6 @@
  */
 #include <config.h>
 
-#include "report/report.h"
 #include "report/reportint.h"
 
 #include <stdlib.h>
