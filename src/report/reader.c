@@ -641,7 +641,7 @@ int report_recognises(const char *s, size_t len)
 	}
 	while (n > 0 && s[n - 1] == '\r')
 		n--;
+	/* one line that starts with a code is smtpref TERM's own business */
 	return report_dsn_field_name(s, n) || report_log_is_line(s, n) ||
-	    (report_session_is_line(s, n) &&
-	    !(n > 3 && ascii_is_digit((unsigned char)s[0])));
+	    (report_session_is_line(s, n) && !ascii_is_digit((unsigned char)s[0]));
 }

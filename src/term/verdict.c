@@ -98,7 +98,7 @@ int verdict_pair(int code, int cls, int subject, int detail, char *buf,
 
 	switch (ref_pair_check(code, cls, subject, detail)) {
 	case REF_PAIR_CLASS:
-		snprintf(buf, size, "Error: the enhanced code's class %d does not match the reply's first digit %d; they must agree (RFC 3463 2, RFC 2034 4). Clients act on the reply code.",
+		snprintf(buf, size, "Error: the codes disagree: the enhanced code's class %d does not match the reply's first digit %d; they must agree (RFC 3463 2, RFC 2034 4). Clients act on the reply code.",
 		    cls, code / 100);
 		return 1;
 	case REF_PAIR_REGISTERED:
