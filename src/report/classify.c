@@ -469,6 +469,9 @@ static void shown(char *out, size_t size, const char *s, size_t from,
 	while (o > 0 && out[o - 1] == ' ')
 		o--;
 	out[o] = 0;
+	/* "550-5.7.26 ..." made one reply reads "550 5.7.26 ..." */
+	if (pl > 0 && o > 4 && out[3] == '-' && memcmp(out, prefix, 3) == 0)
+		out[3] = ' ';
 }
 
 /* ---------------------------------------------------------------- */

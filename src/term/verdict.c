@@ -394,7 +394,8 @@ static void text_rcpt(struct verdict *v, const struct report_msg *m,
 	if (v->quiet) {
 		snprintf(buf, sizeof buf, "%s  %s %s %s  %s", clean,
 		    r->status[0] ? r->status : "-", r->reason->reason,
-		    r->permanent ? "permanent" : "temporary", report_retry_str(r->retry));
+		    r->retry == REPORT_RETRY_NONE ? "ok" : r->permanent
+		    ? "permanent" : "temporary", report_retry_str(r->retry));
 		render_text(&v->r, RENDER_PLAIN, buf);
 		render_newline(&v->r);
 		return;
