@@ -435,7 +435,7 @@ static void shown(char *out, size_t size, const char *s, size_t from,
 	const char *first;
 	int pl = 0;
 
-	copy_str(out, size, s + from, strlen(s + from));
+	set_str(out, size, s + from);
 	n = strlen(out);
 	for (i = 0; tails[i]; i++) {
 		const char *t = find_ci(out, n, tails[i]);
@@ -613,7 +613,7 @@ void report_classify(struct report *r, const struct rwork *w,
 		snprintf(o->status, sizeof o->status, "%d.%d.%d", st.cls, st.subject, st.detail);
 	o->reply_code = c.code;
 	/* who, at which command */
-	copy_str(r->remote, sizeof r->remote, w->remote, strlen(w->remote));
+	set_str(r->remote, sizeof r->remote, w->remote);
 	if (!r->remote[0])
 		find_host(text, r->remote, sizeof r->remote);
 	o->remote_mta = r->remote;
@@ -626,16 +626,16 @@ void report_classify(struct report *r, const struct rwork *w,
 	    : !strcmp(w->action, "delayed") ? 4 : w->autoreply ? 2 : 5;
 	final = !strcmp(w->action, "failed") || (!w->action[0] && w->final);
 	if (w->action[0])
-		copy_str(r->action, sizeof r->action, w->action, strlen(w->action));
+		set_str(r->action, sizeof r->action, w->action);
 	else
-		copy_str(r->action, sizeof r->action, w->autoreply || cls == 2
-		    ? "delivered" : cls == 4 && !final ? "delayed" : "failed", 9);
+		set_str(r->action, sizeof r->action, w->autoreply || cls == 2
+		    ? "delivered" : cls == 4 && !final ? "delayed" : "failed");
 	o->action = r->action;
 	/* the server's words: from its code on, or the whole field */
 	if (c.code)
 		shown(r->shown, sizeof r->shown, text, w->fielded ? 0 : c.code_at, &c);
 	else
-		copy_str(r->shown, sizeof r->shown, text, strlen(text));
+		set_str(r->shown, sizeof r->shown, text);
 	o->diagnostic = r->shown;
 	decide(r, w, extra, &c, cls, final, o, &st, has_st);
 	if (!has_st && o->reason->status[0]) {

@@ -111,7 +111,7 @@ static void field(struct report *r, const char *name, const char *v, size_t n)
 		if (!strcmp(name, "final-recipient") && w->final)
 			report_dsn_flush(r);
 		if (!w->addr[0] || (!plain_address(w->addr) && plain_address(addr)))
-			copy_str(w->addr, sizeof w->addr, addr, strlen(addr));
+			set_str(w->addr, sizeof w->addr, addr);
 		if (!strcmp(name, "final-recipient"))
 			w->final = 1;
 		r->dsn.in_block = 1;
@@ -187,15 +187,15 @@ void report_dsn_flush(struct report *r)
 	if (p) {
 		p->used = 1;
 		if (!w->remote[0])
-			copy_str(w->remote, sizeof w->remote, p->remote, strlen(p->remote));
+			set_str(w->remote, sizeof w->remote, p->remote);
 		if (!w->command[0])
-			copy_str(w->command, sizeof w->command, p->command, strlen(p->command));
+			set_str(w->command, sizeof w->command, p->command);
 		extra = p->diag;
 	}
 	if (!w->command[0]) {
 		const char *c = report_prose_command(r, w->addr, w->diag);
 
-		copy_str(w->command, sizeof w->command, c, strlen(c));
+		set_str(w->command, sizeof w->command, c);
 	}
 	if (extra == NULL || !*extra)
 		extra = r->prose.prelen ? r->prose.pre : NULL;

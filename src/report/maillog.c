@@ -186,10 +186,10 @@ static void emit_group(struct report *r, int gi)
 	if (any) {
 		report_msg_begin(r, REPORT_LOG);
 		r->msg_line = grp->line;
-		copy_str(r->id, sizeof r->id, grp->id, strlen(grp->id));
-		copy_str(r->sender, sizeof r->sender, grp->sender, strlen(grp->sender));
-		copy_str(r->software, sizeof r->software, grp->software, strlen(grp->software));
-		copy_str(r->reporter, sizeof r->reporter, grp->host, strlen(grp->host));
+		set_str(r->id, sizeof r->id, grp->id);
+		set_str(r->sender, sizeof r->sender, grp->sender);
+		set_str(r->software, sizeof r->software, grp->software);
+		set_str(r->reporter, sizeof r->reporter, grp->host);
 		/* slots are taken in order of first appearance within a group */
 		for (i = 0; i < LOG_SLOTS; i++)
 			if (g->slot[i].group == gi) {
@@ -268,7 +268,7 @@ static struct rwork *slot_for(struct report *r, int gi, const char *addr)
 	}
 	g->slot[free_i].group = gi;
 	rw_init(&g->slot[free_i].w, r->lineno);
-	copy_str(g->slot[free_i].w.addr, REPORT_ADDR_MAX, addr, strlen(addr));
+	set_str(g->slot[free_i].w.addr, REPORT_ADDR_MAX, addr);
 	return &g->slot[free_i].w;
 }
 
@@ -440,9 +440,9 @@ static void postfix_line(struct report *r, const struct log_line *l)
 		set(w->status, sizeof w->status, v, len);
 	len = field(s, n, "status=", &v);
 	w->final = starts_ci(v, len, "bounced") || starts_ci(v, len, "expired");
-	copy_str(w->action, sizeof w->action, starts_ci(v, len, "sent") ? "delivered"
+	set_str(w->action, sizeof w->action, starts_ci(v, len, "sent") ? "delivered"
 	    : starts_ci(v, len, "deferred") ? "delayed"
-	    : starts_ci(v, len, "deliverable") ? "delivered" : "failed", 9);
+	    : starts_ci(v, len, "deliverable") ? "delivered" : "failed");
 	w->dlen = 0;
 	w->diag[0] = 0;
 	if ((paren = memchr(v, '(', (size_t)(s + n - v))) != NULL) {
@@ -495,8 +495,8 @@ static void sendmail_line(struct report *r, const struct log_line *l)
 	if ((len = field(s, n, "dsn=", &v)) > 0)
 		set(w->status, sizeof w->status, v, len);
 	w->final = !starts_ci(stat, sl, "sent") && !starts_ci(stat, sl, "deferred");
-	copy_str(w->action, sizeof w->action, starts_ci(stat, sl, "sent") ? "delivered"
-	    : starts_ci(stat, sl, "deferred") ? "delayed" : "failed", 9);
+	set_str(w->action, sizeof w->action, starts_ci(stat, sl, "sent") ? "delivered"
+	    : starts_ci(stat, sl, "deferred") ? "delayed" : "failed");
 	w->dlen = 0;
 	w->diag[0] = 0;
 	if (starts_ci(stat, sl, "deferred:")) {
@@ -552,8 +552,8 @@ static void exim_line(struct report *r, const struct log_line *l)
 		w = slot_for(r, gi, addr);
 		w->line = r->lineno;
 		w->final = flag0 == '*';
-		copy_str(w->action, sizeof w->action, flag0 == '*' ? "failed"
-		    : flag1 == '=' ? "delayed" : "delivered", 9);
+		set_str(w->action, sizeof w->action, flag0 == '*' ? "failed"
+		    : flag1 == '=' ? "delayed" : "delivered");
 		if ((h = find_ci(a, (size_t)(s + n - a), " h=")) != NULL)
 			relay_host(w->remote, sizeof w->remote, h + 3, (size_t)(s + n - h - 3));
 		w->dlen = 0;

@@ -289,7 +289,7 @@ static int add_recipient(struct report *r, const char *s, size_t k)
 	}
 	p->cur = p->npend++;
 	rw_init(&p->pend[p->cur], r->lineno);
-	copy_str(p->pend[p->cur].addr, REPORT_ADDR_MAX, addr, strlen(addr));
+	set_str(p->pend[p->cur].addr, REPORT_ADDR_MAX, addr);
 	return 1;
 }
 
@@ -309,14 +309,14 @@ static void transcript_line(struct report *r, const char *s, size_t n)
 		for (k = 0; k < n && ascii_is_alpha((unsigned char)s[k]); k++)
 			;
 		if ((c = ref_command_find(s, k)) != NULL)
-			copy_str(p->pair_cmd, sizeof p->pair_cmd, c->verb, strlen(c->verb));
+			set_str(p->pair_cmd, sizeof p->pair_cmd, c->verb);
 		return;
 	}
 	if (n > 4 && s[0] == '<' && s[1] == '<' && s[2] == '<' && s[3] == ' ' &&
 	    p->pair_cmd[0] && p->npairs < PROSE_PAIRS) {
 		struct prose_pair *pp = &p->pair[p->npairs++];
 
-		copy_str(pp->command, sizeof pp->command, p->pair_cmd, strlen(p->pair_cmd));
+		set_str(pp->command, sizeof pp->command, p->pair_cmd);
 		copy_str(pp->reply, sizeof pp->reply, s + 4, n - 4);
 	}
 }
@@ -482,7 +482,7 @@ static void emit_one(struct report *r, struct rwork *w, int delayed)
 	if (!w->command[0]) {
 		const char *c = report_prose_command(r, w->addr, w->diag);
 
-		copy_str(w->command, sizeof w->command, c, strlen(c));
+		set_str(w->command, sizeof w->command, c);
 	}
 	if (!w->action[0] && delayed)
 		copy_str(w->action, sizeof w->action, "delayed", 7);
@@ -524,7 +524,7 @@ void report_prose_finish(struct report *r)
 	    "automatic reply", "auto-reply", "autoreply", "auto:", "away from",
 	    "vacation", NULL }))) {
 		rw_init(&w, r->msg_line);
-		copy_str(w.addr, sizeof w.addr, r->from, strlen(r->from));
+		set_str(w.addr, sizeof w.addr, r->from);
 		w.autoreply = 1;
 		report_emit(r, &w, NULL);
 		return;
@@ -532,7 +532,7 @@ void report_prose_finish(struct report *r)
 	if (!looks_bounce(r) && r->mode != MODE_TEXT)
 		return;
 	rw_init(&w, r->msg_line);
-	copy_str(w.addr, sizeof w.addr, p->orig_to, strlen(p->orig_to));
+	set_str(w.addr, sizeof w.addr, p->orig_to);
 	if (w.addr[0] || (p->prelen &&
 	    report_find_reply(p->pre, p->prelen, &i, &(size_t){ 0 })))
 		emit_one(r, &w, delayed);

@@ -62,6 +62,12 @@ void copy_str(char *dst, size_t size, const char *s, size_t n)
 	dst[n] = 0;
 }
 
+/* set_str - a NUL-terminated string into dst, cut to fit */
+void set_str(char *dst, size_t size, const char *s)
+{
+	copy_str(dst, size, s, strlen(s));
+}
+
 /* trim - white space off both ends of s[0..n); returns the new length */
 size_t trim(const char **s, size_t n)
 {
@@ -201,7 +207,7 @@ void rw_append(struct rwork *w, const char *s, size_t n)
 void report_set_software(struct report *r, const char *name)
 {
 	if (!r->software[0])
-		copy_str(r->software, sizeof r->software, name, strlen(name));
+		set_str(r->software, sizeof r->software, name);
 }
 
 void report_set_kind(struct report *r, enum report_kind kind)

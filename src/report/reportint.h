@@ -227,6 +227,7 @@ void report_set_software(struct report *r, const char *name);
 void rw_init(struct rwork *w, unsigned long line);
 void rw_append(struct rwork *w, const char *s, size_t n);
 void copy_str(char *dst, size_t size, const char *s, size_t n);
+void set_str(char *dst, size_t size, const char *s);
 size_t trim(const char **s, size_t n);
 const char *find_ci(const char *hay, size_t n, const char *needle);
 int starts_ci(const char *s, size_t n, const char *prefix);

@@ -86,21 +86,21 @@ static void record(struct report *r, const char *addr, const char *command,
 	if (!r->msg_open) {
 		char peer[sizeof r->peer];
 
-		copy_str(peer, sizeof peer, r->peer, strlen(r->peer));
+		set_str(peer, sizeof peer, r->peer);
 		report_msg_begin(r, kind);
 		r->msg_line = ss->rline;
-		copy_str(r->peer, sizeof r->peer, peer, strlen(peer));
-		copy_str(r->software, sizeof r->software, ss->style == STYLE_SWAKS
+		set_str(r->peer, sizeof r->peer, peer);
+		set_str(r->software, sizeof r->software, ss->style == STYLE_SWAKS
 		    ? "swaks or smtpref" : ss->style == STYLE_CURL ? "curl"
-		    : ss->style == STYLE_SCLIENT ? "openssl s_client" : "", 20);
+		    : ss->style == STYLE_SCLIENT ? "openssl s_client" : "");
 	}
 	r->kind = (int)kind;
-	copy_str(r->sender, sizeof r->sender, ss->from, strlen(ss->from));
+	set_str(r->sender, sizeof r->sender, ss->from);
 	rw_init(&w, ss->rline);
-	copy_str(w.addr, sizeof w.addr, addr, strlen(addr));
-	copy_str(w.command, sizeof w.command, command, strlen(command));
-	copy_str(w.action, sizeof w.action, action, strlen(action));
-	copy_str(w.remote, sizeof w.remote, r->peer, strlen(r->peer));
+	set_str(w.addr, sizeof w.addr, addr);
+	set_str(w.command, sizeof w.command, command);
+	set_str(w.action, sizeof w.action, action);
+	set_str(w.remote, sizeof w.remote, r->peer);
 	rw_append(&w, ss->reply, ss->rlen);
 	w.fielded = 1;
 	/* a new record per reply: the same address may be refused twice */
@@ -160,7 +160,7 @@ static void reply(struct report *r)
 			each_accepted(r, "DATA", "");
 	} else if (!strcmp(c.verb, "MAIL")) {
 		ss->naccepted = 0;
-		copy_str(ss->from, sizeof ss->from, c.arg, strlen(c.arg));
+		set_str(ss->from, sizeof ss->from, c.arg);
 		if (code >= 400)
 			record(r, "", "MAIL", "");
 	} else if (!strcmp(c.verb, "RSET")) {
