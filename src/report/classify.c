@@ -362,11 +362,24 @@ static const struct ref_btext *text_match(const char *low, size_t n,
 {
 	const struct ref_btext *best = NULL;
 	size_t i, best_len = 0;
+	unsigned char pairs[65536 / 8];
 
+	/* which pairs of octets the text has: most rows need not be looked
+	 * for at all */
+	memset(pairs, 0, sizeof pairs);
+	for (i = 0; i + 1 < n; i++) {
+		unsigned k = (unsigned)(unsigned char)low[i] << 8 | (unsigned char)low[i + 1];
+
+		pairs[k >> 3] |= (unsigned char)(1u << (k & 7));
+	}
 	for (i = 0; i < ref_btext_count; i++) {
 		const struct ref_btext *t = &ref_btext_table[i];
 		const char *p = low, *piece = t->text;
 		size_t left = n, len = 0;
+		unsigned k = (unsigned)(unsigned char)piece[0] << 8 | (unsigned char)piece[1];
+
+		if (piece[1] != '*' && !(pairs[k >> 3] & (1u << (k & 7))))
+			continue;
 
 		while (*piece) {
 			const char *star = strchr(piece, '*');

@@ -89,19 +89,25 @@ int line_is_blank(const char *s, size_t n)
  * NUL-terminated) occurs, ignoring ASCII case; NULL when it does not */
 const char *find_ci(const char *hay, size_t n, const char *needle)
 {
-	size_t m = strlen(needle), i, j;
+	size_t m = strlen(needle), j;
+	int lo = (unsigned char)needle[0], up = ascii_upper(lo);
+	const char *p = hay, *last, *a, *b;
 
 	if (m == 0 || m > n)
 		return m == 0 ? hay : NULL;
-	for (i = 0; i + m <= n; i++) {
-		if (ascii_lower((unsigned char)hay[i]) != (unsigned char)needle[0])
-			continue;
+	last = hay + n - m;	/* the last place a match can start */
+	while (p <= last) {
+		/* the next place either case of the first letter is */
+		a = memchr(p, lo, (size_t)(last - p) + 1);
+		b = up != lo ? memchr(p, up, (size_t)((a ? a : last + 1) - p)) : NULL;
+		if ((p = b ? b : a) == NULL)
+			return NULL;
 		for (j = 1; j < m; j++)
-			if (ascii_lower((unsigned char)hay[i + j]) !=
-			    (unsigned char)needle[j])
+			if (ascii_lower((unsigned char)p[j]) != (unsigned char)needle[j])
 				break;
 		if (j == m)
-			return hay + i;
+			return p;
+		p++;
 	}
 	return NULL;
 }
