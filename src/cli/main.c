@@ -36,7 +36,7 @@ static void usage(FILE *out)
 	fputs(
 "Usage: smtpref [OPTION]... TERM...\n"
 "       smtpref [OPTION]... list codes|enhanced|keywords|commands|params|\n"
-"                                personas|scenarios\n"
+"                                reasons|personas|scenarios\n"
 "       smtpref explain [FILE...|-]  a bounce, log lines, a transcript (see smtpref explain --help)\n"
 "       smtpref simulate [--persona NAME] [--explain]  (see smtpref simulate --help)\n"
 "       smtpref shell [--role client|server] [--persona NAME]  (see smtpref shell --help)\n"
@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 			return usage_error("list takes one of: %s", LOOKUP_LISTS);
 		st = lookup_list(argv[1], &opts);
 		if (st == 2)
-			return usage_error("cannot list '%s' (use codes, enhanced, keywords, commands, params, personas or scenarios)", argv[1]);
+			return usage_error("cannot list '%s' (use codes, enhanced, keywords, commands, params, reasons, personas or scenarios)", argv[1]);
 		return st;
 	}
 	if (!strcmp(argv[0], "search")) {

@@ -226,7 +226,7 @@ static const char *find_command(const char *low)
 	const char *best = NULL, *at, *where = NULL;
 
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if ((at = find_ci(low, n, commands[i].text)) != NULL &&
+		if ((at = report_find_ci(low, n, commands[i].text)) != NULL &&
 		    (where == NULL || at < where)) {
 			where = at;
 			best = commands[i].command;
@@ -256,7 +256,7 @@ static int host_token(const char *s, size_t n, char *out, size_t size)
 	if (k == i || !memchr(s + i, '.', k - i) ||
 	    !ascii_is_alnum((unsigned char)s[i]))
 		return 0;
-	copy_str(out, size, s + i, k - i);
+	report_copy(out, size, s + i, k - i);
 	return 1;
 }
 
@@ -292,11 +292,11 @@ static void find_host(const char *s, char *out, size_t size)
 
 	out[0] = 0;
 	for (i = 0; after[i]; i++) {
-		for (p = s; (p = find_ci(p, n - (size_t)(p - s), after[i])) != NULL;
+		for (p = s; (p = report_find_ci(p, n - (size_t)(p - s), after[i])) != NULL;
 		    p += strlen(after[i])) {
 			if (p > s && ascii_is_alpha((unsigned char)p[-1]))
 				continue;
-			if (i == 0 && p >= s + 7 && starts_ci(p - 7, 7, "client "))
+			if (i == 0 && p >= s + 7 && report_starts_ci(p - 7, 7, "client "))
 				continue;	/* the sender's own host */
 			if (host_token(p + strlen(after[i]),
 			    n - (size_t)(p - s) - strlen(after[i]), out, size))
@@ -304,7 +304,7 @@ static void find_host(const char *s, char *out, size_t size)
 		}
 	}
 	for (i = 0; before[i]; i++)
-		if ((p = find_ci(s, n, before[i])) != NULL &&
+		if ((p = report_find_ci(s, n, before[i])) != NULL &&
 		    token_before(s, (size_t)(p - s), out, size))
 			return;
 	out[0] = 0;
@@ -448,10 +448,10 @@ static void shown(char *out, size_t size, const char *s, size_t from,
 	const char *first;
 	int pl = 0;
 
-	set_str(out, size, s + from);
+	report_set(out, size, s + from);
 	n = strlen(out);
 	for (i = 0; tails[i]; i++) {
-		const char *t = find_ci(out, n, tails[i]);
+		const char *t = report_find_ci(out, n, tails[i]);
 
 		if (t && t > out + 3)
 			n = (size_t)(t - out);
@@ -464,7 +464,7 @@ static void shown(char *out, size_t size, const char *s, size_t from,
 		else
 			pl = snprintf(prefix, sizeof prefix, "%d-", c->code);
 	}
-	first = pl > 0 && c->has_enh ? find_ci(out, n, prefix + 4) : NULL;
+	first = pl > 0 && c->has_enh ? report_find_ci(out, n, prefix + 4) : NULL;
 	for (i = 0; i < n; i++) {
 		/* " 550-5.7.26 " or " 550 5.7.26 " inside: a line of the reply */
 		if (pl > 0 && i > 0 && out[i - 1] == ' ' && i + (size_t)pl <= n &&
@@ -505,7 +505,7 @@ static void decide(struct report *r, const struct rwork *w, const char *extra,
 	const struct ref_reason *by_text = NULL, *by_code, *by_status = NULL;
 	size_t n;
 
-	if (w->pipe || starts_ci(w->dtype, strlen(w->dtype), "x-unix")) {
+	if (w->pipe || report_starts_ci(w->dtype, strlen(w->dtype), "x-unix")) {
 		o->reason = reason_named("mailererror");
 		o->rule = REPORT_RULE_MAILER;
 		return;
@@ -626,7 +626,7 @@ void report_classify(struct report *r, const struct rwork *w,
 		snprintf(o->status, sizeof o->status, "%d.%d.%d", st.cls, st.subject, st.detail);
 	o->reply_code = c.code;
 	/* who, at which command */
-	set_str(r->remote, sizeof r->remote, w->remote);
+	report_set(r->remote, sizeof r->remote, w->remote);
 	if (!r->remote[0])
 		find_host(text, r->remote, sizeof r->remote);
 	o->remote_mta = r->remote;
@@ -639,16 +639,16 @@ void report_classify(struct report *r, const struct rwork *w,
 	    : !strcmp(w->action, "delayed") ? 4 : w->autoreply ? 2 : 5;
 	final = !strcmp(w->action, "failed") || (!w->action[0] && w->final);
 	if (w->action[0])
-		set_str(r->action, sizeof r->action, w->action);
+		report_set(r->action, sizeof r->action, w->action);
 	else
-		set_str(r->action, sizeof r->action, w->autoreply || cls == 2
+		report_set(r->action, sizeof r->action, w->autoreply || cls == 2
 		    ? "delivered" : cls == 4 && !final ? "delayed" : "failed");
 	o->action = r->action;
 	/* the server's words: from its code on, or the whole field */
 	if (c.code)
 		shown(r->shown, sizeof r->shown, text, w->fielded ? 0 : c.code_at, &c);
 	else
-		set_str(r->shown, sizeof r->shown, text);
+		report_set(r->shown, sizeof r->shown, text);
 	o->diagnostic = r->shown;
 	decide(r, w, extra, &c, cls, final, o, &st, has_st);
 	if (!has_st && o->reason->status[0]) {

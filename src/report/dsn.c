@@ -37,7 +37,7 @@ static size_t field_len(const char *s, size_t n)
 	if (i == 0 || i >= n || s[i] != ':')
 		return 0;
 	for (k = 0; fields[k]; k++)
-		if (strlen(fields[k]) == i && starts_ci(s, i, fields[k]))
+		if (strlen(fields[k]) == i && report_starts_ci(s, i, fields[k]))
 			return i;
 	return 0;
 }
@@ -51,7 +51,7 @@ void report_dsn_reset(struct report *r)
 {
 	struct dsn *d = &r->dsn;
 
-	rw_init(&d->w, r->lineno);
+	report_rw_init(&d->w, r->lineno);
 	d->in_block = 0;
 	d->open = 0;
 	d->vlen = 0;
@@ -67,7 +67,7 @@ static size_t typed(const char **v, size_t n)
 		n -= (size_t)(semi + 1 - *v);
 		*v = semi + 1;
 	}
-	return trim(v, n);
+	return report_trim(v, n);
 }
 
 static void set_address(char *dst, const char *v, size_t n)
@@ -77,7 +77,7 @@ static void set_address(char *dst, const char *v, size_t n)
 		v++;
 		n -= 2;
 	}
-	copy_str(dst, REPORT_ADDR_MAX, v, n);
+	report_copy(dst, REPORT_ADDR_MAX, v, n);
 }
 
 /* plain_address - an address the user would recognise (not a source
@@ -94,12 +94,12 @@ static void field(struct report *r, const char *name, const char *v, size_t n)
 	char addr[REPORT_ADDR_MAX];
 	size_t k;
 
-	n = trim(&v, n);
+	n = report_trim(&v, n);
 	if (!strcmp(name, "reporting-mta")) {
 		n = typed(&v, n);
-		copy_str(r->reporter, sizeof r->reporter, v, n);
+		report_copy(r->reporter, sizeof r->reporter, v, n);
 	} else if (!strcmp(name, "x-postfix-queue-id")) {
-		copy_str(r->id, sizeof r->id, v, n);
+		report_copy(r->id, sizeof r->id, v, n);
 		report_set_software(r, "Postfix");
 	} else if (!strcmp(name, "x-postfix-sender")) {
 		set_address(r->sender, v, n);
@@ -111,7 +111,7 @@ static void field(struct report *r, const char *name, const char *v, size_t n)
 		if (!strcmp(name, "final-recipient") && w->final)
 			report_dsn_flush(r);
 		if (!w->addr[0] || (!plain_address(w->addr) && plain_address(addr)))
-			set_str(w->addr, sizeof w->addr, addr);
+			report_set(w->addr, sizeof w->addr, addr);
 		if (!strcmp(name, "final-recipient"))
 			w->final = 1;
 		r->dsn.in_block = 1;
@@ -127,7 +127,7 @@ static void field(struct report *r, const char *name, const char *v, size_t n)
 	} else if (!strcmp(name, "status")) {
 		for (k = 0; k < n && (ascii_is_digit((unsigned char)v[k]) || v[k] == '.'); k++)
 			;
-		copy_str(w->status, sizeof w->status, v, k);
+		report_copy(w->status, sizeof w->status, v, k);
 		r->dsn.in_block = 1;
 	} else if (!strcmp(name, "remote-mta")) {
 		n = typed(&v, n);
@@ -137,13 +137,13 @@ static void field(struct report *r, const char *name, const char *v, size_t n)
 			v++;
 			k -= 2;
 		}
-		copy_str(w->remote, sizeof w->remote, v, k);
+		report_copy(w->remote, sizeof w->remote, v, k);
 	} else if (!strcmp(name, "diagnostic-code")) {
 		const char *semi = memchr(v, ';', n);
 
 		if (semi) {
 			const char *t = v;
-			size_t tl = trim(&t, (size_t)(semi - v));
+			size_t tl = report_trim(&t, (size_t)(semi - v));
 
 			for (k = 0; k < tl && k + 1 < sizeof w->dtype; k++)
 				w->dtype[k] = (char)ascii_lower((unsigned char)t[k]);
@@ -151,7 +151,7 @@ static void field(struct report *r, const char *name, const char *v, size_t n)
 			n -= (size_t)(semi + 1 - v);
 			v = semi + 1;
 		}
-		rw_append(w, v, n);
+		report_rw_append(w, v, n);
 		w->fielded = 1;
 		r->dsn.in_block = 1;
 	}
@@ -187,15 +187,15 @@ void report_dsn_flush(struct report *r)
 	if (p) {
 		p->used = 1;
 		if (!w->remote[0])
-			set_str(w->remote, sizeof w->remote, p->remote);
+			report_set(w->remote, sizeof w->remote, p->remote);
 		if (!w->command[0])
-			set_str(w->command, sizeof w->command, p->command);
+			report_set(w->command, sizeof w->command, p->command);
 		extra = p->diag;
 	}
 	if (!w->command[0]) {
 		const char *c = report_prose_command(r, w->addr, w->diag);
 
-		set_str(w->command, sizeof w->command, c);
+		report_set(w->command, sizeof w->command, c);
 	}
 	if (extra == NULL || !*extra)
 		extra = r->prose.prelen ? r->prose.pre : NULL;
@@ -209,12 +209,12 @@ void report_dsn_line(struct report *r, const char *s, size_t n)
 	struct dsn *d = &r->dsn;
 	size_t k, i;
 
-	if (line_is_blank(s, n)) {
+	if (report_blank(s, n)) {
 		report_dsn_flush(r);
 		return;
 	}
 	if ((s[0] == ' ' || s[0] == '\t') && d->open) {
-		n = trim(&s, n);
+		n = report_trim(&s, n);
 		if (d->vlen + 1 + n < sizeof d->val) {
 			d->val[d->vlen++] = ' ';
 			memcpy(d->val + d->vlen, s, n);

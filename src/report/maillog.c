@@ -126,9 +126,9 @@ static int parse(const char *s, size_t n, struct log_line *l)
 	k = word(s + t, n - t);
 	if (k < 2 || s[t + k - 1] != ':') {
 		/* no prefix: a Postfix line quoted from its message on */
-		if (find_ci(s, n, "to=<") ? find_ci(s, n, "status=") != NULL
-		    : (find_ci(s, n, "status=bounced") || find_ci(s, n, "status=deferred") ||
-		    find_ci(s, n, "status=expired") || find_ci(s, n, "status=sent"))) {
+		if (report_find_ci(s, n, "to=<") ? report_find_ci(s, n, "status=") != NULL
+		    : (report_find_ci(s, n, "status=bounced") || report_find_ci(s, n, "status=deferred") ||
+		    report_find_ci(s, n, "status=expired") || report_find_ci(s, n, "status=sent"))) {
 			l->kind = LOG_POSTFIX;
 			l->msg = s;
 			l->mlen = n;
@@ -136,11 +136,11 @@ static int parse(const char *s, size_t n, struct log_line *l)
 		}
 		return 0;
 	}
-	if (find_ci(s + t, k, "postfix"))
+	if (report_find_ci(s + t, k, "postfix"))
 		l->kind = LOG_POSTFIX;
-	else if (find_ci(s + t, k, "sendmail") || find_ci(s + t, k, "sm-mta"))
+	else if (report_find_ci(s + t, k, "sendmail") || report_find_ci(s + t, k, "sm-mta"))
 		l->kind = LOG_SENDMAIL;
-	else if (find_ci(s + t, k, "exim"))
+	else if (report_find_ci(s + t, k, "exim"))
 		l->kind = LOG_EXIM;
 	else
 		return 0;
@@ -186,10 +186,10 @@ static void emit_group(struct report *r, int gi)
 	if (any) {
 		report_msg_begin(r, REPORT_LOG);
 		r->msg_line = grp->line;
-		set_str(r->id, sizeof r->id, grp->id);
-		set_str(r->sender, sizeof r->sender, grp->sender);
-		set_str(r->software, sizeof r->software, grp->software);
-		set_str(r->reporter, sizeof r->reporter, grp->host);
+		report_set(r->id, sizeof r->id, grp->id);
+		report_set(r->sender, sizeof r->sender, grp->sender);
+		report_set(r->software, sizeof r->software, grp->software);
+		report_set(r->reporter, sizeof r->reporter, grp->host);
 		/* slots are taken in order of first appearance within a group */
 		for (i = 0; i < LOG_SLOTS; i++)
 			if (g->slot[i].group == gi) {
@@ -232,11 +232,11 @@ static int find_group(struct report *r, const char *id, size_t idlen,
 	g->group[free_i].open = 1;
 	g->group[free_i].seq = g->seq++;
 	g->group[free_i].line = r->lineno;
-	copy_str(g->group[free_i].id, sizeof g->group[free_i].id, id, idlen);
-	copy_str(g->group[free_i].software, sizeof g->group[free_i].software,
+	report_copy(g->group[free_i].id, sizeof g->group[free_i].id, id, idlen);
+	report_copy(g->group[free_i].software, sizeof g->group[free_i].software,
 	    software, strlen(software));
 	if (l->host)
-		copy_str(g->group[free_i].host, sizeof g->group[free_i].host, l->host, l->hlen);
+		report_copy(g->group[free_i].host, sizeof g->group[free_i].host, l->host, l->hlen);
 	return free_i;
 }
 
@@ -267,8 +267,8 @@ static struct rwork *slot_for(struct report *r, int gi, const char *addr)
 				free_i = i;
 	}
 	g->slot[free_i].group = gi;
-	rw_init(&g->slot[free_i].w, r->lineno);
-	set_str(g->slot[free_i].w.addr, REPORT_ADDR_MAX, addr);
+	report_rw_init(&g->slot[free_i].w, r->lineno);
+	report_set(g->slot[free_i].w.addr, REPORT_ADDR_MAX, addr);
 	return &g->slot[free_i].w;
 }
 
@@ -281,7 +281,7 @@ static size_t field(const char *s, size_t n, const char *key, const char **v)
 	const char *p = s, *end = s + n;
 	size_t kl = strlen(key), len;
 
-	while ((p = find_ci(p, (size_t)(end - p), key)) != NULL) {
+	while ((p = report_find_ci(p, (size_t)(end - p), key)) != NULL) {
 		if (p == s || p[-1] == ' ' || p[-1] == ',') {
 			*v = p + kl;
 			for (len = 0; *v + len < end && (*v)[len] != ','; len++)
@@ -301,7 +301,7 @@ static size_t field(const char *s, size_t n, const char *key, const char **v)
 
 static void unangle(const char **v, size_t *n)
 {
-	*n = trim(v, *n);
+	*n = report_trim(v, *n);
 	if (*n >= 2 && (*v)[0] == '<' && (*v)[*n - 1] == '>') {
 		(*v)++;
 		*n -= 2;
@@ -318,13 +318,13 @@ static void relay_host(char *out, size_t size, const char *v, size_t n)
 		;
 	while (k > 0 && v[k - 1] == '.')
 		k--;
-	copy_str(out, size, v, k);
+	report_copy(out, size, v, k);
 }
 
 static void set(char *dst, size_t size, const char *v, size_t n)
 {
-	n = trim(&v, n);
-	copy_str(dst, size, v, n);
+	n = report_trim(&v, n);
+	report_copy(dst, size, v, n);
 }
 
 /* ---------------------------------------------------------------- */
@@ -352,7 +352,7 @@ static void postfix_reject(struct report *r, const struct log_line *l,
 
 	if ((len = field(s, n, "to=", &v)) > 0) {
 		unangle(&v, &len);
-		copy_str(addr, sizeof addr, v, len);
+		report_copy(addr, sizeof addr, v, len);
 	}
 	while (cmd < s + n && *cmd != ':')
 		cmd++;
@@ -360,13 +360,13 @@ static void postfix_reject(struct report *r, const struct log_line *l,
 	gi = find_group(r, id, idlen, l, "Postfix");
 	if ((len = field(s, n, "from=", &v)) > 0) {
 		unangle(&v, &len);
-		copy_str(r->log.group[gi].sender, REPORT_ADDR_MAX, v, len);
+		report_copy(r->log.group[gi].sender, REPORT_ADDR_MAX, v, len);
 	}
 	w = slot_for(r, gi, addr);
 	for (k = 0; cmd + k < s + n && ascii_is_alpha((unsigned char)cmd[k]); k++)
 		;
-	copy_str(w->command, sizeof w->command,
-	    k == 14 && starts_ci(cmd, k, "end-of-message") ? "DATA" : cmd, k);
+	report_copy(w->command, sizeof w->command,
+	    k == 14 && report_starts_ci(cmd, k, "end-of-message") ? "DATA" : cmd, k);
 	if (!strcmp(w->command, "CONNECT") || !strcmp(w->command, "RCPT") ||
 	    !strcmp(w->command, "MAIL") || !strcmp(w->command, "DATA") ||
 	    !strcmp(w->command, "HELO") || !strcmp(w->command, "EHLO")) {
@@ -374,14 +374,14 @@ static void postfix_reject(struct report *r, const struct log_line *l,
 	} else {
 		w->command[0] = 0;
 	}
-	text = find_ci(s, n, "]: ");
+	text = report_find_ci(s, n, "]: ");
 	text = text ? text + 3 : s;
-	semi = find_ci(text, (size_t)(s + n - text), "; from=");
+	semi = report_find_ci(text, (size_t)(s + n - text), "; from=");
 	w->dlen = 0;
-	rw_append(w, text, (size_t)((semi ? semi : s + n) - text));
-	copy_str(w->action, sizeof w->action, "failed", 6);
+	report_rw_append(w, text, (size_t)((semi ? semi : s + n) - text));
+	report_copy(w->action, sizeof w->action, "failed", 6);
 	if (l->host)
-		copy_str(w->remote, sizeof w->remote, l->host, l->hlen);
+		report_copy(w->remote, sizeof w->remote, l->host, l->hlen);
 	w->final = 1;
 	w->line = r->lineno;
 }
@@ -398,15 +398,15 @@ static void postfix_line(struct report *r, const struct log_line *l)
 	if (idl) {
 		s += idl + 1;
 		n -= idl + 1;
-		n = trim(&s, n);
+		n = report_trim(&s, n);
 	} else {
 		idl = 1;
 	}
-	if (starts_ci(s, n, "reject:") || starts_ci(s, n, "milter-reject:")) {
+	if (report_starts_ci(s, n, "reject:") || report_starts_ci(s, n, "milter-reject:")) {
 		postfix_reject(r, l, s, n, id, idl);
 		return;
 	}
-	if (starts_ci(s, n, "removed")) {
+	if (report_starts_ci(s, n, "removed")) {
 		for (gi = 0; gi < REPORT_LOG_GROUPS; gi++)
 			if (r->log.group[gi].open && strlen(r->log.group[gi].id) == idl &&
 			    memcmp(r->log.group[gi].id, id, idl) == 0)
@@ -417,19 +417,19 @@ static void postfix_line(struct report *r, const struct log_line *l)
 		field(s, n, "from=", &v);
 		unangle(&v, &len);
 		gi = find_group(r, id, idl, l, "Postfix");
-		copy_str(r->log.group[gi].sender, REPORT_ADDR_MAX, v, len);
+		report_copy(r->log.group[gi].sender, REPORT_ADDR_MAX, v, len);
 		return;
 	}
 	if (!field(s, n, "status=", &v))
 		return;
 	if ((len = field(s, n, "to=", &v)) > 0) {
 		unangle(&v, &len);
-		copy_str(addr, sizeof addr, v, len);
+		report_copy(addr, sizeof addr, v, len);
 	} else {
 		/* a line quoted from "status=" on: the address in its text */
-		size_t at, k = find_address(v, (size_t)(s + n - v), &at);
+		size_t at, k = report_find_address(v, (size_t)(s + n - v), &at);
 
-		copy_str(addr, sizeof addr, v + at, k);
+		report_copy(addr, sizeof addr, v + at, k);
 	}
 	gi = find_group(r, id, idl, l, "Postfix");
 	w = slot_for(r, gi, addr);
@@ -439,10 +439,10 @@ static void postfix_line(struct report *r, const struct log_line *l)
 	if ((len = field(s, n, "dsn=", &v)) > 0)
 		set(w->status, sizeof w->status, v, len);
 	len = field(s, n, "status=", &v);
-	w->final = starts_ci(v, len, "bounced") || starts_ci(v, len, "expired");
-	set_str(w->action, sizeof w->action, starts_ci(v, len, "sent") ? "delivered"
-	    : starts_ci(v, len, "deferred") ? "delayed"
-	    : starts_ci(v, len, "deliverable") ? "delivered" : "failed");
+	w->final = report_starts_ci(v, len, "bounced") || report_starts_ci(v, len, "expired");
+	report_set(w->action, sizeof w->action, report_starts_ci(v, len, "sent") ? "delivered"
+	    : report_starts_ci(v, len, "deferred") ? "delayed"
+	    : report_starts_ci(v, len, "deliverable") ? "delivered" : "failed");
 	w->dlen = 0;
 	w->diag[0] = 0;
 	if ((paren = memchr(v, '(', (size_t)(s + n - v))) != NULL) {
@@ -450,7 +450,7 @@ static void postfix_line(struct report *r, const struct log_line *l)
 
 		if (pl > 0 && paren[1 + pl - 1] == ')')
 			pl--;
-		rw_append(w, paren + 1, pl);
+		report_rw_append(w, paren + 1, pl);
 	}
 }
 
@@ -473,7 +473,7 @@ static void sendmail_line(struct report *r, const struct log_line *l)
 		field(s + idl + 1, n - idl - 1, "from=", &v);
 		unangle(&v, &len);
 		gi = find_group(r, s, idl, l, "Sendmail");
-		copy_str(r->log.group[gi].sender, REPORT_ADDR_MAX, v, len);
+		report_copy(r->log.group[gi].sender, REPORT_ADDR_MAX, v, len);
 		return;
 	}
 	s += idl + 1;
@@ -486,7 +486,7 @@ static void sendmail_line(struct report *r, const struct log_line *l)
 	unangle(&v, &len);
 	for (k = 0; k < len && v[k] != ',' && v[k] != '>'; k++)
 		;
-	copy_str(addr, sizeof addr, v, k);
+	report_copy(addr, sizeof addr, v, k);
 	gi = find_group(r, l->msg, idl, l, "Sendmail");
 	w = slot_for(r, gi, addr);
 	w->line = r->lineno;
@@ -494,16 +494,16 @@ static void sendmail_line(struct report *r, const struct log_line *l)
 		relay_host(w->remote, sizeof w->remote, v, len);
 	if ((len = field(s, n, "dsn=", &v)) > 0)
 		set(w->status, sizeof w->status, v, len);
-	w->final = !starts_ci(stat, sl, "sent") && !starts_ci(stat, sl, "deferred");
-	set_str(w->action, sizeof w->action, starts_ci(stat, sl, "sent") ? "delivered"
-	    : starts_ci(stat, sl, "deferred") ? "delayed" : "failed");
+	w->final = !report_starts_ci(stat, sl, "sent") && !report_starts_ci(stat, sl, "deferred");
+	report_set(w->action, sizeof w->action, report_starts_ci(stat, sl, "sent") ? "delivered"
+	    : report_starts_ci(stat, sl, "deferred") ? "delayed" : "failed");
 	w->dlen = 0;
 	w->diag[0] = 0;
-	if (starts_ci(stat, sl, "deferred:")) {
+	if (report_starts_ci(stat, sl, "deferred:")) {
 		stat += 9;
 		sl -= 9;
 	}
-	rw_append(w, stat, sl);
+	report_rw_append(w, stat, sl);
 }
 
 /* ---------------------------------------------------------------- */
@@ -521,7 +521,7 @@ static void exim_line(struct report *r, const struct log_line *l)
 		return;
 	p = s + idl + 1;
 	k = word(p, (size_t)(s + n - p));
-	if (k == 9 && starts_ci(p, k, "completed")) {
+	if (k == 9 && report_starts_ci(p, k, "completed")) {
 		for (gi = 0; gi < REPORT_LOG_GROUPS; gi++)
 			if (r->log.group[gi].open && strlen(r->log.group[gi].id) == idl &&
 			    memcmp(r->log.group[gi].id, s, idl) == 0)
@@ -534,7 +534,7 @@ static void exim_line(struct report *r, const struct log_line *l)
 		p += 3;
 		k = word(p, (size_t)(s + n - p));
 		gi = find_group(r, s, idl, l, "Exim");
-		copy_str(r->log.group[gi].sender, REPORT_ADDR_MAX, p, k);
+		report_copy(r->log.group[gi].sender, REPORT_ADDR_MAX, p, k);
 		return;
 	}
 	if (!((p[0] == '*' && p[1] == '*') || (p[0] == '=' && p[1] == '=') ||
@@ -547,26 +547,26 @@ static void exim_line(struct report *r, const struct log_line *l)
 
 		while (a + al < s + n && a[al] != ' ' && a[al] != ':')
 			al++;
-		copy_str(addr, sizeof addr, a, al);
+		report_copy(addr, sizeof addr, a, al);
 		gi = find_group(r, s, idl, l, "Exim");
 		w = slot_for(r, gi, addr);
 		w->line = r->lineno;
 		w->final = flag0 == '*';
-		set_str(w->action, sizeof w->action, flag0 == '*' ? "failed"
+		report_set(w->action, sizeof w->action, flag0 == '*' ? "failed"
 		    : flag1 == '=' ? "delayed" : "delivered");
-		if ((h = find_ci(a, (size_t)(s + n - a), " h=")) != NULL)
+		if ((h = report_find_ci(a, (size_t)(s + n - a), " h=")) != NULL)
 			relay_host(w->remote, sizeof w->remote, h + 3, (size_t)(s + n - h - 3));
 		w->dlen = 0;
 		w->diag[0] = 0;
-		if (flag0 == '=' && flag1 == '>' && (h = find_ci(a, (size_t)(s + n - a), " c=\"")) != NULL) {
+		if (flag0 == '=' && flag1 == '>' && (h = report_find_ci(a, (size_t)(s + n - a), " c=\"")) != NULL) {
 			const char *q = memchr(h + 4, '"', (size_t)(s + n - h - 4));
 
-			rw_append(w, h + 4, q ? (size_t)(q - h - 4) : (size_t)(s + n - h - 4));
+			report_rw_append(w, h + 4, q ? (size_t)(q - h - 4) : (size_t)(s + n - h - 4));
 			return;
 		}
-		colon = find_ci(a, (size_t)(s + n - a), ": ");
+		colon = report_find_ci(a, (size_t)(s + n - a), ": ");
 		if (colon)
-			rw_append(w, colon + 2, (size_t)(s + n - colon - 2));
+			report_rw_append(w, colon + 2, (size_t)(s + n - colon - 2));
 	}
 }
 

@@ -53,16 +53,16 @@ static void html_line(struct report *r, const char *s, size_t n)
 			size_t rest = n - i - 1;
 
 			m->html_tag = 1;
-			if (starts_ci(t, rest, "style") || starts_ci(t, rest, "script") ||
-			    starts_ci(t, rest, "head"))
+			if (report_starts_ci(t, rest, "style") || report_starts_ci(t, rest, "script") ||
+			    report_starts_ci(t, rest, "head"))
 				m->html_skip = 1;
-			else if (starts_ci(t, rest, "/style") || starts_ci(t, rest, "/script") ||
-			    starts_ci(t, rest, "/head"))
+			else if (report_starts_ci(t, rest, "/style") || report_starts_ci(t, rest, "/script") ||
+			    report_starts_ci(t, rest, "/head"))
 				m->html_skip = 0;
-			if (starts_ci(t, rest, "br") || starts_ci(t, rest, "p") ||
-			    starts_ci(t, rest, "/p") || starts_ci(t, rest, "div") ||
-			    starts_ci(t, rest, "/div") || starts_ci(t, rest, "tr") ||
-			    starts_ci(t, rest, "li")) {
+			if (report_starts_ci(t, rest, "br") || report_starts_ci(t, rest, "p") ||
+			    report_starts_ci(t, rest, "/p") || report_starts_ci(t, rest, "div") ||
+			    report_starts_ci(t, rest, "/div") || report_starts_ci(t, rest, "tr") ||
+			    report_starts_ci(t, rest, "li")) {
 				if (o > 0 && !m->html_skip)
 					report_prose_line(r, out, o);
 				o = 0;
@@ -75,7 +75,7 @@ static void html_line(struct report *r, const char *s, size_t n)
 			size_t k;
 
 			for (k = 0; k < sizeof ent / sizeof ent[0]; k++)
-				if (starts_ci(s + i, n - i, ent[k].name))
+				if (report_starts_ci(s + i, n - i, ent[k].name))
 					break;
 			if (k < sizeof ent / sizeof ent[0]) {
 				out[o++] = ent[k].c;
@@ -101,7 +101,7 @@ static void deliver(struct report *r, const char *s, size_t n)
 
 	switch (p->type) {
 	case PART_TEXT:
-		if (up && up->alternative && !line_is_blank(s, n))
+		if (up && up->alternative && !report_blank(s, n))
 			up->had_text = 1;
 		report_prose_line(r, s, n);
 		break;
@@ -259,7 +259,7 @@ static int param(const char *v, const char *name, char *out, size_t size)
 	size_t nl = strlen(name), n = strlen(v);
 	const char *p = v;
 
-	while ((p = find_ci(p, n - (size_t)(p - v), name)) != NULL) {
+	while ((p = report_find_ci(p, n - (size_t)(p - v), name)) != NULL) {
 		const char *q = p + nl;
 		size_t len = 0;
 
@@ -277,7 +277,7 @@ static int param(const char *v, const char *name, char *out, size_t size)
 			while (q[len] && q[len] != ';' && q[len] != ' ' && q[len] != '\t')
 				len++;
 		}
-		copy_str(out, size, q, len);
+		report_copy(out, size, q, len);
 		return 1;
 	}
 	return 0;
@@ -292,29 +292,29 @@ static void headers_done(struct report *r)
 	size_t tl = strlen(t);
 
 	p->in_headers = 0;
-	p->enc = starts_ci(m->cte, strlen(m->cte), "quoted-printable") ? ENC_QP
-	    : starts_ci(m->cte, strlen(m->cte), "base64") ? ENC_BASE64 : ENC_PLAIN;
-	tl = trim(&t, tl);
-	if (starts_ci(t, tl, "multipart/")) {
+	p->enc = report_starts_ci(m->cte, strlen(m->cte), "quoted-printable") ? ENC_QP
+	    : report_starts_ci(m->cte, strlen(m->cte), "base64") ? ENC_BASE64 : ENC_PLAIN;
+	tl = report_trim(&t, tl);
+	if (report_starts_ci(t, tl, "multipart/")) {
 		p->type = PART_MULTI;
-		p->alternative = starts_ci(t, tl, "multipart/alternative");
+		p->alternative = report_starts_ci(t, tl, "multipart/alternative");
 		if (!param(t, "boundary", p->boundary, sizeof p->boundary) ||
 		    !p->boundary[0])
 			p->type = PART_TEXT;	/* no boundary: read it as text */
 		p->blen = strlen(p->boundary);
 		p->enc = ENC_PLAIN;
-	} else if (starts_ci(t, tl, "message/delivery-status") ||
-	    starts_ci(t, tl, "message/global-delivery-status")) {
+	} else if (report_starts_ci(t, tl, "message/delivery-status") ||
+	    report_starts_ci(t, tl, "message/global-delivery-status")) {
 		p->type = PART_DSN;
 		report_set_kind(r, REPORT_DSN);
-	} else if (starts_ci(t, tl, "message/rfc822") ||
-	    starts_ci(t, tl, "message/global") ||
-	    starts_ci(t, tl, "text/rfc822-headers") ||
-	    starts_ci(t, tl, "message/partial")) {
+	} else if (report_starts_ci(t, tl, "message/rfc822") ||
+	    report_starts_ci(t, tl, "message/global") ||
+	    report_starts_ci(t, tl, "text/rfc822-headers") ||
+	    report_starts_ci(t, tl, "message/partial")) {
 		p->type = PART_ORIGINAL;
-	} else if (starts_ci(t, tl, "text/html")) {
+	} else if (report_starts_ci(t, tl, "text/html")) {
 		p->type = PART_HTML;
-	} else if (tl == 0 || starts_ci(t, tl, "text/")) {
+	} else if (tl == 0 || report_starts_ci(t, tl, "text/")) {
 		p->type = PART_TEXT;
 	} else {
 		p->type = PART_SKIP;
@@ -345,8 +345,8 @@ static void rfc2047(const char *v, size_t n, char *out, size_t size)
 			;
 		end = cs + 3 < n ? strstr(v + cs + 3, "?=") : NULL;
 		if (cs + 3 >= n || v[cs + 2] != '?' || !end || end > v + n ||
-		    !(starts_ci(v + i + 2, cs - i - 2, "utf-8") ||
-		    starts_ci(v + i + 2, cs - i - 2, "us-ascii"))) {
+		    !(report_starts_ci(v + i + 2, cs - i - 2, "utf-8") ||
+		    report_starts_ci(v + i + 2, cs - i - 2, "us-ascii"))) {
 			out[o++] = v[i++];
 			continue;
 		}
@@ -395,12 +395,12 @@ static void rfc2047(const char *v, size_t n, char *out, size_t size)
 /* first_address - the first address in a header value, lower case */
 static void first_address(const char *v, size_t n, char *out, size_t size)
 {
-	size_t at, k = find_address(v, n, &at);
+	size_t at, k = report_find_address(v, n, &at);
 
 	out[0] = 0;
 	if (k == 0)
 		return;
-	copy_str(out, size, v + at, k);
+	report_copy(out, size, v + at, k);
 	for (k = 0; out[k]; k++)
 		out[k] = (char)ascii_lower((unsigned char)out[k]);
 }
@@ -411,7 +411,7 @@ void report_header_field(struct report *r, const char *name,
 {
 	size_t len;
 
-	n = trim(&val, n);
+	n = report_trim(&val, n);
 	if (!strcmp(name, "subject")) {
 		rfc2047(val, n, r->subject, sizeof r->subject);
 	} else if (!strcmp(name, "from")) {
@@ -422,11 +422,11 @@ void report_header_field(struct report *r, const char *name,
 		len = strlen(r->failed);
 		if (len && len + 1 < sizeof r->failed)
 			r->failed[len++] = ',';
-		copy_str(r->failed + len, sizeof r->failed - len, val, n);
+		report_copy(r->failed + len, sizeof r->failed - len, val, n);
 		for (; r->failed[len]; len++)
 			r->failed[len] = (char)ascii_lower((unsigned char)r->failed[len]);
 	} else if (!strcmp(name, "auto-submitted")) {
-		if (starts_ci(val, n, "auto-replied"))
+		if (report_starts_ci(val, n, "auto-replied"))
 			r->autoreply = 1;
 	}
 }
@@ -440,12 +440,12 @@ static void field_done(struct report *r)
 	m->have_field = 0;
 	m->hval[m->hlen] = 0;
 	if (!strcmp(m->hname, "content-type"))
-		copy_str(m->ctype, sizeof m->ctype, m->hval, m->hlen);
+		report_copy(m->ctype, sizeof m->ctype, m->hval, m->hlen);
 	else if (!strcmp(m->hname, "content-transfer-encoding")) {
 		const char *v = m->hval;
-		size_t n = trim(&v, m->hlen);
+		size_t n = report_trim(&v, m->hlen);
 
-		copy_str(m->cte, sizeof m->cte, v, n);
+		report_copy(m->cte, sizeof m->cte, v, n);
 	}
 	if (m->depth == 0) {
 		r->has_headers = 1;
@@ -468,14 +468,14 @@ static int header_line(struct report *r, const char *s, size_t n)
 	struct mime *m = &r->mime;
 	size_t i, k;
 
-	if (line_is_blank(s, n)) {
+	if (report_blank(s, n)) {
 		field_done(r);
 		headers_done(r);
 		return 1;
 	}
 	if ((s[0] == ' ' || s[0] == '\t') && m->have_field) {
 		header_append(m, " ", 1);
-		n = trim(&s, n);
+		n = report_trim(&s, n);
 		header_append(m, s, n);
 		return 1;
 	}
@@ -527,7 +527,7 @@ static int boundary(struct report *r, const char *s, size_t n)
 			p->closed = 1;
 			return 1;
 		}
-		if (!line_is_blank(rest, rn))
+		if (!report_blank(rest, rn))
 			continue;
 		part_done(r);
 		if (k + 1 > REPORT_MIME_DEPTH) {
@@ -552,7 +552,7 @@ void report_mime_line(struct report *r, const char *s, size_t n)
 {
 	struct mime *m = &r->mime;
 	struct mime_part *p;
-	int blank = line_is_blank(s, n);
+	int blank = report_blank(s, n);
 
 	if (!boundary(r, s, n)) {
 		p = &m->part[m->depth];

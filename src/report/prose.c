@@ -83,12 +83,12 @@ static int report_over(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; original_fields[i]; i++)
-		if (starts_ci(s, n, original_fields[i]))
+		if (report_starts_ci(s, n, original_fields[i]))
 			return 1;
 	if (n > 120)
 		return 0;
 	for (i = 0; markers[i]; i++)
-		if (find_ci(s, n, markers[i]))
+		if (report_find_ci(s, n, markers[i]))
 			return 1;
 	return 0;
 }
@@ -100,15 +100,15 @@ void report_prose_original(struct report *r, const char *s, size_t n)
 
 	if (p->orig_headers == 3)
 		return;
-	if (line_is_blank(s, n)) {
+	if (report_blank(s, n)) {
 		if (p->orig_headers == 2)
 			p->orig_headers = 3;
 		return;
 	}
 	p->orig_headers = 2;
-	if (starts_ci(s, n, "to:") && !p->orig_to[0] &&
-	    (k = find_address(s, n, &at)) > 0)
-		copy_str(p->orig_to, sizeof p->orig_to, s + at, k);
+	if (report_starts_ci(s, n, "to:") && !p->orig_to[0] &&
+	    (k = report_find_address(s, n, &at)) > 0)
+		report_copy(p->orig_to, sizeof p->orig_to, s + at, k);
 }
 
 /* ---------------------------------------------------------------- */
@@ -126,14 +126,14 @@ static int label_ok(const char *s, size_t n)
 {
 	size_t i;
 
-	n = trim(&s, n);
+	n = report_trim(&s, n);
 	if (n == 0 || n > 60 || memchr(s, '@', n) || memchr(s, '<', n))
 		return 0;
 	for (i = 0; not_recipient[i]; i++)
-		if (strlen(not_recipient[i]) == n && starts_ci(s, n, not_recipient[i]))
+		if (strlen(not_recipient[i]) == n && report_starts_ci(s, n, not_recipient[i]))
 			return 0;
 	/* "after MAIL FROM:<...>", "generated from": the sender, an alias */
-	return !(n >= 4 && starts_ci(s + n - 4, 4, "from"));
+	return !(n >= 4 && report_starts_ci(s + n - 4, 4, "from"));
 }
 
 /* address_after - an address at s (after an optional '<' or quote):
@@ -147,7 +147,7 @@ static size_t address_after(const char *s, size_t n, size_t *at)
 	if (i < n && (s[i] == '<' || s[i] == '"'))
 		i++;
 	*at = i;
-	return scan_address(s + i, n - i);
+	return report_scan_address(s + i, n - i);
 }
 
 /* recipient_line - when s names a recipient: the address (at, len) and
@@ -185,8 +185,8 @@ static size_t recipient_line(const char *s, size_t n, size_t *at, size_t *rest,
 			(*rest)++;
 		return k;
 	}
-	if ((to = find_ci(s, n, " to <")) != NULL && find_ci(s, n, "deliver") &&
-	    (k = scan_address(to + 5, n - (size_t)(to + 5 - s))) > 0) {
+	if ((to = report_find_ci(s, n, " to <")) != NULL && report_find_ci(s, n, "deliver") &&
+	    (k = report_scan_address(to + 5, n - (size_t)(to + 5 - s))) > 0) {
 		*at = (size_t)(to + 5 - s);
 		*rest = *at + k;
 		return k;
@@ -208,7 +208,7 @@ static int in_list(const char *list, const char *address)
 	if (n == 0)
 		return 0;
 
-	while ((p = find_ci(p, strlen(p), addr)) != NULL) {
+	while ((p = report_find_ci(p, strlen(p), addr)) != NULL) {
 		if ((p == list || !ascii_is_alnum((unsigned char)p[-1])) &&
 		    !(ascii_is_alnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '@'))
 			return 1;
@@ -232,7 +232,7 @@ static int wanted(const struct report *r, const char *addr)
 		return in_list(r->failed, addr);
 	if (same_ci(addr, r->to) || same_ci(addr, r->from))
 		return 0;
-	return !starts_ci(addr, strlen(addr), "mailer-daemon@");
+	return !report_starts_ci(addr, strlen(addr), "mailer-daemon@");
 }
 
 /* same_local - whether two addresses have the same local part */
@@ -274,7 +274,7 @@ static int add_recipient(struct report *r, const char *s, size_t k)
 	char addr[REPORT_ADDR_MAX];
 	int i;
 
-	copy_str(addr, sizeof addr, s, k);
+	report_copy(addr, sizeof addr, s, k);
 	if (!wanted(r, addr))
 		return 0;
 	for (i = 0; i < p->npend; i++)
@@ -288,8 +288,8 @@ static int add_recipient(struct report *r, const char *s, size_t k)
 		return 1;
 	}
 	p->cur = p->npend++;
-	rw_init(&p->pend[p->cur], r->lineno);
-	set_str(p->pend[p->cur].addr, REPORT_ADDR_MAX, addr);
+	report_rw_init(&p->pend[p->cur], r->lineno);
+	report_set(p->pend[p->cur].addr, REPORT_ADDR_MAX, addr);
 	return 1;
 }
 
@@ -309,15 +309,15 @@ static void transcript_line(struct report *r, const char *s, size_t n)
 		for (k = 0; k < n && ascii_is_alpha((unsigned char)s[k]); k++)
 			;
 		if ((c = ref_command_find(s, k)) != NULL)
-			set_str(p->pair_cmd, sizeof p->pair_cmd, c->verb);
+			report_set(p->pair_cmd, sizeof p->pair_cmd, c->verb);
 		return;
 	}
 	if (n > 4 && s[0] == '<' && s[1] == '<' && s[2] == '<' && s[3] == ' ' &&
 	    p->pair_cmd[0] && p->npairs < PROSE_PAIRS) {
 		struct prose_pair *pp = &p->pair[p->npairs++];
 
-		set_str(pp->command, sizeof pp->command, p->pair_cmd);
-		copy_str(pp->reply, sizeof pp->reply, s + 4, n - 4);
+		report_set(pp->command, sizeof pp->command, p->pair_cmd);
+		report_copy(pp->reply, sizeof pp->reply, s + 4, n - 4);
 	}
 }
 
@@ -339,11 +339,11 @@ const char *report_prose_command(const struct report *r, const char *addr,
 			return p->pair[i].command;
 	if (at) {
 		local[0] = '<';
-		copy_str(local + 1, sizeof local - 1, addr, (size_t)(at - addr + 1));
+		report_copy(local + 1, sizeof local - 1, addr, (size_t)(at - addr + 1));
 		for (i = 0; i < (int)sizeof local && local[i]; i++)
 			local[i] = (char)ascii_lower((unsigned char)local[i]);
 		for (i = 0; i < p->npairs; i++)
-			if (find_ci(p->pair[i].reply, strlen(p->pair[i].reply), local))
+			if (report_find_ci(p->pair[i].reply, strlen(p->pair[i].reply), local))
 				return p->pair[i].command;
 	}
 	/* one failing reply in the transcript, and one recipient */
@@ -379,7 +379,7 @@ static const struct { const char *text; const char *name; } writers[] = {
 
 static void pre_append(struct prose *p, const char *s, size_t n)
 {
-	n = trim(&s, n);
+	n = report_trim(&s, n);
 	if (n == 0)
 		return;
 	if (p->prelen > 0 && p->prelen + 1 < sizeof p->pre)
@@ -406,18 +406,18 @@ void report_prose_line(struct report *r, const char *s, size_t n)
 		report_dsn_line(r, s, n);
 		return;
 	}
-	if (line_is_blank(s, n))
+	if (report_blank(s, n))
 		return;
 	if (report_over(s, n)) {
 		p->stopped = 1;
 		p->cur = -1;
-		if (starts_ci(s, n, "received:") || starts_ci(s, n, "return-path:"))
+		if (report_starts_ci(s, n, "received:") || report_starts_ci(s, n, "return-path:"))
 			report_prose_original(r, s, n);
 		return;
 	}
 	if (!r->software[0])
 		for (i = 0; writers[i].text; i++)
-			if (find_ci(s, n, writers[i].text)) {
+			if (report_find_ci(s, n, writers[i].text)) {
 				report_set_software(r, writers[i].name);
 				break;
 			}
@@ -425,13 +425,13 @@ void report_prose_line(struct report *r, const char *s, size_t n)
 	if ((k = recipient_line(s, n, &at, &rest, &label, &llen)) > 0 &&
 	    add_recipient(r, s + at, k)) {
 		if (p->cur >= 0) {
-			rw_append(&p->pend[p->cur], s + label, llen);
-			rw_append(&p->pend[p->cur], s + rest, n - rest);
+			report_rw_append(&p->pend[p->cur], s + label, llen);
+			report_rw_append(&p->pend[p->cur], s + rest, n - rest);
 		}
 		return;
 	}
 	if (p->cur >= 0)
-		rw_append(&p->pend[p->cur], s, n);
+		report_rw_append(&p->pend[p->cur], s, n);
 	else
 		pre_append(p, s, n);
 }
@@ -458,7 +458,7 @@ static int has_word(const char *s, const char *const *words)
 	size_t i, n = strlen(s);
 
 	for (i = 0; words[i]; i++)
-		if (find_ci(s, n, words[i]))
+		if (report_find_ci(s, n, words[i]))
 			return 1;
 	return 0;
 }
@@ -469,8 +469,8 @@ static int looks_bounce(const struct report *r)
 	size_t at;
 
 	return has_word(r->subject, bounce_words) ||
-	    starts_ci(r->from, strlen(r->from), "mailer-daemon@") ||
-	    starts_ci(r->from, strlen(r->from), "postmaster@") ||
+	    report_starts_ci(r->from, strlen(r->from), "mailer-daemon@") ||
+	    report_starts_ci(r->from, strlen(r->from), "postmaster@") ||
 	    (report_find_reply(r->prose.pre, r->prose.prelen, &code, &at) &&
 	    code >= 400);
 }
@@ -482,10 +482,10 @@ static void emit_one(struct report *r, struct rwork *w, int delayed)
 	if (!w->command[0]) {
 		const char *c = report_prose_command(r, w->addr, w->diag);
 
-		set_str(w->command, sizeof w->command, c);
+		report_set(w->command, sizeof w->command, c);
 	}
 	if (!w->action[0] && delayed)
-		copy_str(w->action, sizeof w->action, "delayed", 7);
+		report_copy(w->action, sizeof w->action, "delayed", 7);
 	w->final = !delayed;
 	report_emit(r, w, p->prelen ? p->pre : NULL);
 }
@@ -508,12 +508,12 @@ void report_prose_finish(struct report *r)
 		const char *s = r->failed;
 
 		while (*s) {
-			size_t at, k = find_address(s, strlen(s), &at);
+			size_t at, k = report_find_address(s, strlen(s), &at);
 
 			if (k == 0)
 				break;
-			rw_init(&w, r->msg_line);
-			copy_str(w.addr, sizeof w.addr, s + at, k);
+			report_rw_init(&w, r->msg_line);
+			report_copy(w.addr, sizeof w.addr, s + at, k);
 			emit_one(r, &w, delayed);
 			s += at + k;
 		}
@@ -523,16 +523,16 @@ void report_prose_finish(struct report *r)
 	    has_word(r->subject, (const char *const[]){ "out of office",
 	    "automatic reply", "auto-reply", "autoreply", "auto:", "away from",
 	    "vacation", NULL }))) {
-		rw_init(&w, r->msg_line);
-		set_str(w.addr, sizeof w.addr, r->from);
+		report_rw_init(&w, r->msg_line);
+		report_set(w.addr, sizeof w.addr, r->from);
 		w.autoreply = 1;
 		report_emit(r, &w, NULL);
 		return;
 	}
 	if (!looks_bounce(r) && r->mode != MODE_TEXT)
 		return;
-	rw_init(&w, r->msg_line);
-	set_str(w.addr, sizeof w.addr, p->orig_to);
+	report_rw_init(&w, r->msg_line);
+	report_set(w.addr, sizeof w.addr, p->orig_to);
 	if (w.addr[0] || (p->prelen &&
 	    report_find_reply(p->pre, p->prelen, &i, &(size_t){ 0 })))
 		emit_one(r, &w, delayed);

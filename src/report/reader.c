@@ -52,7 +52,7 @@ const char *report_retry_str(enum report_retry k)
 /* ---------------------------------------------------------------- */
 /* Small string helpers the modules share                            */
 
-void copy_str(char *dst, size_t size, const char *s, size_t n)
+void report_copy(char *dst, size_t size, const char *s, size_t n)
 {
 	if (size == 0)
 		return;
@@ -62,14 +62,14 @@ void copy_str(char *dst, size_t size, const char *s, size_t n)
 	dst[n] = 0;
 }
 
-/* set_str - a NUL-terminated string into dst, cut to fit */
-void set_str(char *dst, size_t size, const char *s)
+/* report_set - a NUL-terminated string into dst, cut to fit */
+void report_set(char *dst, size_t size, const char *s)
 {
-	copy_str(dst, size, s, strlen(s));
+	report_copy(dst, size, s, strlen(s));
 }
 
 /* trim - white space off both ends of s[0..n); returns the new length */
-size_t trim(const char **s, size_t n)
+size_t report_trim(const char **s, size_t n)
 {
 	while (n > 0 && (**s == ' ' || **s == '\t')) {
 		(*s)++;
@@ -80,14 +80,14 @@ size_t trim(const char **s, size_t n)
 	return n;
 }
 
-int line_is_blank(const char *s, size_t n)
+int report_blank(const char *s, size_t n)
 {
-	return trim(&s, n) == 0;
+	return report_trim(&s, n) == 0;
 }
 
-/* find_ci - the first place in hay[0..n) where needle (lower case,
+/* report_find_ci - the first place in hay[0..n) where needle (lower case,
  * NUL-terminated) occurs, ignoring ASCII case; NULL when it does not */
-const char *find_ci(const char *hay, size_t n, const char *needle)
+const char *report_find_ci(const char *hay, size_t n, const char *needle)
 {
 	size_t m = strlen(needle), j;
 	int lo = (unsigned char)needle[0], up = ascii_upper(lo);
@@ -112,7 +112,7 @@ const char *find_ci(const char *hay, size_t n, const char *needle)
 	return NULL;
 }
 
-int starts_ci(const char *s, size_t n, const char *prefix)
+int report_starts_ci(const char *s, size_t n, const char *prefix)
 {
 	size_t m = strlen(prefix), i;
 
@@ -134,9 +134,9 @@ static int domain_char(int c)
 	return ascii_is_alnum(c) || c == '-' || c == '.' || c == '_';
 }
 
-/* scan_address - the length of the address local@domain at s, or 0.  A
+/* report_scan_address - the length of the address local@domain at s, or 0.  A
  * dot ending the domain ends a sentence, not the address. */
-size_t scan_address(const char *s, size_t n)
+size_t report_scan_address(const char *s, size_t n)
 {
 	size_t i = 0, at, end;
 
@@ -155,9 +155,9 @@ size_t scan_address(const char *s, size_t n)
 	return end;
 }
 
-/* find_address - the first address in s[0..n): its length, and where it
+/* report_find_address - the first address in s[0..n): its length, and where it
  * starts in *at; 0 when there is none */
-size_t find_address(const char *s, size_t n, size_t *at)
+size_t report_find_address(const char *s, size_t n, size_t *at)
 {
 	const char *a = s, *end = s + n;
 
@@ -167,7 +167,7 @@ size_t find_address(const char *s, size_t n, size_t *at)
 
 		while (st > s && local_char((unsigned char)st[-1]))
 			st--;
-		if (st < a && (k = scan_address(st, (size_t)(end - st))) > 0) {
+		if (st < a && (k = report_scan_address(st, (size_t)(end - st))) > 0) {
 			*at = (size_t)(st - s);
 			return k;
 		}
@@ -176,7 +176,7 @@ size_t find_address(const char *s, size_t n, size_t *at)
 	return 0;
 }
 
-unsigned addr_hash(const char *s)
+unsigned report_addr_hash(const char *s)
 {
 	unsigned h = 2166136261u;
 
@@ -185,17 +185,17 @@ unsigned addr_hash(const char *s)
 	return h;
 }
 
-void rw_init(struct rwork *w, unsigned long line)
+void report_rw_init(struct rwork *w, unsigned long line)
 {
 	memset(w, 0, sizeof *w);
 	w->line = line;
 }
 
-/* rw_append - add text to a recipient's diagnostic, one space between
+/* report_rw_append - add text to a recipient's diagnostic, one space between
  * pieces; what does not fit is left out */
-void rw_append(struct rwork *w, const char *s, size_t n)
+void report_rw_append(struct rwork *w, const char *s, size_t n)
 {
-	n = trim(&s, n);
+	n = report_trim(&s, n);
 	if (n == 0)
 		return;
 	if (w->dlen > 0 && w->dlen + 1 < sizeof w->diag)
@@ -213,7 +213,7 @@ void rw_append(struct rwork *w, const char *s, size_t n)
 void report_set_software(struct report *r, const char *name)
 {
 	if (!r->software[0])
-		set_str(r->software, sizeof r->software, name);
+		report_set(r->software, sizeof r->software, name);
 }
 
 void report_set_kind(struct report *r, enum report_kind kind)
@@ -255,7 +255,7 @@ static int already_emitted(struct report *r, const char *addr)
 
 	if (!*addr)
 		return 0;
-	h = addr_hash(addr);
+	h = report_addr_hash(addr);
 	for (i = 0; i < r->nemitted; i++)
 		if (r->emitted[i] == h)
 			return 1;
@@ -363,11 +363,11 @@ static void line(struct report *r, const char *s, size_t n)
 	if (!r->partial)
 		r->lineno++;
 	if (r->mode == MODE_SNIFF) {
-		if (line_is_blank(s, n))
+		if (report_blank(s, n))
 			return;
 		start_mode(r, sniff(r, s, n));
 	}
-	if (!line_is_blank(s, n))
+	if (!report_blank(s, n))
 		r->any_text = 1;
 	switch (r->mode) {
 	case MODE_MAIL:

@@ -224,17 +224,17 @@ void report_msg_end(struct report *r);
 void report_set_kind(struct report *r, enum report_kind kind);
 void report_emit(struct report *r, const struct rwork *w, const char *extra);
 void report_set_software(struct report *r, const char *name);
-void rw_init(struct rwork *w, unsigned long line);
-void rw_append(struct rwork *w, const char *s, size_t n);
-void copy_str(char *dst, size_t size, const char *s, size_t n);
-void set_str(char *dst, size_t size, const char *s);
-size_t trim(const char **s, size_t n);
-const char *find_ci(const char *hay, size_t n, const char *needle);
-int starts_ci(const char *s, size_t n, const char *prefix);
-size_t scan_address(const char *s, size_t n);
-size_t find_address(const char *s, size_t n, size_t *at);
-unsigned addr_hash(const char *s);
-int line_is_blank(const char *s, size_t n);
+void report_rw_init(struct rwork *w, unsigned long line);
+void report_rw_append(struct rwork *w, const char *s, size_t n);
+void report_copy(char *dst, size_t size, const char *s, size_t n);
+void report_set(char *dst, size_t size, const char *s);
+size_t report_trim(const char **s, size_t n);
+const char *report_find_ci(const char *hay, size_t n, const char *needle);
+int report_starts_ci(const char *s, size_t n, const char *prefix);
+size_t report_scan_address(const char *s, size_t n);
+size_t report_find_address(const char *s, size_t n, size_t *at);
+unsigned report_addr_hash(const char *s);
+int report_blank(const char *s, size_t n);
 
 /* mime.c */
 void report_mime_reset(struct report *r);

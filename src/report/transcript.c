@@ -58,8 +58,8 @@ int report_session_is_line(const char *s, size_t n)
 			return 1;
 	if (n > 4 && memcmp(s, "=== ", 4) == 0)
 		return 1;
-	if (starts_ci(s, n, "*   trying ") || starts_ci(s, n, "* trying ") ||
-	    starts_ci(s, n, "* connected to ") || starts_ci(s, n, "connected("))
+	if (report_starts_ci(s, n, "*   trying ") || report_starts_ci(s, n, "* trying ") ||
+	    report_starts_ci(s, n, "* connected to ") || report_starts_ci(s, n, "connected("))
 		return 1;
 	if (n > 2 && s[1] == ' ' && ((s[0] == '<' && is_reply(s + 2, n - 2)) ||
 	    (s[0] == '>' && is_command(s + 2, n - 2))))
@@ -86,22 +86,22 @@ static void record(struct report *r, const char *addr, const char *command,
 	if (!r->msg_open) {
 		char peer[sizeof r->peer];
 
-		set_str(peer, sizeof peer, r->peer);
+		report_set(peer, sizeof peer, r->peer);
 		report_msg_begin(r, kind);
 		r->msg_line = ss->rline;
-		set_str(r->peer, sizeof r->peer, peer);
-		set_str(r->software, sizeof r->software, ss->style == STYLE_SWAKS
+		report_set(r->peer, sizeof r->peer, peer);
+		report_set(r->software, sizeof r->software, ss->style == STYLE_SWAKS
 		    ? "swaks or smtpref" : ss->style == STYLE_CURL ? "curl"
 		    : ss->style == STYLE_SCLIENT ? "openssl s_client" : "");
 	}
 	r->kind = (int)kind;
-	set_str(r->sender, sizeof r->sender, ss->from);
-	rw_init(&w, ss->rline);
-	set_str(w.addr, sizeof w.addr, addr);
-	set_str(w.command, sizeof w.command, command);
-	set_str(w.action, sizeof w.action, action);
-	set_str(w.remote, sizeof w.remote, r->peer);
-	rw_append(&w, ss->reply, ss->rlen);
+	report_set(r->sender, sizeof r->sender, ss->from);
+	report_rw_init(&w, ss->rline);
+	report_set(w.addr, sizeof w.addr, addr);
+	report_set(w.command, sizeof w.command, command);
+	report_set(w.action, sizeof w.action, action);
+	report_set(w.remote, sizeof w.remote, r->peer);
+	report_rw_append(&w, ss->reply, ss->rlen);
 	w.fielded = 1;
 	/* a new record per reply: the same address may be refused twice */
 	r->nemitted = 0;
@@ -133,10 +133,10 @@ static void reply(struct report *r)
 		ss->count--;
 	} else if (ss->in_data) {
 		/* curl -v does not show the message or its final dot */
-		copy_str(c.verb, sizeof c.verb, "DATA-END", 8);
+		report_copy(c.verb, sizeof c.verb, "DATA-END", 8);
 		ss->in_data = 0;
 	} else if (!ss->greeted && (ss->clients || ss->style != STYLE_PLAIN)) {
-		copy_str(c.verb, sizeof c.verb, "CONNECT", 7);
+		report_copy(c.verb, sizeof c.verb, "CONNECT", 7);
 	}
 	if (!strcmp(c.verb, "CONNECT") || (!c.verb[0] && !ss->greeted))
 		ss->greeted = 1;
@@ -144,7 +144,7 @@ static void reply(struct report *r)
 		record(r, "", "", "");	/* a reply on its own */
 	} else if (!strcmp(c.verb, "RCPT")) {
 		if (code < 400 && ss->naccepted < SESSION_ACCEPTED)
-			copy_str(ss->accepted[ss->naccepted++], REPORT_ADDR_MAX,
+			report_copy(ss->accepted[ss->naccepted++], REPORT_ADDR_MAX,
 			    c.arg, strlen(c.arg));
 		else if (code >= 400)
 			record(r, c.arg, "RCPT", "");
@@ -160,7 +160,7 @@ static void reply(struct report *r)
 			each_accepted(r, "DATA", "");
 	} else if (!strcmp(c.verb, "MAIL")) {
 		ss->naccepted = 0;
-		set_str(ss->from, sizeof ss->from, c.arg);
+		report_set(ss->from, sizeof ss->from, c.arg);
 		if (code >= 400)
 			record(r, "", "MAIL", "");
 	} else if (!strcmp(c.verb, "RSET")) {
@@ -200,7 +200,7 @@ static void client_line(struct report *r, const char *s, size_t n)
 	struct session_cmd *c;
 	size_t k, at, len;
 
-	n = trim(&s, n);
+	n = report_trim(&s, n);
 	ss->clients++;
 	if (ss->in_data) {
 		/* the message's lines; the lone dot ends it (RFC 5321 4.1.1.4) */
@@ -215,10 +215,10 @@ static void client_line(struct report *r, const char *s, size_t n)
 	if (k == 0 || (c = push(ss, s, k)) == NULL)
 		return;
 	if ((!strcmp(c->verb, "MAIL") || !strcmp(c->verb, "RCPT")) &&
-	    (len = find_address(s + k, n - k, &at)) > 0)
-		copy_str(c->arg, sizeof c->arg, s + k + at, len);
+	    (len = report_find_address(s + k, n - k, &at)) > 0)
+		report_copy(c->arg, sizeof c->arg, s + k + at, len);
 	else if (!strcmp(c->verb, "BDAT"))
-		copy_str(c->arg, sizeof c->arg, s + k, n - k);
+		report_copy(c->arg, sizeof c->arg, s + k, n - k);
 }
 
 static void server_line(struct report *r, const char *s, size_t n)
@@ -252,14 +252,14 @@ static void note_line(struct report *r, const char *s, size_t n)
 	const char *p;
 	size_t k;
 
-	if ((p = find_ci(s, n, "connected to ")) != NULL) {
+	if ((p = report_find_ci(s, n, "connected to ")) != NULL) {
 		p += 13;
 		for (k = 0; p + k < s + n && p[k] != ' ' && p[k] != '(' &&
 		    p[k] != ':'; k++)
 			;
 		while (k > 0 && p[k - 1] == '.')
 			k--;
-		copy_str(r->peer, sizeof r->peer, p, k);
+		report_copy(r->peer, sizeof r->peer, p, k);
 	}
 }
 
@@ -293,7 +293,7 @@ void report_session_line(struct report *r, const char *s, size_t n)
 		return;
 	}
 	/* plain: openssl s_client, or pasted lines */
-	if (starts_ci(s, n, "connected(")) {
+	if (report_starts_ci(s, n, "connected(")) {
 		ss->style = STYLE_SCLIENT;
 		return;
 	}

@@ -1260,9 +1260,9 @@ int lookup_terms(char *const *terms, int n, const struct lookup_opts *opts)
 /* The reference tables come first; search stops at T_PERSONAS, since
  * personas and scenarios describe the simulation, not SMTP. */
 enum table { T_CODES, T_ENHANCED, T_KEYWORDS, T_COMMANDS, T_PARAMS,
-	T_PERSONAS, T_SCENARIOS, T_LAST };
+	T_REASONS, T_PERSONAS, T_SCENARIOS, T_LAST };
 static const char *const table_names[] = { "codes", "enhanced", "keywords",
-	"commands", "params", "personas", "scenarios" };
+	"commands", "params", "reasons", "personas", "scenarios" };
 _Static_assert(sizeof table_names / sizeof table_names[0] == T_LAST,
     "table_names out of step with enum table");
 
@@ -1274,6 +1274,7 @@ static size_t table_count(enum table t)
 	case T_KEYWORDS: return ref_keyword_count;
 	case T_COMMANDS: return ref_command_count;
 	case T_PARAMS: return ref_param_count;
+	case T_REASONS: return ref_reason_count;
 	case T_PERSONAS: return ref_persona_count;
 	case T_SCENARIOS: return ref_scenario_count;
 	case T_LAST: break;
@@ -1321,6 +1322,27 @@ static void show_row(struct out *o, enum table t, size_t i)
 			json_object_end(&o->j);
 		} else {
 			row(o, "", RENDER_PLAIN, p->name, p->summary, 14);
+		}
+		break;
+	}
+	case T_REASONS: {
+		const struct ref_reason *rs = &ref_reason_table[i];
+
+		if (o->json) {
+			json_object_begin(&o->j, NULL);
+			json_string(&o->j, "type", "reason");
+			json_string(&o->j, "reason", rs->reason);
+			json_string(&o->j, "origin", rs->origin);
+			json_string(&o->j, "summary", rs->summary);
+			json_string(&o->j, "explanation", rs->explanation);
+			json_string(&o->j, "action", rs->action);
+			json_string(&o->j, "retry", rs->retry);
+			json_string(&o->j, "status", *rs->status ? rs->status : NULL);
+			json_list(&o->j, "codes", rs->codes);
+			json_string(&o->j, "section", rs->section);
+			json_object_end(&o->j);
+		} else {
+			row(o, "", RENDER_BOLD, rs->reason, rs->summary, 17);
 		}
 		break;
 	}
@@ -1430,6 +1452,12 @@ static const char *row_field(enum table t, size_t i, int f)
 		{
 			const char *v[] = { p->param, p->summary, p->explanation, p->syntax, p->value, p->note };
 			return f < 6 ? v[f] ? v[f] : "" : NULL;
+		}
+	case T_REASONS:
+		{
+			const struct ref_reason *rs = &ref_reason_table[i];
+			const char *v[] = { rs->reason, rs->summary, rs->explanation, rs->action, rs->note };
+			return f < 5 ? v[f] ? v[f] : "" : NULL;
 		}
 	default:
 		break;
