@@ -163,6 +163,42 @@ expect_out 'a registered pair' "550 5.1.1: registered"
 run "250 5.1.1 strange"
 expect_out 'Error: the codes disagree' "250 with 5.1.1: the only error, a class mismatch"
 
+# ---- bad input: large, deep, cut short; read in bounded memory (the
+# suite also runs under AddressSanitizer)
+awk 'BEGIN {
+	printf "Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+	printf "Content-Type: multipart/report; report-type=delivery-status; boundary=\"X\"\n\n"
+	printf "--X\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+	for (i = 0; i < 20000; i++)
+		printf "Final-Recipient: rfc822; u%d@example.org\nAction: failed\nStatus: 5.1.1\n\n", i
+	print "--X--" }' >"$tmp/many.eml"
+run explain --json "$tmp/many.eml"
+expect_status 0 "a report of 20,000 recipients"
+jqcheck '(.recipients | length) == 20000 and .recipients[19999].address == "u19999@example.org"' "every recipient of a large DSN, in order"
+awk 'BEGIN {
+	printf "From: MAILER-DAEMON@example.org\nSubject: deep\nMIME-Version: 1.0\n"
+	for (i = 0; i < 3000; i++)
+		printf "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n", i, i
+	printf "Content-Type: text/plain\n\n<bob@example.org>: 550 5.1.1 User unknown\n" }' >"$tmp/deep.eml"
+run explain "$tmp/deep.eml"
+expect_status 1 "MIME nested 3000 deep"
+expect_err 'nested more than 12 deep' "the depth cut is said"
+{
+	sed -n '1,/^Content-Transfer-Encoding: base64/p' "$d/lhost-barracuda-01.eml"
+	printf '
+CllvdXIgbWVzc2FnZSB0bzoga2lqaXRvcmFAZXhhbXBsZS5vcmcKd2FzIGJsb2Nr
+'
+} >"$tmp/cut.eml"
+run explain --json "$tmp/cut.eml"
+jqcheck '.recipients[0].address == "kijitora@example.org"' "a message cut short in its base64 part: what it holds is read"
+{
+	printf 'Subject: Undelivered\n\n'
+	head -c 3000000 /dev/zero | tr '\0' 'x'
+	printf '\n<bob@example.org>: 550 5.1.1 User unknown\n'
+} >"$tmp/long.eml"
+run explain --json "$tmp/long.eml"
+jqcheck '.recipients[0].reason == "userunknown" and (.notes | length) == 1' "a 3 MB line is read in pieces, and said"
+
 # ---- not reports: said what they look like, exit 1
 printf 'From: alice@example.com\nTo: bob@example.org\nSubject: lunch?\n\nShall we?\n' >"$tmp/plain.eml"
 run explain "$tmp/plain.eml"
