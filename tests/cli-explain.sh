@@ -199,6 +199,13 @@ jqcheck '.recipients[0].address == "kijitora@example.org"' "a message cut short 
 run explain --json "$tmp/long.eml"
 jqcheck '.recipients[0].reason == "userunknown" and (.notes | length) == 1' "a 3 MB line is read in pieces, and said"
 
+# a server's words cannot drive the terminal: control octets are shown
+printf 'Final-Recipient: rfc822; bob@example.org\nAction: failed\nDiagnostic-Code: smtp; 550 5.1.1 evil \033]0;title\007 \033[31mred\n' >"$tmp/evil.txt"
+run explain "$tmp/evil.txt"
+checks=$((checks + 1))
+grep -q "$(printf '\033')" "$tmp/out" && fail "an escape octet reached the terminal"
+expect_out 'evil \\x1b\]0;title\\x07' "control octets shown as \\xHH"
+
 # ---- not reports: said what they look like, exit 1
 printf 'From: alice@example.com\nTo: bob@example.org\nSubject: lunch?\n\nShall we?\n' >"$tmp/plain.eml"
 run explain "$tmp/plain.eml"

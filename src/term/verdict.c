@@ -17,43 +17,16 @@
 
 #include "core/ref.h"
 #include "core/reply.h"
+#include "core/tx.h"
 
 /* Text from outside (a server's words, addresses, host names) is kept
  * this long at most once made printable. */
 #define CLEAN_MAX (4 * REPORT_DIAG_MAX + 64)
 
-void verdict_clean(const char *s, char *out, size_t size)
+/* printable - text from outside made safe to print (core/tx.c) */
+static void printable(const char *s, char *out, size_t size)
 {
-	size_t i = 0, o = 0, n = strlen(s);
-
-	if (size == 0)
-		return;
-	while (i < n && o + 5 < size) {
-		unsigned char ch = (unsigned char)s[i];
-		size_t k = 0;
-
-		if (ch >= 0x20 && ch < 0x7f) {
-			k = 1;
-		} else if (ch >= 0xc2 && ch <= 0xf4) {
-			size_t want = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2, j;
-
-			for (j = 1; j < want && i + j < n &&
-			    ((unsigned char)s[i + j] & 0xc0) == 0x80; j++)
-				;
-			/* U+0080..U+009F are C1 controls, even in UTF-8 */
-			if (j == want && !(ch == 0xc2 && (unsigned char)s[i + 1] < 0xa0))
-				k = want;
-		}
-		if (k > 0 && o + k < size) {
-			memcpy(out + o, s + i, k);
-			o += k;
-			i += k;
-			continue;
-		}
-		o += (size_t)snprintf(out + o, size - o, "\\x%02x", ch);
-		i++;
-	}
-	out[o] = 0;
+	tx_printable(s, strlen(s), out, size);
 }
 
 void verdict_init(struct verdict *v, FILE *out, int json, int quiet,
@@ -214,7 +187,7 @@ static void why_words(const struct report_rcpt *r, char *buf, size_t size)
 	size_t n = 0;
 
 	if (r->rule == REPORT_RULE_TEXT && r->text) {
-		verdict_clean(r->text->text, text, sizeof text);
+		printable(r->text->text, text, sizeof text);
 		n = (size_t)snprintf(buf, size, "The server's text holds \"%s\" (%s; source: %s).",
 		    text, r->text->who, r->text->source);
 	} else if (r->rule == REPORT_RULE_STATUS) {
@@ -324,18 +297,18 @@ static void msg_heading(struct verdict *v, const struct report_msg *m)
 		n = (size_t)snprintf(buf, sizeof buf, "message %u, ", m->index);
 	snprintf(buf + n, sizeof buf - n, "%s%s%s", kind_words(m->kind), who,
 	    m->kind == REPORT_TRANSCRIPT || m->kind == REPORT_REPLY ? m->peer : "");
-	verdict_clean(buf, who, sizeof who);
+	printable(buf, who, sizeof who);
 	if (v->any)
 		render_newline(&v->r);
 	/* a label first, so the wrapped words line up under it */
-	verdict_clean(!v->file ? "Read as" : strcmp(v->file, "-") ? v->file
+	printable(!v->file ? "Read as" : strcmp(v->file, "-") ? v->file
 	    : "standard input", buf, sizeof buf);
 	render_text(&v->r, RENDER_BOLD, buf);
 	render_text(&v->r, RENDER_BOLD, v->file ? ": " : " ");
 	render_wrap(&v->r, RENDER_BOLD, who, 4);
 	render_newline(&v->r);
 	if (m->subject[0]) {
-		verdict_clean(m->subject, buf, sizeof buf);
+		printable(m->subject, buf, sizeof buf);
 		field(v, "Subject", buf);
 	}
 }
@@ -348,7 +321,7 @@ static void details(struct verdict *v, const struct report_rcpt *r)
 	size_t sl = strlen(r->status);
 
 	if (r->diagnostic[0]) {
-		verdict_clean(r->diagnostic, clean, sizeof clean);
+		printable(r->diagnostic, clean, sizeof clean);
 		field(v, "Server said", clean);
 	}
 	why_words(r, buf, sizeof buf);
@@ -389,7 +362,7 @@ static void text_rcpt(struct verdict *v, const struct report_msg *m,
 	char buf[CLEAN_MAX + 128], clean[CLEAN_MAX];
 	int cls = r->status[0] ? r->status[0] - '0' : r->reply_code / 100;
 
-	verdict_clean(r->address[0] ? r->address : m->kind == REPORT_REPLY
+	printable(r->address[0] ? r->address : m->kind == REPORT_REPLY
 	    ? "This reply" : "(no address given)", clean, sizeof clean);
 	if (v->quiet) {
 		snprintf(buf, sizeof buf, "%s  %s %s %s  %s", clean,
@@ -406,7 +379,7 @@ static void text_rcpt(struct verdict *v, const struct report_msg *m,
 	render_wrap(&v->r, RENDER_BOLD, buf, 4);
 	render_newline(&v->r);
 	if (r->remote_mta[0] || r->command[0]) {
-		verdict_clean(r->remote_mta, clean, sizeof clean);
+		printable(r->remote_mta, clean, sizeof clean);
 		snprintf(buf, sizeof buf, "%s%s%s", r->remote_mta[0] ? clean
 		    : "the receiving server", r->command[0] ? ", at " : "",
 		    r->command[0] ? command_words(r->command) : "");

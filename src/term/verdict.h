@@ -56,8 +56,4 @@ void verdict_json_rcpt(struct json *j, const char *key,
 int verdict_pair(int code, int cls, int subject, int detail, char *buf,
     size_t size);
 
-/* verdict_clean - text from outside made safe to print: control
- * characters and bytes that are not UTF-8 become \xHH */
-void verdict_clean(const char *in, char *out, size_t size);
-
 #endif
