@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/ascii.h"
+#include "core/codec.h"
 
 void report_mime_reset(struct report *r)
 {
@@ -169,21 +170,6 @@ static void qp_line(struct report *r, const char *s, size_t n)
 	}
 }
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* dec_byte - one decoded octet of a base64 part: lines are cut at LF */
 static void dec_byte(struct report *r, char c)
 {
@@ -209,7 +195,7 @@ static void b64_line(struct report *r, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int v = b64val((unsigned char)s[i]);
+		int v = codec_b64_value((unsigned char)s[i]);
 
 		if (v < 0)
 			continue;	/* '=', spaces, and junk are skipped */
@@ -357,7 +343,7 @@ static void rfc2047(const char *v, size_t n, char *out, size_t size)
 			int bits = 0;
 
 			for (; v + k < end && o + 1 < size; k++) {
-				int d = b64val((unsigned char)v[k]);
+				int d = codec_b64_value((unsigned char)v[k]);
 
 				if (d < 0)
 					continue;
