@@ -183,7 +183,7 @@ void report_dsn_flush(struct report *r)
 	/* what the bounce's text said about this recipient */
 	p = w->addr[0] ? report_prose_find(r, w->addr) : NULL;
 	if (p == NULL && w->dlen == 0)
-		p = (struct rwork *)report_prose_single(r);
+		p = report_prose_single(r);
 	if (p) {
 		p->used = 1;
 		if (!w->remote[0])

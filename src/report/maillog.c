@@ -327,6 +327,30 @@ static void set(char *dst, size_t size, const char *v, size_t n)
 	report_copy(dst, size, v, n);
 }
 
+/* delivery - the record of addr in group gi, from a Postfix or Sendmail
+ * delivery line: its relay=, its dsn=, and what its status word (sent,
+ * deferred, bounced, expired ...) makes of it; the text is left empty */
+static struct rwork *delivery(struct report *r, int gi, const char *addr,
+    const char *s, size_t n, const char *word, size_t wl)
+{
+	struct rwork *w = slot_for(r, gi, addr);
+	const char *v;
+	size_t len;
+
+	w->line = r->lineno;
+	if ((len = field(s, n, "relay=", &v)) > 0)
+		relay_host(w->remote, sizeof w->remote, v, len);
+	if ((len = field(s, n, "dsn=", &v)) > 0)
+		set(w->status, sizeof w->status, v, len);
+	report_set(w->action, sizeof w->action,
+	    report_starts_ci(word, wl, "sent") || report_starts_ci(word, wl, "deliverable")
+	    ? "delivered" : report_starts_ci(word, wl, "deferred") ? "delayed" : "failed");
+	w->final = !strcmp(w->action, "failed");
+	w->dlen = 0;
+	w->diag[0] = 0;
+	return w;
+}
+
 /* ---------------------------------------------------------------- */
 /* Postfix                                                           */
 
@@ -432,19 +456,8 @@ static void postfix_line(struct report *r, const struct log_line *l)
 		report_copy(addr, sizeof addr, v + at, k);
 	}
 	gi = find_group(r, id, idl, l, "Postfix");
-	w = slot_for(r, gi, addr);
-	w->line = r->lineno;
-	if ((len = field(s, n, "relay=", &v)) > 0)
-		relay_host(w->remote, sizeof w->remote, v, len);
-	if ((len = field(s, n, "dsn=", &v)) > 0)
-		set(w->status, sizeof w->status, v, len);
 	len = field(s, n, "status=", &v);
-	w->final = report_starts_ci(v, len, "bounced") || report_starts_ci(v, len, "expired");
-	report_set(w->action, sizeof w->action, report_starts_ci(v, len, "sent") ? "delivered"
-	    : report_starts_ci(v, len, "deferred") ? "delayed"
-	    : report_starts_ci(v, len, "deliverable") ? "delivered" : "failed");
-	w->dlen = 0;
-	w->diag[0] = 0;
+	w = delivery(r, gi, addr, s, n, v, len);
 	if ((paren = memchr(v, '(', (size_t)(s + n - v))) != NULL) {
 		size_t pl = (size_t)(s + n - paren - 1);
 
@@ -488,17 +501,7 @@ static void sendmail_line(struct report *r, const struct log_line *l)
 		;
 	report_copy(addr, sizeof addr, v, k);
 	gi = find_group(r, l->msg, idl, l, "Sendmail");
-	w = slot_for(r, gi, addr);
-	w->line = r->lineno;
-	if ((len = field(s, n, "relay=", &v)) > 0)
-		relay_host(w->remote, sizeof w->remote, v, len);
-	if ((len = field(s, n, "dsn=", &v)) > 0)
-		set(w->status, sizeof w->status, v, len);
-	w->final = !report_starts_ci(stat, sl, "sent") && !report_starts_ci(stat, sl, "deferred");
-	report_set(w->action, sizeof w->action, report_starts_ci(stat, sl, "sent") ? "delivered"
-	    : report_starts_ci(stat, sl, "deferred") ? "delayed" : "failed");
-	w->dlen = 0;
-	w->diag[0] = 0;
+	w = delivery(r, gi, addr, s, n, stat, sl);
 	if (report_starts_ci(stat, sl, "deferred:")) {
 		stat += 9;
 		sl -= 9;

@@ -261,7 +261,7 @@ struct rwork *report_prose_find(struct report *r, const char *addr)
 	return hits == 1 ? &p->pend[hit] : NULL;
 }
 
-const struct rwork *report_prose_single(const struct report *r)
+struct rwork *report_prose_single(struct report *r)
 {
 	return r->prose.npend == 1 ? &r->prose.pend[0] : NULL;
 }

@@ -257,7 +257,7 @@ void report_prose_original(struct report *r, const char *s, size_t n);
 struct rwork *report_prose_find(struct report *r, const char *addr);
 const char *report_prose_command(const struct report *r, const char *addr,
     const char *diag);
-const struct rwork *report_prose_single(const struct report *r);
+struct rwork *report_prose_single(struct report *r);
 
 /* maillog.c */
 int report_log_is_line(const char *s, size_t n);
