@@ -362,8 +362,16 @@ static void text_rcpt(struct verdict *v, const struct report_msg *m,
 	char buf[CLEAN_MAX + 128], clean[CLEAN_MAX];
 	int cls = r->status[0] ? r->status[0] - '0' : r->reply_code / 100;
 
-	printable(r->address[0] ? r->address : m->kind == REPORT_REPLY
-	    ? "This reply" : "(no address given)", clean, sizeof clean);
+	if (r->address[0])
+		printable(r->address, clean, sizeof clean);
+	else if (m->kind == REPORT_REPLY)
+		snprintf(clean, sizeof clean, "This reply");
+	else if (!strcmp(r->command, "MAIL")) {
+		snprintf(buf, sizeof buf, "The sender%s%.300s%s", m->sender[0]
+		    ? " <" : "", m->sender, m->sender[0] ? ">" : "");
+		printable(buf, clean, sizeof clean);
+	} else
+		snprintf(clean, sizeof clean, "(no address given)");
 	if (v->quiet) {
 		snprintf(buf, sizeof buf, "%s  %s %s %s  %s", clean,
 		    r->status[0] ? r->status : "-", r->reason->reason,
