@@ -312,7 +312,9 @@ static int mbox_line(const char *s, size_t n)
 
 static enum report_mode sniff(struct report *r, const char *s, size_t n)
 {
-	if (r->nul || (r->sniffed >= 64 && r->ctrl * 10 > r->sniffed))
+	/* binary: a NUL, or more than 40% of the first octets controls or
+	 * not UTF-8 (a legacy 8-bit text still has its ASCII headers) */
+	if (r->nul || (r->sniffed >= 64 && r->ctrl * 10 > r->sniffed * 4))
 		return MODE_BINARY;
 	if (mbox_line(s, n)) {
 		r->mbox = 1;
@@ -464,6 +466,17 @@ static void sniff_bytes(struct report *r, const char *buf, size_t len)
 		else if ((c < 32 && c != '\t' && c != '\n' && c != '\r' &&
 		    c != '\f' && c != 0x1b && c != 0x0e && c != 0x0f) || c == 0x7f)
 			r->ctrl++;
+		/* octets that are not UTF-8: counted with the controls */
+		if (r->utf_need > 0 && (c & 0xc0) == 0x80) {
+			r->utf_need--;
+		} else {
+			if (r->utf_need > 0)
+				r->ctrl++;	/* a sequence cut short */
+			r->utf_need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef
+			    ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+			if (c >= 0x80 && r->utf_need == 0)
+				r->ctrl++;
+		}
 	}
 }
 

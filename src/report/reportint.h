@@ -184,7 +184,8 @@ struct report {
 	unsigned char head[16];
 	size_t nhead;
 	int nul;
-	unsigned long ctrl;
+	unsigned long ctrl;	/* controls, and octets that are not UTF-8 */
+	int utf_need;		/* continuation octets a UTF-8 sequence wants */
 	int mbox;
 	int any_text;		/* a printable line was read */
 	/* the message in hand */
