@@ -9,68 +9,16 @@
  * something where absolute times would not.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/time.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "proc.h"
 
 #define RUNS 400
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* run - one process; its wall time in seconds, peak RSS in KiB to *rss */
 static double run(char *const argv[], long *rss)
 {
-	struct rusage ru;
-	double t0 = now(), t;
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0) {
-		perror("fork");
-		exit(2);
-	}
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			close(fd);
-		}
-		execv(argv[0], argv);
-		perror(argv[0]);
-		_exit(127);
-	}
-	if (wait4(pid, &status, 0, &ru) < 0) {
-		perror("wait4");
-		exit(2);
-	}
-	t = now() - t0;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "startup: %s failed\n", argv[0]);
-		exit(2);
-	}
-	if (ru.ru_maxrss > *rss)
-		*rss = ru.ru_maxrss;
-	return t;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
+	return bench_run(argv, rss, 0);
 }
 
 int main(int argc, char **argv)
@@ -93,8 +41,8 @@ int main(int argc, char **argv)
 		tb[i] = run(base, &rb);
 		tp[i] = run(argv + 2, &rp);
 	}
-	qsort(tb, RUNS, sizeof tb[0], cmp);
-	qsort(tp, RUNS, sizeof tp[0], cmp);
+	qsort(tb, RUNS, sizeof tb[0], bench_cmp);
+	qsort(tp, RUNS, sizeof tp[0], bench_cmp);
 	printf("runs:            %d each, alternating\n", RUNS);
 	printf("baseline median: %.1f us, peak RSS %ld KiB (%s)\n",
 	    tb[RUNS / 2] * 1e6, rb, argv[1]);

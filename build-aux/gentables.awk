@@ -72,6 +72,10 @@ BEGIN {
 	schema("rules.rec", "ref_rule", "Rule*:rulekey Section*")
 	schema("hints.rec", "ref_hint", "Rule*:rule Verb:verb Hint* Try")
 	schema("meanings.rec", "ref_meaning", "Verb*:verb Code*:codeorclass Meaning* Section*")
+	schema("reasons.rec", "ref_reason",
+	    "Reason*:reasonkey Origin*:reasonorigin Summary* Explanation* Action* Retry*:retry Status*:enhx Codes*:enhcodes Section* Note")
+	schema("bounce-texts.rec", "ref_btext",
+	    "Text*:textkey Reason*:reason Who* Source* Example*:example Hosts:hosts Advice Note")
 	classorder = "2xx 3xx 4xx 5xx x0x x1x x2x x3x x4x x5x"
 	nclass = split(classorder, classlist, " ")
 	for (i = 1; i <= nclass; i++) classrank[classlist[i]] = i
@@ -90,6 +94,8 @@ BEGIN {
 	okstatus["emptydata"] = " refuse accept "
 	okstatus["worldkind"] = " local relay nullmx node node-broken user forward moved full busy disabled list ambiguous reserved blocked "
 	okstatus["acctauth"] = " ok transition tempfail strong "
+	okstatus["reasonorigin"] = " sisimai smtpref "
+	okstatus["retry"] = " never fix-first later none "
 	okmech = " PLAIN LOGIN CRAM-MD5 "
 	okscen = " pipelining starttls auth bdat helo-only 8bit smtputf8 size dsn "
 	maxlen = 4000
@@ -187,6 +193,7 @@ function endrecord(    i, f, t, v, n, r, key, sk) {
 	if (base == "params.rec" && ("Commands" in rec)) key = key " " rec["Commands"]
 	if (base == "hints.rec" && ("Verb" in rec)) key = key " " rec["Verb"]
 	if (base == "meanings.rec" && ("Code" in rec)) key = key " " rec["Code"]
+	if (base == "bounce-texts.rec" && ("Hosts" in rec)) key = key " " rec["Hosts"]
 	if ((base, key) in keyline) {
 		err(file, recstart, "duplicate key '" key "' (first at line " keyline[base, key] ")")
 		return
@@ -203,6 +210,8 @@ function endrecord(    i, f, t, v, n, r, key, sk) {
 	if (base == "params.rec") haveparam[rec["Param"]] = 1
 	if (base == "personas.rec") havepersona[key] = 1
 	if (base == "rules.rec") haverule[key] = 1
+	if (base == "reasons.rec") havereason[key] = 1
+	if (base == "bounce-texts.rec") checkexample(rec["Text"], ("Example" in rec) ? rec["Example"] : "", recline["Example"])
 	if (base == "reply-classes.rec" && !(key in classrank))
 		err(file, recstart, "unknown digit '" key "' (expected one of: " classorder ")")
 }
@@ -279,6 +288,28 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 		else pending("code", v, line)
 		return
 	}
+	if (t == "reasonkey") {
+		if (v !~ /^[a-z]+$/) err(file, line, "'" v "' is not a lower-case reason name")
+		return
+	}
+	if (t == "reason") {
+		pending("reason", v, line)
+		return
+	}
+	if (t == "enhx") {
+		if (v != "-" && v !~ /^X\.[0-9]+\.[0-9]+$/) err(file, line, "'" v "' is not an enhanced code (X.1.1 form) or -")
+		return
+	}
+	if (t == "textkey") {
+		if (v ~ /[A-Z]/) err(file, line, "the text to look for is written in lower case (it is matched ignoring case)")
+		if (v ~ /^\*|\*$|\*\*/) err(file, line, "a '*' stands between two pieces of text, never at an end or twice")
+		if (length(v) < 4) err(file, line, "'" v "' is too short to tell one reply from another")
+		return
+	}
+	if (t == "example") {
+		if (v !~ /^[2-5][0-5][0-9]([ -]|$)/) err(file, line, "the example is a reply line as a server sends it: a code, then a space or '-'")
+		return
+	}
 	if (t == "num") {
 		if (v !~ /^[0-9]+$/ || length(v) > 12) err(file, line, "'" v "' is not a number")
 		return
@@ -315,11 +346,59 @@ function checkvalue(t, f, v, line,    n, i, w, items) {
 			if (index(okmech, " " w " ") == 0) err(file, line, "'" w "' is not a mechanism (one of:" okmech ")")
 		} else if (t == "addrs") {
 			if (w !~ /^[a-z0-9.+_-]+@[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/) err(file, line, "'" w "' is not a lower-case local@domain")
+		} else if (t == "enhcodes") {
+			if (w !~ /^X\.[0-9]+\.[0-9]+$/) err(file, line, "'" w "' is not an enhanced code (X.1.1 form)")
+			else if (w in enhreason) err(file, line, "enhanced code " w " already means " enhreason[w])
+			else { enhreason[w] = rec["Reason"]; enhorder[++nenhreason] = w }
+		} else if (t == "hosts") {
+			if (w !~ /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/) err(file, line, "'" w "' is not a lower-case domain")
 		} else if (t == "enables") {
 			if (w ~ /^verb:/) pending("verb", substr(w, 6), line)
 			else if (w ~ /^param:/) pending("param", substr(w, 7), line)
 			else err(file, line, "'" w "' is neither verb:NAME nor param:NAME")
 		}
+	}
+}
+
+# squeeze - s in lower case with every run of white space made one space:
+# how the program compares a server's text with the table's (report/)
+function squeeze(s) {
+	s = tolower(s)
+	gsub(/[ \t\n]+/, " ", s)
+	return s
+}
+
+# checkexample - a bounce text's example must hold the text, piece by
+# piece in order; the pair of codes it carries is one seen in practice
+function checkexample(text, ex, line,    n, i, pieces, hay, at, code, rest, q, key) {
+	if (text == "" || ex == "") return
+	hay = squeeze(ex)
+	n = split(text, pieces, "*")
+	for (i = 1; i <= n; i++) {
+		at = index(hay, pieces[i])
+		if (at == 0) {
+			err(file, line, "the example does not contain '" pieces[i] "' (the text to look for, in order)")
+			return
+		}
+		hay = substr(hay, at + length(pieces[i]))
+	}
+	code = substr(ex, 1, 3)
+	rest = substr(ex, 5)
+	if (match(rest, /^[245]\.[0-9]+\.[0-9]+/)) {
+		split(substr(rest, 1, RLENGTH), q, ".")
+		if (q[1] == substr(code, 1, 1)) {
+			key = sprintf("%03d%04d%04d", code + 0, q[2] + 0, q[3] + 0)
+			if (!(key in seenpair)) { seenpair[key] = 1; seenkeys[++nseen] = key }
+		}
+	}
+}
+
+# sortkeys - sort keys[1..n] in place (string order; n is small)
+function sortkeys(keys, n,    i, j, v) {
+	for (i = 2; i <= n; i++) {
+		v = keys[i]
+		for (j = i - 1; j >= 1 && keys[j] > v; j--) keys[j + 1] = keys[j]
+		keys[j + 1] = v
 	}
 }
 
@@ -345,6 +424,7 @@ END {
 		if (k == "param" && !(v in haveparam)) err(pfile[i], pline[i], "parameter " v " is not in params.rec")
 		if (k == "persona" && !(v in havepersona)) err(pfile[i], pline[i], "persona " v " is not in personas.rec")
 		if (k == "rule" && !(v in haverule)) err(pfile[i], pline[i], "rule " v " is not in rules.rec (the simulated server has no such rule)")
+		if (k == "reason" && !(v in havereason)) err(pfile[i], pline[i], "reason " v " is not in reasons.rec")
 	}
 	if (nerr) {
 		printf "gentables: %d error(s)\n", nerr > "/dev/stderr"
@@ -380,4 +460,24 @@ END {
 		print "};"
 		printf "const size_t %s_count = %d;\n", name, nrec[b]
 	}
+	# the pairs of codes the examples of bounce-texts.rec show in use
+	sortkeys(seenkeys, nseen)
+	print ""
+	print "const struct ref_pair ref_pair_seen_table[] = {"
+	for (i = 1; i <= nseen; i++)
+		printf "\t{ %d, %d, %d },\n", substr(seenkeys[i], 1, 3) + 0, substr(seenkeys[i], 4, 4) + 0, substr(seenkeys[i], 8, 4) + 0
+	print "};"
+	printf "const size_t ref_pair_seen_count = %d;\n", nseen
+	# the reason each enhanced code of reasons.rec stands for, by code
+	for (i = 1; i <= nenhreason; i++) {
+		split(enhorder[i], p, ".")
+		ekeys[i] = sprintf("%04d%04d", p[2] + 0, p[3] + 0) " " enhreason[enhorder[i]]
+	}
+	sortkeys(ekeys, nenhreason)
+	print ""
+	print "const struct ref_enh_reason ref_enh_reason_table[] = {"
+	for (i = 1; i <= nenhreason; i++)
+		printf "\t{ %d, %d, %s },\n", substr(ekeys[i], 1, 4) + 0, substr(ekeys[i], 5, 4) + 0, cstr(substr(ekeys[i], 10))
+	print "};"
+	printf "const size_t ref_enh_reason_count = %d;\n", nenhreason
 }

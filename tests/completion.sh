@@ -72,6 +72,12 @@ complete_words smtpref lesson run 03
 expect_out '^03-mail-transaction$' "a lesson's name after run"
 complete_words smtpref lesson run --exp
 expect_out '^--explain=$' "lesson run's own options"
+complete_words smtpref exp
+expect_out '^explain$' "the explain subcommand"
+complete_words smtpref explain --js
+expect_out '^--json$' "explain's own options"
+complete_words smtpref list rea
+expect_out '^reasons$' "reasons after list"
 complete_words smtpref lesson verify --key
 expect_out '^--key-file$' "verify's own options"
 complete_words smtpref lesson cov

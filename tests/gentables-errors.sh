@@ -3,7 +3,7 @@
 . "$top_srcdir/tests/lib.sh"
 
 AWK=${AWK:-awk}
-files="reply-classes.rec reply-codes.rec enhanced-codes.rec keywords.rec commands.rec params.rec personas.rec scenarios.rec world.rec rules.rec hints.rec meanings.rec"
+files="reply-classes.rec reply-codes.rec enhanced-codes.rec keywords.rec commands.rec params.rec personas.rec scenarios.rec world.rec rules.rec hints.rec meanings.rec reasons.rec bounce-texts.rec"
 
 # gen - run the generator on $tmp/data, like the makefile does
 gen() {
@@ -92,6 +92,38 @@ printf 'Code: 250\tx\n' >>"$tmp/data/reply-codes.rec"
 gen
 expect_status 1 "a tab"
 expect_err "tab character" "tab named"
+
+# bounce-texts.rec: every example holds its text, every reason exists
+fresh
+n=$(line bounce-texts.rec 'Text: relay access denied')
+m=$(awk -v n="$n" 'NR > n && /^Example: / { print NR; exit }' "$tmp/data/bounce-texts.rec")
+sed -i "${m}s/Relay access denied/Relaying refused/" "$tmp/data/bounce-texts.rec"
+gen
+expect_status 1 "an example without its text"
+expect_err "^data/bounce-texts.rec:$m: the example does not contain 'relay access denied'" "example checked, with file:line"
+
+fresh
+n=$(line bounce-texts.rec 'Text: relay access denied')
+m=$(awk -v n="$n" 'NR > n && /^Reason: / { print NR; exit }' "$tmp/data/bounce-texts.rec")
+sed -i "${m}s/^Reason: .*/Reason: relayrefused/" "$tmp/data/bounce-texts.rec"
+gen
+expect_status 1 "an unknown reason"
+expect_err "^data/bounce-texts.rec:$m: reason relayrefused is not in reasons.rec" "reason cross-checked, with file:line"
+
+fresh
+n=$(line bounce-texts.rec 'Text: relay access denied')
+sed -i "${n}s/relay access denied/Relay access denied/" "$tmp/data/bounce-texts.rec"
+gen
+expect_status 1 "a text not in lower case"
+expect_err "^data/bounce-texts.rec:$n: the text to look for is written in lower case" "case checked, with file:line"
+
+fresh
+n=$(line reasons.rec 'Reason: mailboxfull')
+m=$(awk -v n="$n" 'NR > n && /^Codes: / { print NR; exit }' "$tmp/data/reasons.rec")
+sed -i "${m}s/\$/ X.1.1/" "$tmp/data/reasons.rec"
+gen
+expect_status 1 "an enhanced code given two reasons"
+expect_err "^data/reasons.rec:[0-9]+: enhanced code X.1.1 already means (mailboxfull|userunknown)" "one reason per code, with file:line"
 
 # mawk, when present, runs the generator too (any POSIX awk must)
 if command -v mawk >/dev/null 2>&1; then

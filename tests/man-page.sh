@@ -22,18 +22,27 @@ for meta in $(grep -oE '^  help +  :[a-z]+' "$tmp/out" | awk '{ print $2 }'); do
 done
 checks=$((checks + 1))
 [ "$(grep -cE '^  help +  :[a-z]+' "$tmp/out")" -ge 14 ] || fail "the shell's :help lists its meta-commands"
-for mode in tui connect lesson; do
+for mode in tui connect lesson explain; do
 "$SMTPREF" $mode --help >"$tmp/out" 2>"$tmp/err"
 for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
 	checks=$((checks + 1))
 	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks $mode option $opt"
 done
 done
-for sub in list search simulate shell tui connect lesson; do
+for sub in list search simulate shell tui connect lesson explain; do
 	checks=$((checks + 1))
 	grep -qE "^\\.B[IR]? $sub|^\\.B $sub" "$man" || fail "man page lacks the $sub subcommand"
 done
-for section in 'EXIT STATUS' 'JSON OUTPUT' 'ENVIRONMENT' 'EXAMPLES'; do
+# every reason explain gives is documented in REASONS
+"$SMTPREF" --json list reasons | jq -r '.items[].reason' >"$tmp/reasons" 2>/dev/null
+checks=$((checks + 1))
+[ "$(wc -l <"$tmp/reasons")" -ge 30 ] || fail "smtpref list reasons lists the reasons"
+sed -n '/^\.SH REASONS/,/^\.SH /p' "$man" >"$tmp/reasons-section"
+for reason in $(cat "$tmp/reasons"); do
+	checks=$((checks + 1))
+	grep -qx "\.B $reason" "$tmp/reasons-section" || fail "man page REASONS lacks $reason"
+done
+for section in 'EXIT STATUS' 'JSON OUTPUT' 'ENVIRONMENT' 'EXAMPLES' 'EXPLAIN' 'REASONS'; do
 	checks=$((checks + 1))
 	grep -q "^\\.SH \"*$section" "$man" || fail "man page lacks $section"
 done

@@ -8,7 +8,7 @@
  * session is printed swaks-style (term/swaks.c), errors on stderr.  With
  * swaks' options (--to, --from, ...) the lines are the one-line test
  * client's (cli/oneliner.c), fed to the same console, and a verdict
- * follows (term/verdict.c).
+ * follows (term/sendverdict.c).
  */
 #include <config.h>
 
@@ -29,7 +29,7 @@
 #include "term/shell.h"
 #include "term/swaks.h"
 #include "term/tui.h"
-#include "term/verdict.h"
+#include "term/sendverdict.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -691,7 +691,7 @@ static int scripted(struct args *a, struct swaks_out *o, struct net_mx *mx,
 static int verdict(struct args *a, struct swaks_out *o, const struct outcome *rec,
     const char *mx_domain, int status, const char *why)
 {
-	struct verdict vd;
+	struct send_verdict vd;
 	struct outcome_goal g;
 
 	memset(&vd, 0, sizeof vd);
@@ -711,15 +711,15 @@ static int verdict(struct args *a, struct swaks_out *o, const struct outcome *re
 		vd.why = why;
 	}
 	if (a->ol.json)
-		verdict_json(stdout, &vd);
+		send_verdict_json(stdout, &vd);
 	else
-		verdict_text(&o->r, &vd, a->quiet);
+		send_verdict_text(&o->r, &vd, a->quiet);
 	if (o->save) {
 		struct render sr;
 
 		render_init(&sr, o->save, RENDER_COLOR_NEVER);
 		sr.width = 100000;
-		verdict_text(&sr, &vd, 1);
+		send_verdict_text(&sr, &vd, 1);
 	}
 	return vd.v.status;
 }

@@ -18,6 +18,7 @@
 #include "term/render.h"
 #include "cli/simulate.h"
 #include "core/printable.h"
+#include "cli/explaincmd.h"
 
 enum { OPT_COLOR = 256, OPT_JSON };
 
@@ -36,7 +37,8 @@ static void usage(FILE *out)
 	fputs(
 "Usage: smtpref [OPTION]... TERM...\n"
 "       smtpref [OPTION]... list codes|enhanced|keywords|commands|params|\n"
-"                                personas|scenarios\n"
+"                                reasons|personas|scenarios\n"
+"       smtpref explain [FILE...|-]  a bounce, log lines, a transcript (see smtpref explain --help)\n"
 "       smtpref simulate [--persona NAME] [--explain]  (see smtpref simulate --help)\n"
 "       smtpref shell [--role client|server] [--persona NAME]  (see smtpref shell --help)\n"
 "       smtpref tui [--role client|server] [--persona NAME]    (see smtpref tui --help)\n"
@@ -59,6 +61,8 @@ static void usage(FILE *out)
 "  \"550 5.1.1 <bob@example.org>: Recipient address rejected\"\n"
 "                       a reply line as pasted from a bounce\n"
 "  \"250-SIZE 10240000\"  a line of an EHLO reply\n"
+"  a log line, a Diagnostic-Code: line, a multi-line reply block\n"
+"                       read as smtpref explain reads them\n"
 "\n"
 "Options:\n"
 "      --json           print JSON (the shape is in smtpref(1), JSON OUTPUT)\n"
@@ -148,6 +152,8 @@ int main(int argc, char **argv)
 	/* subcommands with options of their own */
 	if (argc > 1 && strcmp(argv[1], "simulate") == 0)
 		return simulate_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "explain") == 0)
+		return explain_main(argc - 1, argv + 1);
 	if (argc > 1 && is_interactive_mode(argv[1]))
 		return run_interactive(argv + 1);
 	/* smtpref alone on a terminal opens the shell */
@@ -197,7 +203,7 @@ int main(int argc, char **argv)
 			return usage_error("list takes one of: %s", LOOKUP_LISTS);
 		st = lookup_list(argv[1], &opts);
 		if (st == 2)
-			return usage_error("cannot list '%s' (use codes, enhanced, keywords, commands, params, personas or scenarios)", argv[1]);
+			return usage_error("cannot list '%s' (use codes, enhanced, keywords, commands, params, reasons, personas or scenarios)", argv[1]);
 		return st;
 	}
 	if (!strcmp(argv[0], "search")) {

@@ -26,8 +26,7 @@ static void b64_put(char *out, uint32_t v, int n)
 		out[k] = k < n ? alphabet[(v >> (18 - 6 * k)) & 0x3f] : '=';
 }
 
-/* b64_value - the value (0 to 63) of an alphabet character, or -1 */
-static int b64_value(int c)
+int codec_b64_value(int c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -81,17 +80,17 @@ long codec_b64_decode(const char *s, size_t len, unsigned char *out,
 	if (s[len - 1] == '=')
 		pad = s[len - 2] == '=' ? 2 : 1;
 	for (i = 0; i < len - pad; i++)
-		if (b64_value((unsigned char)s[i]) < 0)
+		if (codec_b64_value((unsigned char)s[i]) < 0)
 			return -1;
 	/* the bits below the last whole octet must be zero (RFC 4648 3.5) */
-	if (pad > 0 && (b64_value((unsigned char)s[len - pad - 1]) &
+	if (pad > 0 && (codec_b64_value((unsigned char)s[len - pad - 1]) &
 	    (pad == 1 ? 0x03 : 0x0f)) != 0)
 		return -1;
 	n = len / 4 * 3 - pad;
 	if (n > size || n > LONG_MAX)
 		return -1;
 	for (i = 0; i < len - pad; i++) {
-		acc = (acc << 6 | (uint32_t)b64_value((unsigned char)s[i])) &
+		acc = (acc << 6 | (uint32_t)codec_b64_value((unsigned char)s[i])) &
 		    0xfff;
 		bits += 6;
 		if (bits >= 8) {

@@ -24,6 +24,10 @@ long codec_b64_encode(const void *in, size_t len, char *out, size_t size);
 long codec_b64_decode(const char *s, size_t len, unsigned char *out,
     size_t size);
 
+/* codec_b64_value - the value (0 to 63) of a base64 alphabet character
+ * (RFC 4648 4), or -1 for any other (padding, white space) */
+int codec_b64_value(int c);
+
 #define CODEC_MD5_LEN 16
 
 /* codec_md5 - the MD5 digest (RFC 1321) of data[0..len) */

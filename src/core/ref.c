@@ -351,3 +351,78 @@ int ref_list_has_ci(const char *list, const char *word, size_t len)
 		}
 	return 0;
 }
+
+const struct ref_reason *ref_reason_find(const char *name, size_t len)
+{
+	size_t lo = 0, hi = ref_reason_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = keycmp(name, len, ref_reason_table[mid].reason, 1);
+
+		if (c == 0)
+			return &ref_reason_table[mid];
+		if (c > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct ref_reason *ref_enh_reason(int subject, int detail)
+{
+	size_t lo = 0, hi = ref_enh_reason_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ref_enh_reason *e = &ref_enh_reason_table[mid];
+		int c = subject != e->subject ? subject - e->subject
+		    : detail - e->detail;
+
+		if (c == 0)
+			return ref_reason_find(e->reason, strlen(e->reason));
+		if (c > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int pair_seen(int code, int subject, int detail)
+{
+	size_t lo = 0, hi = ref_pair_seen_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ref_pair *p = &ref_pair_seen_table[mid];
+		int c = code != p->code ? code - p->code
+		    : subject != p->subject ? subject - p->subject
+		    : detail - p->detail;
+
+		if (c == 0)
+			return 1;
+		if (c > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+enum ref_pair_kind ref_pair_check(int code, int cls, int subject, int detail)
+{
+	const struct ref_enhanced *d = ref_enh_detail(subject, detail);
+	char num[8];
+	int n = snprintf(num, sizeof num, "%d", code);
+
+	if (code / 100 != cls)
+		return REF_PAIR_CLASS;
+	/* "-": the registry gives no basic code, so none is out of place */
+	if (d && (!*d->basic || ref_list_has(d->basic, num, (size_t)n)))
+		return REF_PAIR_REGISTERED;
+	if (pair_seen(code, subject, detail))
+		return REF_PAIR_SEEN;
+	return d ? REF_PAIR_UNUSUAL : REF_PAIR_UNKNOWN;
+}

@@ -190,6 +190,46 @@ struct ref_scenario {
 	const char *note;
 };
 
+/* Why a message was not delivered, in a few words (data/reasons.rec). */
+struct ref_reason {
+	const char *reason;		/* "userunknown" */
+	const char *origin;		/* "sisimai" (Sisimai's name) or "smtpref" */
+	const char *summary;		/* the reason in a few words */
+	const char *explanation;
+	const char *action;		/* what the sender should do */
+	const char *retry;		/* never, fix-first, later, none */
+	const char *status;		/* "X.1.1", or "" */
+	const char *codes;		/* enhanced codes that mean it */
+	const char *section;
+	const char *note;
+};
+
+/* A text real servers put in replies (data/bounce-texts.rec). */
+struct ref_btext {
+	const char *text;		/* lower case; '*' matches any run */
+	const char *reason;		/* a ref_reason name */
+	const char *who;		/* the software or provider */
+	const char *source;		/* where it is documented or was seen */
+	const char *example;		/* a reply holding the text */
+	const char *hosts;		/* NULL, or the domains it is limited to */
+	const char *advice;		/* NULL, or advice for this text */
+	const char *note;
+};
+
+/* A basic code and an enhanced code seen together in practice (the
+ * examples of bounce-texts.rec), and the reason an enhanced code stands
+ * for (reasons.rec).  Both sorted. */
+struct ref_pair {
+	int code;
+	int subject;
+	int detail;
+};
+struct ref_enh_reason {
+	int subject;
+	int detail;
+	const char *reason;
+};
+
 extern const struct ref_class ref_class_table[];
 extern const size_t ref_class_count;
 extern const struct ref_code ref_code_table[];
@@ -214,6 +254,14 @@ extern const struct ref_hint ref_hint_table[];
 extern const size_t ref_hint_count;
 extern const struct ref_meaning ref_meaning_table[];
 extern const size_t ref_meaning_count;
+extern const struct ref_reason ref_reason_table[];
+extern const size_t ref_reason_count;
+extern const struct ref_btext ref_btext_table[];
+extern const size_t ref_btext_count;
+extern const struct ref_pair ref_pair_seen_table[];
+extern const size_t ref_pair_seen_count;
+extern const struct ref_enh_reason ref_enh_reason_table[];
+extern const size_t ref_enh_reason_count;
 
 /* Codes that any command may get (RFC 5321 4.3.2). */
 #define REF_ANY_COMMAND_CODES "421 500 501"
@@ -257,6 +305,25 @@ const struct ref_meaning *ref_meaning_find(const char *verb, int code);
 size_t ref_commands_next(const char *phase,
     int (*offered)(void *ctx, const char *keyword), void *ctx,
     char *buf, size_t size);
+
+/* Exact, case-sensitive (reason names are lower case). */
+const struct ref_reason *ref_reason_find(const char *name, size_t len);
+/* The reason enhanced code X.subject.detail stands for, or NULL. */
+const struct ref_reason *ref_enh_reason(int subject, int detail);
+
+/* How a basic reply code and an enhanced code go together (RFC 3463 2,
+ * RFC 5248): the enhanced code's class must be the reply's first digit;
+ * the registry pairs each detail code with some basic codes; servers
+ * pair them in other ways too. */
+enum ref_pair_kind {
+	REF_PAIR_REGISTERED,	/* the registry lists the pair */
+	REF_PAIR_SEEN,		/* not registered, but seen in practice */
+	REF_PAIR_UNUSUAL,	/* neither: classes agree, nothing more known */
+	REF_PAIR_UNKNOWN,	/* the detail code is not registered */
+	REF_PAIR_CLASS,		/* the classes disagree: an error */
+	REF_PAIR_LAST
+};
+enum ref_pair_kind ref_pair_check(int code, int cls, int subject, int detail);
 
 /* ref_list_next - step through a space-separated list: returns 1 and sets
  * the token and its length to the next item, advancing *cursor; 0 at the end. */

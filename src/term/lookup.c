@@ -16,8 +16,10 @@
 
 #include "term/json.h"
 #include "core/printable.h"
+#include "term/verdict.h"
 #include "core/ref.h"
 #include "core/server.h"
+#include "report/report.h"
 
 static const char *const kind_names[] = {
 	[LOOKUP_CODE] = "reply-code",
@@ -29,6 +31,7 @@ static const char *const kind_names[] = {
 	[LOOKUP_PARAM] = "parameter",
 	[LOOKUP_REPLY_LINE] = "reply-line",
 	[LOOKUP_EHLO_LINE] = "ehlo-line",
+	[LOOKUP_REPORT] = "report",
 	[LOOKUP_INVALID] = "invalid",
 };
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == LOOKUP_KIND_LAST,
@@ -166,6 +169,10 @@ void lookup_classify(const char *s, struct lookup_term *t)
 	t->kind = LOOKUP_INVALID;
 	if (len == 0)
 		return;
+	if (report_recognises(s, len)) {
+		t->kind = LOOKUP_REPORT;
+		return;
+	}
 	if (len == 3 && isdigit((unsigned char)s[0]) &&
 	    isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2])) {
 		t->kind = LOOKUP_CODE;
@@ -314,6 +321,7 @@ size_t lookup_suggest(const char *s, char out[][32], size_t max)
 struct out {
 	int json;
 	int quiet;
+	enum render_color_mode color;
 	FILE *out, *err;
 	struct json j;
 	struct render r;
@@ -324,6 +332,7 @@ static void out_init(struct out *o, const struct lookup_opts *opts)
 	memset(o, 0, sizeof *o);
 	o->json = opts->json;
 	o->quiet = opts->quiet;
+	o->color = opts->color;
 	o->out = opts->out ? opts->out : stdout;
 	o->err = opts->err ? opts->err : stderr;
 	if (o->json)
@@ -808,6 +817,48 @@ static void note(struct out *o, enum render_style st, const char *text)
 		subline(o, st, text);
 }
 
+/* What the report reader makes of a pasted line or block: the verdict
+ * (the server's text read for its meaning, which wins over the generic
+ * meaning of the codes), printed before the codes' entries. */
+struct reply_ctx {
+	struct out *o;
+	int done;
+};
+
+static void reply_verdict_cb(void *ctx, const struct report_msg *m,
+    const struct report_rcpt *r)
+{
+	struct reply_ctx *c = ctx;
+	struct out *o = c->o;
+	struct verdict v;
+
+	if (c->done++)
+		return;
+	if (o->json) {
+		verdict_json_rcpt(&o->j, "verdict", m, r);
+		return;
+	}
+	verdict_init(&v, o->out, 0, o->quiet, o->color);
+	v.headings = 0;
+	v.codes = 0;	/* the entries below say it all */
+	verdict_begin(&v, NULL);
+	verdict_rcpt(&v, m, r);
+}
+
+static void reply_verdict(struct out *o, const char *line)
+{
+	struct reply_ctx c = { o, 0 };
+	struct report *rp = report_new(reply_verdict_cb, &c);
+
+	if (rp) {
+		report_feed(rp, line, strlen(line));
+		report_end(rp);
+		report_free(rp);
+	}
+	if (!c.done && o->json)
+		json_null(&o->j, "verdict");
+}
+
 static void entry_reply_line(struct out *o, const struct lookup_term *t)
 {
 	const struct reply_line *l = &t->line;
@@ -831,8 +882,13 @@ static void entry_reply_line(struct out *o, const struct lookup_term *t)
 			json_null(&o->j, "enhanced");
 		}
 		json_stringn(&o->j, "text", l->after_enh, l->after_enh_len);
+		reply_verdict(o, t->term);
 		json_array_begin(&o->j, "notes");
 	} else {
+		reply_verdict(o, t->term);
+		if (o->quiet)
+			return;
+		render_newline(&o->r);
 		heading(o, render_code_style(l->code), "Reply line", NULL);
 	}
 	snprintf(buf, sizeof buf, "Code %d%s%s.", l->code,
@@ -840,22 +896,18 @@ static void entry_reply_line(struct out *o, const struct lookup_term *t)
 	    c ? "" : ", which no RFC defines: a client treats it by its first digit (RFC 5321 4.2)");
 	note(o, RENDER_PLAIN, buf);
 	if (l->has_enh) {
+		int err;
+
 		snprintf(buf, sizeof buf, "Enhanced status code %d.%d.%d%s",
 		    l->enh.cls, l->enh.subject, l->enh.detail,
 		    d ? "." : ", which is not in the IANA registry: read it by its class and subject (RFC 3463 2).");
 		note(o, RENDER_PLAIN, buf);
-		if (!reply_enh_agrees(l->code, &l->enh)) {
-			snprintf(buf, sizeof buf,
-			    "The codes disagree: the enhanced code's class %d does not match the reply's first digit %d; they must agree (RFC 3463 2, RFC 2034 4). Clients act on the reply code.",
-			    l->enh.cls, cls);
-			note(o, RENDER_WARN, buf);
-		} else if (d && *d->basic &&
-		    !ref_list_has(d->basic, t->term, 3)) {
-			snprintf(buf, sizeof buf,
-			    "%d.%d.%d usually comes with %s, not %d: the two codes are not a registered pair, but their classes agree.",
-			    l->enh.cls, l->enh.subject, l->enh.detail, d->basic, l->code);
-			note(o, RENDER_DIM, buf);
-		}
+		/* registered, seen in practice, unusual: said apart; only
+		 * classes that disagree are an error */
+		err = verdict_pair(l->code, l->enh.cls, l->enh.subject,
+		    l->enh.detail, buf, sizeof buf);
+		if (err || d)
+			note(o, err ? RENDER_WARN : RENDER_DIM, buf);
 	} else if (cls != 3 && t->line.text_len > 0) {
 		note(o, RENDER_DIM, "No enhanced status code: the server may not announce ENHANCEDSTATUSCODES (RFC 2034).");
 	}
@@ -870,15 +922,12 @@ static void entry_reply_line(struct out *o, const struct lookup_term *t)
 		} else {
 			json_null(&o->j, "reply");
 		}
-	} else {
-		if (!c) {
-			digits_line(l->code, buf, sizeof buf);
-			note(o, RENDER_DIM, buf);
-		} else {
-			render_newline(&o->r);
-			entry_code(o, c);
-		}
+	} else if (!c) {
+		digits_line(l->code, buf, sizeof buf);
+		note(o, RENDER_DIM, buf);
 	}
+	/* the enhanced code is the precise one: it comes before the
+	 * generic meaning of the reply code */
 	if (l->has_enh && (d || ref_enh_subject(l->enh.subject))) {
 		if (o->json)
 			json_array_begin(&o->j, "enhanced_code");
@@ -892,6 +941,10 @@ static void entry_reply_line(struct out *o, const struct lookup_term *t)
 			json_array_end(&o->j);
 	} else if (o->json) {
 		json_null(&o->j, "enhanced_code");
+	}
+	if (!o->json && c) {
+		render_newline(&o->r);
+		entry_code(o, c);
 	}
 	if (o->json)
 		json_object_end(&o->j);
@@ -991,6 +1044,38 @@ static void not_found(const struct out *o, const struct lookup_term *t,
 		fputc('?', o->err);
 	}
 	fputc('\n', o->err);
+}
+
+/* show_report - a term that smtpref explain reads (a log line, a DSN
+ * field, a reply block): its verdicts; 1 when something was found */
+static int show_report(struct out *o, const struct lookup_term *t)
+{
+	struct verdict v;
+	struct report *rp = report_new(verdict_rcpt, &v);
+	const struct report_summary *s;
+	char buf[256];
+	int found;
+
+	if (rp == NULL) {
+		not_found(o, t, "out of memory");
+		return 0;
+	}
+	verdict_init(&v, o->out, o->json, o->quiet, o->color);
+	if (o->json)
+		verdict_embed(&v, &o->j);
+	verdict_begin(&v, NULL);
+	report_feed(rp, t->term, strlen(t->term));
+	report_end(rp);
+	s = report_summary(rp);
+	verdict_end(&v, s);
+	found = s->recipients > 0;
+	if (!found) {
+		snprintf(buf, sizeof buf, "nothing to explain in it: it looks like %s",
+		    s->looks_like ? s->looks_like : "something else");
+		not_found(o, t, buf);
+	}
+	report_free(rp);
+	return found;
 }
 
 /* show_term - print the entries for one term; 1 if any was found */
@@ -1106,6 +1191,9 @@ static int show_term(struct out *o, const struct lookup_term *t, int *count)
 		separator(o, count);
 		entry_ehlo_line(o, t);
 		return 1;
+	case LOOKUP_REPORT:
+		separator(o, count);
+		return show_report(o, t);
 	case LOOKUP_INVALID:
 	case LOOKUP_KIND_LAST:
 		break;
@@ -1176,9 +1264,9 @@ int lookup_terms(char *const *terms, int n, const struct lookup_opts *opts)
 /* The reference tables come first; search stops at T_PERSONAS, since
  * personas and scenarios describe the simulation, not SMTP. */
 enum table { T_CODES, T_ENHANCED, T_KEYWORDS, T_COMMANDS, T_PARAMS,
-	T_PERSONAS, T_SCENARIOS, T_LAST };
+	T_REASONS, T_PERSONAS, T_SCENARIOS, T_LAST };
 static const char *const table_names[] = { "codes", "enhanced", "keywords",
-	"commands", "params", "personas", "scenarios" };
+	"commands", "params", "reasons", "personas", "scenarios" };
 _Static_assert(sizeof table_names / sizeof table_names[0] == T_LAST,
     "table_names out of step with enum table");
 
@@ -1190,6 +1278,7 @@ static size_t table_count(enum table t)
 	case T_KEYWORDS: return ref_keyword_count;
 	case T_COMMANDS: return ref_command_count;
 	case T_PARAMS: return ref_param_count;
+	case T_REASONS: return ref_reason_count;
 	case T_PERSONAS: return ref_persona_count;
 	case T_SCENARIOS: return ref_scenario_count;
 	case T_LAST: break;
@@ -1237,6 +1326,27 @@ static void show_row(struct out *o, enum table t, size_t i)
 			json_object_end(&o->j);
 		} else {
 			row(o, "", RENDER_PLAIN, p->name, p->summary, 14);
+		}
+		break;
+	}
+	case T_REASONS: {
+		const struct ref_reason *rs = &ref_reason_table[i];
+
+		if (o->json) {
+			json_object_begin(&o->j, NULL);
+			json_string(&o->j, "type", "reason");
+			json_string(&o->j, "reason", rs->reason);
+			json_string(&o->j, "origin", rs->origin);
+			json_string(&o->j, "summary", rs->summary);
+			json_string(&o->j, "explanation", rs->explanation);
+			json_string(&o->j, "action", rs->action);
+			json_string(&o->j, "retry", rs->retry);
+			json_string(&o->j, "status", *rs->status ? rs->status : NULL);
+			json_list(&o->j, "codes", rs->codes);
+			json_string(&o->j, "section", rs->section);
+			json_object_end(&o->j);
+		} else {
+			row(o, "", RENDER_BOLD, rs->reason, rs->summary, 17);
 		}
 		break;
 	}
@@ -1346,6 +1456,12 @@ static const char *row_field(enum table t, size_t i, int f)
 		{
 			const char *v[] = { p->param, p->summary, p->explanation, p->syntax, p->value, p->note };
 			return f < 6 ? v[f] ? v[f] : "" : NULL;
+		}
+	case T_REASONS:
+		{
+			const struct ref_reason *rs = &ref_reason_table[i];
+			const char *v[] = { rs->reason, rs->summary, rs->explanation, rs->action, rs->note };
+			return f < 5 ? v[f] ? v[f] : "" : NULL;
 		}
 	default:
 		break;

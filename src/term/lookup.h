@@ -23,6 +23,8 @@ enum lookup_kind {
 	LOOKUP_PARAM,		/* SIZE=, NOTIFY=SUCCESS */
 	LOOKUP_REPLY_LINE,	/* 550 5.1.1 <bob@example.org>: ... */
 	LOOKUP_EHLO_LINE,	/* 250-SIZE 10240000 */
+	LOOKUP_REPORT,		/* what smtpref explain reads: a log line, a
+				 * Diagnostic-Code: line, a reply block */
 	LOOKUP_INVALID,		/* none of those forms */
 	LOOKUP_KIND_LAST
 };
@@ -65,11 +67,12 @@ int lookup_terms(char *const *terms, int n, const struct lookup_opts *o);
 /* lookup_plain - the terms' entries as plain text into out, problems into
  * err: what the console's :explain TERM shows (console_opts.lookup) */
 void lookup_plain(char *const *terms, int n, FILE *out, FILE *err);
-/* what: codes, enhanced, keywords, commands, params; 2 when unknown */
+/* what: codes, enhanced, keywords, commands, params, reasons, personas,
+ * scenarios; 2 when unknown */
 int lookup_list(const char *what, const struct lookup_opts *o);
 int lookup_search(char *const *words, int n, const struct lookup_opts *o);
 
 /* The names lookup_list accepts, space-separated (for help and completion). */
-#define LOOKUP_LISTS "codes enhanced keywords commands params personas scenarios"
+#define LOOKUP_LISTS "codes enhanced keywords commands params reasons personas scenarios"
 
 #endif

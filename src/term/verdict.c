@@ -1,304 +1,443 @@
-/* verdict.c - the one-line test client's verdict, as text or JSON */
+/* verdict.c - what explain prints: the verdict first, then the details
+ *
+ * For each recipient the first lines answer what a user asks: which
+ * address, why (the reason in a few words), who refused it at which
+ * command, whether it is final and who retries, and what to do.  Then
+ * the details: the server's words, each code with its RFC section, and
+ * which rule gave the reason (the server's text wins over a generic
+ * code, and the verdict says so).  The JSON carries the same facts; its
+ * shape is documented in man/smtpref.1 (EXPLAIN) and kept stable.
+ */
 #include <config.h>
 
 #include "term/verdict.h"
 
+#include <stdio.h>
 #include <string.h>
 
-#include "term/json.h"
+#include "core/ref.h"
+#include "core/reply.h"
+#include "core/tx.h"
 
-static const struct outcome empty;
+/* Text from outside (a server's words, addresses, host names) is kept
+ * this long at most once made printable. */
+#define CLEAN_MAX (4 * REPORT_DIAG_MAX + 64)
 
-static const struct outcome *rec_of(const struct verdict *vd)
+/* printable - text from outside made safe to print (core/tx.c) */
+static void printable(const char *s, char *out, size_t size)
 {
-	return vd->rec ? vd->rec : &empty;
+	tx_printable(s, strlen(s), out, size);
 }
 
-/* step_words - a step as people say it */
-static const char *step_words(enum outcome_step s)
+void verdict_init(struct verdict *v, FILE *out, int json, int quiet,
+    enum render_color_mode color)
 {
-	switch (s) {
-	case OUTCOME_CONNECT: return "the greeting";
-	case OUTCOME_DOT: return "the final dot";
-	case OUTCOME_STARTTLS: return "TLS";
-	default: return outcome_step_str(s);
+	memset(v, 0, sizeof *v);
+	v->out = out;
+	v->json = json;
+	v->quiet = quiet;
+	v->headings = 1;
+	v->codes = 1;
+	v->j = &v->own;
+	if (json)
+		json_init(v->j, out);
+	else
+		render_init(&v->r, out, color);
+}
+
+void verdict_embed(struct verdict *v, struct json *j)
+{
+	v->json = 1;
+	v->j = j;
+}
+
+void verdict_begin(struct verdict *v, const char *file)
+{
+	if (v->json && v->j == &v->own)
+		json_init(v->j, v->out);	/* one object a line */
+	v->file = file;
+	v->open = 0;
+	v->msg = 0;
+	v->count = 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Pairs of codes (RFC 3463 2; RFC 5248 and the IANA registry)       */
+
+int verdict_pair(int code, int cls, int subject, int detail, char *buf,
+    size_t size)
+{
+	const struct ref_enhanced *d = ref_enh_detail(subject, detail);
+
+	switch (ref_pair_check(code, cls, subject, detail)) {
+	case REF_PAIR_CLASS:
+		snprintf(buf, size, "Error: the codes disagree: the enhanced code's class %d does not match the reply's first digit %d; they must agree (RFC 3463 2, RFC 2034 4). Clients act on the reply code.",
+		    cls, code / 100);
+		return 1;
+	case REF_PAIR_REGISTERED:
+		snprintf(buf, size, "%d with X.%d.%d: a registered pair (RFC 5248, the IANA registry).",
+		    code, subject, detail);
+		break;
+	case REF_PAIR_SEEN:
+		snprintf(buf, size, "%d with X.%d.%d: not a registered pair%s%s%s, but one seen in practice: real servers send it, and the classes agree.",
+		    code, subject, detail, d && *d->basic ? " (the registry gives " : "",
+		    d && *d->basic ? d->basic : "", d && *d->basic ? ")" : "");
+		break;
+	case REF_PAIR_UNUSUAL:
+		snprintf(buf, size, "%d with X.%d.%d: not a registered pair (the registry gives %s), and not one smtpref has seen; the classes agree, so it is allowed.",
+		    code, subject, detail, d ? d->basic : "none");
+		break;
+	case REF_PAIR_UNKNOWN:
+	case REF_PAIR_LAST:
+		snprintf(buf, size, "X.%d.%d is not in the IANA registry: read it by its class and subject (RFC 3463 2).",
+		    subject, detail);
+		break;
 	}
+	return 0;
 }
 
-/* reply - "550 5.1.1 text" of an entry */
-static void reply(const struct outcome_entry *e, char *out, size_t size)
+/* ---------------------------------------------------------------- */
+/* Words                                                             */
+
+static const char *kind_words(enum report_kind k)
 {
-	snprintf(out, size, "%d%s%s%s%s", e->code, e->enh[0] ? " " : "", e->enh,
-	    e->text[0] ? " " : "", e->text);
+	switch (k) {
+	case REPORT_DSN: return "a delivery status notification (RFC 3464)";
+	case REPORT_BOUNCE: return "a bounce";
+	case REPORT_LOG: return "mail log lines";
+	case REPORT_TRANSCRIPT: return "an SMTP session transcript";
+	case REPORT_REPLY: return "a reply (RFC 5321 4.2)";
+	case REPORT_KIND_LAST: break;
+	}
+	return "a report";
 }
 
-/* deciding - the entry the verdict rests on: the one that failed, or
- * the goal's last step that went through */
-static const struct outcome_entry *deciding(const struct verdict *vd)
+static const char *command_words(const char *c)
 {
-	const struct outcome *o = rec_of(vd);
+	static const struct { const char *cmd, *words; } w[] = {
+		{ "RCPT", "RCPT TO (the recipient's address)" },
+		{ "MAIL", "MAIL FROM (the sender's address)" },
+		{ "DATA", "DATA (the message itself)" },
+		{ "CONNECT", "the greeting (the connection itself)" },
+		{ "EHLO", "EHLO (the sending server's name)" },
+		{ "HELO", "HELO (the sending server's name)" },
+		{ "AUTH", "AUTH (the login)" },
+		{ "STARTTLS", "STARTTLS" },
+		{ "BDAT", "BDAT (the message itself)" },
+	};
 	size_t i;
 
-	if (vd->v.decided >= 0 && (size_t)vd->v.decided < o->n)
-		return &o->e[vd->v.decided];
-	if (vd->v.status != OUTCOME_OK)
-		return NULL;
-	for (i = o->n; i-- > 0;) {
-		enum outcome_step s = o->e[i].step;
-
-		if (o->e[i].answered && (s == vd->v.step ||
-		    (vd->v.step == OUTCOME_EHLO && s == OUTCOME_HELO) ||
-		    (vd->v.step == OUTCOME_STARTTLS && s == OUTCOME_CONNECT)))
-			return &o->e[i];
-	}
-	return NULL;
+	for (i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (!strcmp(c, w[i].cmd))
+			return w[i].words;
+	return c;
 }
 
-/* reason - why the verdict is what it is, in one sentence */
-static void reason(const struct verdict *vd, char *out, size_t size)
+/* codes_words - "550, 5.1.1" as the reply gave them */
+static void codes_words(const struct report_rcpt *r, char *buf, size_t size)
 {
-	const struct outcome *o = rec_of(vd);
-	const struct outcome_entry *e = deciding(vd);
-	char r[OUTCOME_TEXT_MAX + 40];
-
-	if (vd->why) {
-		snprintf(out, size, "%s", vd->why);
-		return;
-	}
-	if (e && e->answered)
-		reply(e, r, sizeof r);
-	if (vd->v.status == OUTCOME_OK) {
-		if (vd->v.step == OUTCOME_DOT)
-			snprintf(out, size, "%s%s", e ? "the server took it: " : "", e ? r : "");
-		else
-			snprintf(out, size, "stopped after %s, as --quit-after asked%s%s%s",
-			    step_words(vd->v.step), e ? " (" : "", e ? r : "", e ? ")" : "");
-		return;
-	}
-	if (vd->v.status == OUTCOME_RECIPIENTS) {
-		snprintf(out, size, "the server refused every recipient (%zu)%s%s",
-		    vd->v.rcpts, vd->v.rcpts == 1 && e ? ": " : "",
-		    vd->v.rcpts == 1 && e ? r : "");
-		return;
-	}
-	if (e && e->answered) {
-		snprintf(out, size, "%s%s%s got %s", step_words(e->step),
-		    e->arg[0] && e->step != OUTCOME_AUTH ? " " : "",
-		    e->arg[0] && e->step != OUTCOME_AUTH ? e->arg : "", r);
-		return;
-	}
-	if (o->why[0])
-		snprintf(out, size, "%s", o->why);
+	if (r->reply_code && r->status[0] && !r->status_derived)
+		snprintf(buf, size, "%d %s", r->reply_code, r->status);
+	else if (r->reply_code)
+		snprintf(buf, size, "%d", r->reply_code);
+	else if (r->status[0] && !r->status_derived)
+		snprintf(buf, size, "%s", r->status);
 	else
-		snprintf(out, size, "the session ended before %s", step_words(vd->v.step));
+		snprintf(buf, size, "no code given");
 }
 
-static void slowest(const struct outcome *o, const struct outcome_entry **s)
+static void final_words(const struct report_rcpt *r, char *buf, size_t size)
 {
-	size_t i;
+	char codes[48];
 
-	*s = NULL;
-	for (i = 0; i < o->n; i++)
-		if (o->e[i].answered && (*s == NULL || o->e[i].ms > (*s)->ms))
-			*s = &o->e[i];
-}
-
-static void recipients_text(struct render *r, const struct verdict *vd)
-{
-	const struct outcome *o = rec_of(vd);
-	char line[OUTCOME_ARG_MAX + OUTCOME_TEXT_MAX + 80], rep[OUTCOME_TEXT_MAX + 40];
-	size_t i;
-
-	if (vd->v.rcpts == 0)
+	codes_words(r, codes, sizeof codes);
+	switch (r->retry) {
+	case REPORT_RETRY_NONE:
+		snprintf(buf, size, "no failure (%s): nothing to retry.", codes);
 		return;
-	snprintf(line, sizeof line, "recipients: %zu of %zu accepted", vd->v.rcpts_ok,
-	    vd->v.rcpts);
-	render_text(r, RENDER_LABEL, "=== ");
-	render_wrap(r, RENDER_PLAIN, line, 4);
-	render_newline(r);
-	for (i = 0; i < o->n; i++) {
-		const struct outcome_entry *e = &o->e[i];
-		int d = e->code / 100;
-
-		if (e->step != OUTCOME_RCPT)
-			continue;
-		if (e->answered)
-			reply(e, rep, sizeof rep);
-		snprintf(line, sizeof line, "    %-9s ", !e->answered ? "no reply" :
-		    d == 2 ? "accepted" : d == 4 ? "deferred" : "refused");
-		render_text(r, e->answered ? render_code_style(e->code) : RENDER_WARN, line);
-		snprintf(line, sizeof line, "%s: %s", e->arg,
-		    e->answered ? rep : "the session ended first");
-		render_wrap(r, RENDER_PLAIN, line, 14);
-		render_newline(r);
+	case REPORT_RETRY_AUTOMATIC:
+		snprintf(buf, size, "no (%s): a temporary refusal; the sending server keeps the message and retries by itself (RFC 5321 4.5.4.1).",
+		    codes);
+		return;
+	case REPORT_RETRY_LATER:
+		if (!r->permanent) {
+			snprintf(buf, size, "no (%s), but the sending server gave up retrying: the message was not delivered. Send it again later.",
+			    codes);
+			return;
+		}
+		snprintf(buf, size, "yes (%s): it will not be retried; send again later, once the cause is gone.",
+		    codes);
+		return;
+	case REPORT_RETRY_NEVER:
+		snprintf(buf, size, "yes (%s): no server retries it, and sending to this address again will fail the same way.",
+		    codes);
+		return;
+	case REPORT_RETRY_FIX_FIRST:
+	case REPORT_RETRY_LAST:
+		break;
 	}
+	snprintf(buf, size, "yes (%s): resending unchanged will fail the same way; fix the cause first.",
+	    codes);
 }
 
-void verdict_text(struct render *r, const struct verdict *vd, int quiet)
+/* why_words - which rule gave the reason, in a sentence */
+static void why_words(const struct report_rcpt *r, char *buf, size_t size)
 {
-	const struct outcome *o = rec_of(vd);
-	const struct outcome_entry *slow;
-	char why[1200], line[1400];
-	int ok = vd->v.status == OUTCOME_OK;
+	char text[256];
+	size_t n = 0;
 
-	if (!quiet)
-		recipients_text(r, vd);
-	reason(vd, why, sizeof why);
-	snprintf(line, sizeof line, "%s (exit status %d): %s", ok && vd->v.step != OUTCOME_DOT ?
-	    "done" : outcome_status_name(vd->v.status), vd->v.status, why);
-	if (ok && vd->v.step == OUTCOME_DOT && vd->v.rcpts_ok < vd->v.rcpts)
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    " (for %zu of %zu recipients)", vd->v.rcpts_ok, vd->v.rcpts);
-	render_text(r, ok ? RENDER_LABEL : RENDER_WARN, ok ? "=== result: " : "*** result: ");
-	render_wrap(r, ok ? RENDER_PLAIN : RENDER_WARN, line, 4);
-	render_newline(r);
-	if (quiet || o->start_ms == 0)
-		return;
-	slowest(o, &slow);
-	snprintf(line, sizeof line, "session: %ld ms", outcome_session_ms(o, vd->now_ms));
-	if (o->connected_ms)
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    " with %s (%s) port %u%s%s; connecting %ld ms", o->host,
-		    o->address, o->port, vd->mx ? ", an MX of " : "",
-		    vd->mx ? vd->mx : "", (long)(o->connected_ms - o->start_ms));
-	if (slow)
-		snprintf(line + strlen(line), sizeof line - strlen(line),
-		    "; the slowest reply: %s%s%s, +%ld ms", step_words(slow->step),
-		    slow->arg[0] && slow->step == OUTCOME_RCPT ? " " : "",
-		    slow->arg[0] && slow->step == OUTCOME_RCPT ? slow->arg : "", slow->ms);
-	render_text(r, RENDER_LABEL, "=== ");
-	render_wrap(r, RENDER_PLAIN, line, 4);
-	render_newline(r);
-}
-
-/* ---- JSON --------------------------------------------------------------- */
-
-static void str_or_null(struct json *j, const char *key, const char *s)
-{
-	if (s && *s)
-		json_string(j, key, s);
-	else
-		json_null(j, key);
-}
-
-static void entry_json(struct json *j, const struct outcome_entry *e,
-    int with_step)
-{
-	json_object_begin(j, NULL);
-	if (with_step)
-		json_string(j, "command", outcome_step_str(e->step));
-	if (with_step)
-		str_or_null(j, "argument", e->arg);
-	else
-		json_string(j, "address", e->arg);
-	json_bool(j, "answered", e->answered);
-	if (e->answered) {
-		json_int(j, "code", e->code);
-		str_or_null(j, "enhanced", e->enh);
-		json_string(j, "text", e->text);
-		json_int(j, "ms", e->ms);
+	if (r->rule == REPORT_RULE_TEXT && r->text) {
+		printable(r->text->text, text, sizeof text);
+		n = (size_t)snprintf(buf, size, "The server's text holds \"%s\" (%s; source: %s).",
+		    text, r->text->who, r->text->source);
+	} else if (r->rule == REPORT_RULE_STATUS) {
+		n = (size_t)snprintf(buf, size, "The enhanced code %s stands for it (%s).",
+		    r->status, r->reason->section);
 	} else {
-		json_null(j, "code");
-		json_null(j, "enhanced");
+		n = (size_t)snprintf(buf, size, "%c%s.",
+		    report_rule_str(r->rule)[0] - 'a' + 'A', report_rule_str(r->rule) + 1);
+	}
+	if (n >= size || !r->by_code)
+		return;
+	if (r->rule == REPORT_RULE_TEXT)
+		snprintf(buf + n, size - n, " The codes alone would say %s (%s); the server's text is more precise, so it wins.",
+		    r->by_code->reason, r->by_code->summary);
+	else if (r->rule == REPORT_RULE_EXPIRED)
+		snprintf(buf + n, size - n, " The last attempt failed because: %s (%s).",
+		    r->by_code->summary, r->by_code->reason);
+	else
+		snprintf(buf + n, size - n, " Read alone, the reply says %s (%s).",
+		    r->by_code->reason, r->by_code->summary);
+}
+
+/* ---------------------------------------------------------------- */
+/* JSON                                                              */
+
+static void json_str(struct json *j, const char *key, const char *v)
+{
+	json_string(j, key, v && *v ? v : NULL);
+}
+
+static void json_open(struct verdict *v, const struct report_msg *m)
+{
+	if (v->open)
+		return;
+	v->open = 1;
+	json_object_begin(v->j, NULL);
+	json_int(v->j, "smtpref_json", 1);
+	json_string(v->j, "file", v->file);
+	json_str(v->j, "kind", m ? report_kind_str(m->kind) : NULL);
+	json_array_begin(v->j, "recipients");
+}
+
+void verdict_json_rcpt(struct json *j, const char *key,
+    const struct report_msg *m, const struct report_rcpt *r)
+{
+	json_object_begin(j, key);
+	json_str(j, "address", r->address);
+	json_str(j, "action", r->action);
+	json_str(j, "status", r->status);
+	json_bool(j, "status_derived", r->status_derived);
+	if (r->reply_code)
+		json_int(j, "reply_code", r->reply_code);
+	else
+		json_null(j, "reply_code");
+	json_str(j, "command", r->command);
+	json_str(j, "remote_mta", r->remote_mta);
+	json_str(j, "diagnostic", r->diagnostic);
+	json_string(j, "reason", r->reason->reason);
+	json_bool(j, "permanent", r->permanent);
+	json_string(j, "retry", report_retry_str(r->retry));
+	json_string(j, "summary", r->reason->summary);
+	json_string(j, "advice", r->text && r->text->advice ? r->text->advice
+	    : r->reason->action);
+	json_string(j, "rule", report_rule_name(r->rule));
+	if (r->text) {
+		json_object_begin(j, "text");
+		json_string(j, "match", r->text->text);
+		json_string(j, "who", r->text->who);
+		json_string(j, "source", r->text->source);
+		json_object_end(j);
+	} else {
 		json_null(j, "text");
-		json_null(j, "ms");
 	}
-	if (with_step) {
-		json_bool(j, "tls", e->tls);
-		json_bool(j, "slow", e->slow);
+	json_string(j, "codes_say", r->by_code ? r->by_code->reason : NULL);
+	json_int(j, "message", (long)m->index);
+	json_int(j, "line", (long)r->line);
+	json_object_end(j);
+}
+
+/* ---------------------------------------------------------------- */
+/* Text                                                              */
+
+static void field(struct verdict *v, const char *label, const char *text)
+{
+	render_field(&v->r, label, text);
+}
+
+static void msg_heading(struct verdict *v, const struct report_msg *m)
+{
+	char buf[768], who[400];
+	size_t n = 0;
+
+	who[0] = 0;
+	if (m->kind == REPORT_LOG)
+		snprintf(who, sizeof who, "%s%s, queue id %s%s%s", m->software[0]
+		    ? " of " : "", m->software, m->id[0] ? m->id : "-",
+		    m->sender[0] ? ", from " : "", m->sender);
+	else if (m->kind == REPORT_TRANSCRIPT || m->kind == REPORT_REPLY)
+		snprintf(who, sizeof who, "%s%s%s%s", m->software[0] ? " (" : "",
+		    m->software, m->software[0] ? ")" : "",
+		    m->peer[0] ? " with " : "");
+	else
+		snprintf(who, sizeof who, "%s%s%s%s%s", m->reporter[0] ? " from " : "",
+		    m->reporter, m->software[0] ? (m->reporter[0] ? " (" : " written by ") : "",
+		    m->software, m->software[0] && m->reporter[0] ? ")" : "");
+	if (m->index > 1 || (m->kind != REPORT_LOG && v->msg > 0))
+		n = (size_t)snprintf(buf, sizeof buf, "message %u, ", m->index);
+	snprintf(buf + n, sizeof buf - n, "%s%s%s", kind_words(m->kind), who,
+	    m->kind == REPORT_TRANSCRIPT || m->kind == REPORT_REPLY ? m->peer : "");
+	printable(buf, who, sizeof who);
+	if (v->any)
+		render_newline(&v->r);
+	/* a label first, so the wrapped words line up under it */
+	printable(!v->file ? "Read as" : strcmp(v->file, "-") ? v->file
+	    : "standard input", buf, sizeof buf);
+	render_text(&v->r, RENDER_BOLD, buf);
+	render_text(&v->r, RENDER_BOLD, v->file ? ": " : " ");
+	render_wrap(&v->r, RENDER_BOLD, who, 4);
+	render_newline(&v->r);
+	if (m->subject[0]) {
+		printable(m->subject, buf, sizeof buf);
+		field(v, "Subject", buf);
+	}
+}
+
+static void details(struct verdict *v, const struct report_rcpt *r)
+{
+	char buf[CLEAN_MAX + 128], clean[CLEAN_MAX];
+	const struct ref_code *c = r->reply_code ? ref_code_find(r->reply_code) : NULL;
+	struct reply_enh e;
+	size_t sl = strlen(r->status);
+
+	if (r->diagnostic[0]) {
+		printable(r->diagnostic, clean, sizeof clean);
+		field(v, "Server said", clean);
+	}
+	why_words(r, buf, sizeof buf);
+	field(v, "Why", buf);
+	snprintf(buf, sizeof buf, "%s (%s: %s)", r->reason->explanation,
+	    r->reason->reason, r->reason->section);
+	field(v, "Meaning", buf);
+	if (!v->codes)
+		return;
+	if (c) {
+		snprintf(buf, sizeof buf, "%d: %s (%s; smtpref %d says more)", c->code,
+		    c->summary, c->origin, c->code);
+		field(v, "Reply code", buf);
+	}
+	if (sl >= 5 && reply_parse_enh(r->status, sl, &e) == sl) {
+		const struct ref_enhanced *d = ref_enh_detail(e.subject, e.detail);
+		const struct ref_enhanced *s = ref_enh_subject(e.subject);
+
+		if (d)
+			snprintf(buf, sizeof buf, "%s%s: %s. %s (%s)", r->status,
+			    r->status_derived ? " (not in the report: the code for this reason)" : "",
+			    d->title, d->summary, d->section);
+		else
+			snprintf(buf, sizeof buf, "%s%s: not in the IANA registry; by its subject, %s (RFC 3463 2)",
+			    r->status, r->status_derived ? " (not in the report)" : "",
+			    s ? s->title : "an unknown subject");
+		field(v, "Enhanced", buf);
+		if (r->reply_code && !r->status_derived) {
+			verdict_pair(r->reply_code, e.cls, e.subject, e.detail, buf, sizeof buf);
+			field(v, "Codes", buf);
+		}
+	}
+}
+
+static void text_rcpt(struct verdict *v, const struct report_msg *m,
+    const struct report_rcpt *r)
+{
+	char buf[CLEAN_MAX + 128], clean[CLEAN_MAX];
+	int cls = r->status[0] ? r->status[0] - '0' : r->reply_code / 100;
+
+	if (r->address[0])
+		printable(r->address, clean, sizeof clean);
+	else if (m->kind == REPORT_REPLY)
+		snprintf(clean, sizeof clean, "This reply");
+	else if (!strcmp(r->command, "MAIL")) {
+		snprintf(buf, sizeof buf, "The sender%s%.300s%s", m->sender[0]
+		    ? " <" : "", m->sender, m->sender[0] ? ">" : "");
+		printable(buf, clean, sizeof clean);
 	} else
-		json_bool(j, "accepted", e->answered && e->code / 100 == 2);
-	json_object_end(j);
-}
-
-static void tls_json(struct json *j, const struct outcome_tls *t)
-{
-	json_object_begin(j, "tls");
-	json_bool(j, "on", t->on);
-	if (t->on) {
-		json_string(j, "protocol", t->protocol);
-		json_string(j, "cipher", t->cipher);
-		json_bool(j, "verified", t->verified);
-		str_or_null(j, "verify_error", t->verify_error);
-		str_or_null(j, "subject", t->subject);
-		str_or_null(j, "issuer", t->issuer);
-	}
-	json_object_end(j);
-}
-
-static void message_json(struct json *j, const struct message *m)
-{
-	if (m == NULL || m->text == NULL) {
-		json_null(j, "message");
+		snprintf(clean, sizeof clean, "(no address given)");
+	if (v->quiet) {
+		snprintf(buf, sizeof buf, "%s  %s %s %s  %s", clean,
+		    r->status[0] ? r->status : "-", r->reason->reason,
+		    r->retry == REPORT_RETRY_NONE ? "ok" : r->permanent
+		    ? "permanent" : "temporary", report_retry_str(r->retry));
+		render_text(&v->r, RENDER_PLAIN, buf);
+		render_newline(&v->r);
 		return;
 	}
-	json_object_begin(j, "message");
-	json_int(j, "size", (long)m->size);
-	json_int(j, "lines", (long)m->lines);
-	json_int(j, "headers_added", (long)m->added);
-	json_bool(j, "8bitmime", m->needs_8bit);
-	json_bool(j, "smtputf8", m->needs_utf8);
-	json_object_end(j);
+	render_text(&v->r, render_code_style(cls), clean);
+	render_text(&v->r, RENDER_PLAIN, ": ");
+	snprintf(buf, sizeof buf, "%s (%s)", r->reason->summary, r->reason->reason);
+	render_wrap(&v->r, RENDER_BOLD, buf, 4);
+	render_newline(&v->r);
+	if (r->remote_mta[0] || r->command[0]) {
+		printable(r->remote_mta, clean, sizeof clean);
+		snprintf(buf, sizeof buf, "%s%s%s", r->remote_mta[0] ? clean
+		    : "the receiving server", r->command[0] ? ", at " : "",
+		    r->command[0] ? command_words(r->command) : "");
+		field(v, r->retry == REPORT_RETRY_NONE ? "Answered by" : "Refused by", buf);
+	}
+	final_words(r, buf, sizeof buf);
+	field(v, "Permanent", buf);
+	field(v, "What to do", r->text && r->text->advice ? r->text->advice
+	    : r->reason->action);
+	details(v, r);
 }
 
-void verdict_json(FILE *out, const struct verdict *vd)
+void verdict_rcpt(void *ctx, const struct report_msg *m,
+    const struct report_rcpt *r)
 {
-	const struct outcome *o = rec_of(vd);
-	struct json j;
-	char why[1200];
-	size_t i;
+	struct verdict *v = ctx;
 
-	reason(vd, why, sizeof why);
-	json_init(&j, out);
-	json_object_begin(&j, NULL);
-	json_int(&j, "smtpref_json", 1);
-	json_int(&j, "status", vd->v.status);
-	json_string(&j, "result", outcome_status_name(vd->v.status));
-	json_string(&j, "reason", why);
-	if (vd->v.status == OUTCOME_OK)
-		json_null(&j, "failed_step");
-	else
-		json_string(&j, "failed_step", outcome_step_str(vd->v.step));
-	json_object_begin(&j, "server");
-	str_or_null(&j, "host", o->host);
-	str_or_null(&j, "address", o->address);
-	if (o->port)
-		json_int(&j, "port", (long)o->port);
-	else
-		json_null(&j, "port");
-	str_or_null(&j, "mx_of", vd->mx);
-	json_object_end(&j);
-	json_string(&j, "end", outcome_end_str(o->end));
-	str_or_null(&j, "error", o->why);
-	json_int(&j, "session_ms", outcome_session_ms(o, vd->now_ms));
-	if (o->connected_ms)
-		json_int(&j, "connect_ms", (long)(o->connected_ms - o->start_ms));
-	else
-		json_null(&j, "connect_ms");
-	tls_json(&j, &o->tls);
-	json_array_begin(&j, "steps");
-	for (i = 0; i < o->n; i++)
-		entry_json(&j, &o->e[i], 1);
-	json_array_end(&j);
-	json_array_begin(&j, "recipients");
-	for (i = 0; i < o->n; i++)
-		if (o->e[i].step == OUTCOME_RCPT)
-			entry_json(&j, &o->e[i], 0);
-	json_array_end(&j);
-	json_int(&j, "recipients_accepted", (long)vd->v.rcpts_ok);
-	json_array_begin(&j, "findings");
-	for (i = 0; i < o->nfindings; i++) {
-		json_object_begin(&j, NULL);
-		if (o->findings[i].step >= 0)
-			json_int(&j, "step", o->findings[i].step);
-		else
-			json_null(&j, "step");
-		str_or_null(&j, "label", o->findings[i].label);
-		json_string(&j, "text", o->findings[i].text);
-		json_object_end(&j);
+	if (v->json) {
+		json_open(v, m);
+		verdict_json_rcpt(v->j, NULL, m, r);
+	} else {
+		if (m->index != v->msg && !v->quiet && v->headings)
+			msg_heading(v, m);
+		else if (v->count > 0 && !v->quiet)
+			render_newline(&v->r);
+		text_rcpt(v, m, r);
+		v->any = 1;
 	}
-	json_array_end(&j);
-	message_json(&j, vd->msg);
-	json_object_end(&j);
-	json_end(&j);
+	v->msg = m->index;
+	v->count++;
+}
+
+void verdict_end(struct verdict *v, const struct report_summary *s)
+{
+	if (v->json) {
+		json_open(v, NULL);
+		json_array_end(v->j);
+		json_int(v->j, "messages", (long)s->messages);
+		json_str(v->j, "looks_like", s->looks_like);
+		json_array_begin(v->j, "notes");
+		if (s->too_deep)
+			json_string(v->j, NULL, "MIME parts nested deeper than the reader follows were skipped");
+		if (s->dropped)
+			json_string(v->j, NULL, "more recipients than the reader keeps from a bounce's text: some were left out");
+		if (s->long_lines)
+			json_string(v->j, NULL, "lines longer than the reader's line buffer were read in pieces");
+		json_array_end(v->j);
+		json_object_end(v->j);
+		if (v->file)
+			json_end(v->j);
+	}
+	fflush(v->out);
 }
