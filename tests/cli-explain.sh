@@ -219,6 +219,11 @@ expect_err 'random\.bin: .*binary data' "binary data named"
 expect_err 'doc\.pdf: .*a PDF document' "a PDF named"
 jq -s '.' "$tmp/out" >"$tmp/all" && mv "$tmp/all" "$tmp/out"
 jqcheck 'map(.recipients) == [[], []] and (.[1].looks_like | test("PDF"))' "JSON says it too"
+# an endless binary input ends as soon as it is known to be binary
+timeout 30 "$SMTPREF" explain /dev/zero >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 1 "/dev/zero ends"
+expect_err '/dev/zero: .*binary data' "/dev/zero is binary data"
 : >"$tmp/empty"
 run explain "$tmp/empty"
 expect_err 'empty' "an empty file"

@@ -88,7 +88,9 @@ static int explain_stream(struct report *rp, struct verdict *v, FILE *in,
 
 	verdict_begin(v, name);
 	report_begin(rp);
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+	/* binary input ends the reading: /dev/zero or a disk image would
+	 * otherwise be read to its end, or forever */
+	while (!report_done(rp) && (n = fread(buf, 1, sizeof buf, in)) > 0)
 		report_feed(rp, buf, n);
 	if (ferror(in))
 		err = errno ? errno : EIO;

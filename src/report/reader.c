@@ -480,6 +480,11 @@ static void sniff_bytes(struct report *r, const char *buf, size_t len)
 	}
 }
 
+int report_done(const struct report *r)
+{
+	return r->mode == MODE_BINARY;
+}
+
 void report_feed(struct report *r, const char *buf, size_t len)
 {
 	if (r->sniffed < 1024)

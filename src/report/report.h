@@ -142,6 +142,9 @@ void report_free(struct report *r);
 void report_begin(struct report *r);
 void report_feed(struct report *r, const char *buf, size_t len);
 void report_end(struct report *r);
+/* report_done - whether the input can hold nothing more to read: it was
+ * found to be binary, so the caller may stop feeding it (/dev/zero) */
+int report_done(const struct report *r);
 const struct report_summary *report_summary(const struct report *r);
 
 /* report_recognises - whether s looks like something the reader reads
