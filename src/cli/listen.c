@@ -56,7 +56,7 @@ static void usage(FILE *f)
 "      --key FILE         its private key (default: in the --cert file)\n"
 "      --timeout SEC      how long a client may say nothing before 421\n"
 "                         (default 300: RFC 5321 4.5.3.2.7)\n"
-"      --max-sessions N   clients served at once (default 1000); more get 421\n"
+"      --max-sessions N   clients served at once (default 2000); more get 421\n"
 "  -e, --explain=LEVEL    full (the default), brief or off\n"
 "      --no-hints         no hints after a client's mistakes\n"
 "      --json             JSON Lines, one event a line (see smtpref(1))\n"
@@ -294,7 +294,7 @@ static void on_signal(int sig)
 static void more_descriptors(struct args *a)
 {
 	struct rlimit rl;
-	size_t want = a->lo.max_sessions ? a->lo.max_sessions : 1000;
+	size_t want = a->lo.max_sessions ? a->lo.max_sessions : 2000;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return;
@@ -341,6 +341,8 @@ int listen_main(int argc, char **argv)
 	if ((status = parse_args(argc, argv, &a)) >= 0)
 		return status;
 	a.lo.show = !a.quiet;
+	if (a.quiet)
+		a.lo.level = EXPLAIN_OFF;	/* nothing would show them */
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	more_descriptors(&a);

@@ -126,7 +126,7 @@ void grade_line(struct grade *g, enum server_phase phase, int tls,
 		why = grade_helo_name(line + i, n);
 		if (why) {
 			g->count[GRADE_HELO]++;
-			snprintf(g->helo, sizeof g->helo, "%.*s: %s",
+			snprintf(g->helo, sizeof g->helo, "\"%.*s\", %s",
 			    (int)(n > 40 ? 40 : n), line + i, why);
 			for (i = 0; g->helo[i]; i++)	/* keep it printable */
 				if ((unsigned char)g->helo[i] < 0x20 ||

@@ -53,7 +53,7 @@
 #define ACCEPTS 64		/* connections accepted from a socket in a turn */
 #define CMD_KEEP 600		/* the last command line, for the envelope */
 #define DEFAULT_TIMEOUT 300	/* RFC 5321 4.5.3.2.7: at least 5 minutes */
-#define DEFAULT_SESSIONS 1000
+#define DEFAULT_SESSIONS 2000
 
 #ifndef HAVE_OPENSSL
 struct tls;
@@ -677,6 +677,18 @@ static void start_tls(struct lconn *c)
 #endif
 }
 
+/* gone - writing failed: the client went away without its replies */
+static void gone(struct lconn *c)
+{
+	size_t unread = c->pend_len - c->pend_off;
+
+	if (unread)
+		finish(c, "the client closed the connection with %zu octets of replies unread",
+		    unread);
+	else
+		finish(c, "the client closed the connection before the reply");
+}
+
 /* eof - the client closed its side */
 static void eof(struct lconn *c)
 {
@@ -741,7 +753,7 @@ static void serve(struct lconn *c)
 		begin(c);
 		closed = session_feed(c->s, l->rbuf, (size_t)n) < 0;
 		if (flush(c) < 0) {
-			finish(c, "the connection failed while replying");
+			gone(c);
 			return;
 		}
 		if (c->overflow) {
@@ -817,7 +829,7 @@ static void on_conn(struct lconn *c)
 	}
 	if (c->pend_len > 0) {
 		if (flush(c) < 0) {
-			finish(c, "the connection failed while replying");
+			gone(c);
 			return;
 		}
 		if (c->pend_len > 0)

@@ -32,7 +32,7 @@
 #define LISTENER_FAULTS_MAX 8
 #define LISTENER_READ 4096		/* octets read at once */
 #define LISTENER_READS 16		/* reads for one client in a turn */
-#define LISTENER_OUT_MAX (256 * 1024)	/* replies its client did not read */
+#define LISTENER_OUT_MAX (128 * 1024)	/* replies its client did not read */
 
 /* --fault VERB[:N]:CODE[:ENH]: each session answers the Nth VERB so */
 struct listener_fault {
@@ -58,7 +58,7 @@ struct listener_opts {
 	int timeout_s;		/* the client's silence before 421; 0: 300 */
 	const char *maildir;	/* keep messages there; NULL: count, drop */
 	const char *cert, *key;	/* PEM; NULL: a throwaway certificate */
-	size_t max_sessions;	/* more clients get 421 at once; 0: 1000 */
+	size_t max_sessions;	/* more clients get 421 at once; 0: 2000 */
 };
 
 /* A session, as the sink sees it when it opens and when it closes. */

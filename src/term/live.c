@@ -178,11 +178,14 @@ static void text_finding(void *ctx, const struct grade_finding *f)
 
 	render_text(r, RENDER_WARN, "  ");
 	render_text(r, RENDER_WARN, f->key);
-	snprintf(buf, sizeof buf, " (%s%s%s, %lu time%s):", f->section,
-	    f->detail[0] ? "; " : "", f->detail, f->count,
-	    f->count == 1 ? "" : "s");
-	render_text(r, RENDER_PLAIN, buf);
-	render_wrap(r, RENDER_PLAIN, f->text, (int)strlen(o->tag) + 4);
+	render_text(r, RENDER_WARN, ":");
+	snprintf(buf, sizeof buf, "%s (%s).%s%s%s", f->text, f->section,
+	    f->detail[0] ? " Here: " : "", f->detail, f->detail[0] ? "." : "");
+	render_wrap(r, RENDER_PLAIN, buf, (int)strlen(o->tag) + 4);
+	if (f->count > 1) {
+		snprintf(buf, sizeof buf, "(%lu times)", f->count);
+		render_wrap(r, RENDER_PLAIN, buf, (int)strlen(o->tag) + 4);
+	}
 	render_newline(r);
 }
 
@@ -291,20 +294,16 @@ void live_summary(struct live_out *o, const struct listener_stats *st,
 	}
 	r->margin = NULL;
 	render_text(r, RENDER_LABEL, "=== ");
-	snprintf(buf, sizeof buf, "stopped after %lu session%s (at most %lu at once%s), %lu message%s accepted",
-	    st->sessions, st->sessions == 1 ? "" : "s", st->peak,
-	    st->turned_away ? "; more were turned away" : "", st->messages,
+	n = (size_t)snprintf(buf, sizeof buf, "stopped after %lu session%s (at most %lu at once), %lu message%s accepted",
+	    st->sessions, st->sessions == 1 ? "" : "s", st->peak, st->messages,
 	    st->messages == 1 ? "" : "s");
+	if (maildir)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, " (%lu kept in %s%s)",
+		    st->kept, maildir, st->lost ? "; some were LOST: see the errors above" : "");
+	if (st->turned_away && n < sizeof buf)
+		snprintf(buf + n, sizeof buf - n, "; %lu client%s turned away with 421",
+		    st->turned_away, st->turned_away == 1 ? "" : "s");
 	render_wrap(r, RENDER_PLAIN, buf, 4);
-	if (maildir) {
-		snprintf(buf, sizeof buf, "(%lu kept in %s%s)", st->kept, maildir,
-		    st->lost ? ", some LOST: see the errors above" : "");
-		render_wrap(r, RENDER_PLAIN, buf, 4);
-	}
-	if (st->turned_away) {
-		snprintf(buf, sizeof buf, "; %lu turned away with 421", st->turned_away);
-		render_wrap(r, RENDER_PLAIN, buf, 4);
-	}
 	render_newline(r);
 	render_text(r, RENDER_LABEL, "=== ");
 	n = (size_t)snprintf(buf, sizeof buf, "%lu session%s with findings",
