@@ -59,6 +59,8 @@ struct session {
 	/* session_tap: the server's own words, for smtpref listen */
 	struct server_sink tap;
 	struct server_reader tap_read;
+	struct server_memory *shared;	/* session_serve: the greylist */
+	int tls_from_start;
 	int feeding;		/* in session_feed: the lines are a real
 				 * client's, to be shown */
 	size_t msg_lines;	/* lines of the message being read */
@@ -437,7 +439,7 @@ static int connect_machines(struct session *s)
 		struct server_sink sink = { s, on_reply, on_event, on_line_done };
 		struct server_reader reader = { s, on_input, on_chunk };
 
-		s->srv = server_new(s->o.persona, s->o.mem ? s->o.mem : &s->mem,
+		s->srv = server_new(s->o.persona, s->shared ? s->shared : &s->mem,
 		    &sink);
 		if (s->srv == NULL)
 			return -1;
@@ -507,7 +509,7 @@ void session_free(struct session *s)
 void session_start(struct session *s)
 {
 	if (s->srv) {
-		if (s->o.tls_from_start)
+		if (s->tls_from_start)
 			server_tls_from_start(s->srv);
 		server_start(s->srv);
 		explain_hold_flush(&s->held);
@@ -731,6 +733,19 @@ void session_wire(struct session *s,
 {
 	s->wire = wire;
 	s->wire_ctx = ctx;
+}
+
+int session_serve(struct session *s, struct server_memory *mem, int tls)
+{
+	if (s->srv == NULL || server_phase(s->srv) != SERVER_CONNECTED)
+		return -1;
+	s->tls_from_start = tls;
+	if (mem == NULL || mem == s->shared)
+		return 0;
+	s->shared = mem;
+	server_free(s->srv);	/* a new one, with the memory shared */
+	s->srv = NULL;
+	return connect_machines(s);
 }
 
 void session_timeout(struct session *s)

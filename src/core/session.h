@@ -42,10 +42,6 @@ struct session_opts {
 	const struct ref_scenario *scenario;	/* NULL: plain */
 	enum explain_level level;
 	int hints;		/* show hints after mistakes */
-	/* what outlives a connection (the greylist), shared by several
-	 * sessions (smtpref listen's clients); NULL: the session's own */
-	struct server_memory *mem;
-	int tls_from_start;	/* client role: implicit TLS (RFC 8314 3.3) */
 };
 
 /* What the last complete exchange was, for lessons and tests. */
@@ -113,6 +109,13 @@ void session_wire(struct session *s,
  * answer 421 and close the connection. */
 void session_timeout(struct session *s);
 void session_shutdown(struct session *s);
+
+/* session_serve - client role, before session_start: the session is a
+ * real client's (smtpref listen).  mem, when not NULL, is what outlives
+ * a connection (the greylist), shared by several sessions; tls says the
+ * connection is under TLS from its first octet (RFC 8314 3.3).  0, or
+ * -1 when out of memory. */
+int session_serve(struct session *s, struct server_memory *mem, int tls);
 
 /* session_tap - client role: everything the server says, as it says it
  * (its replies and events), also goes to tap, and what it reads (the

@@ -892,11 +892,13 @@ static struct session *new_session(struct lconn *c, int implicit)
 	so.persona = l->o.persona;
 	so.level = l->o.level;
 	so.hints = l->o.hints;
-	so.mem = &l->mem;
-	so.tls_from_start = implicit;
 	s = session_new(&so, &sink);
 	if (s == NULL)
 		return NULL;
+	if (session_serve(s, &l->mem, implicit) != 0) {
+		session_free(s);
+		return NULL;
+	}
 	session_wire(s, wire, c);
 	session_tap(s, &tap, &read);
 	for (i = 0; i < l->o.nfaults; i++)
