@@ -61,6 +61,9 @@ struct session {
 	struct server_reader tap_read;
 	struct server_memory *shared;	/* session_serve: the greylist */
 	int tls_from_start;
+	/* session_track: the client is real; its shadow's persona */
+	int tracking;
+	const struct ref_persona *shadow;
 	int feeding;		/* in session_feed: the lines are a real
 				 * client's, to be shown */
 	size_t msg_lines;	/* lines of the message being read */
@@ -352,7 +355,9 @@ static void client_turn(struct session *s)
 			tx_emitf(&s->sink, TX_NOTE, NULL, "The connection is gone; the client connects again. Send a new greeting (220 ...).");
 			continue;
 		}
-		if (a == CLIENT_CLOSE)
+		if (a == CLIENT_CLOSE && s->tracking)
+			tx_emitf(&s->sink, TX_NOTE, NULL, "The session is over.");
+		else if (a == CLIENT_CLOSE)
 			tx_emitf(&s->sink, TX_NOTE, NULL, "The client is done and has closed the connection. :restart plays it again.");
 		return;
 	}
@@ -415,7 +420,9 @@ static int server_role_input(struct session *s, const char *line, size_t len)
 	s->last.expected = 0;
 	if (s->o.level != EXPLAIN_OFF)
 		explain_code(s->acc.code, s->o.level == EXPLAIN_FULL && s->last.enh[0] ? s->last.enh : NULL,
-		    NULL, explain_item, s);
+		    client_awaits(s->cli), explain_item, s);
+	if (s->wire)
+		s->wire(s->wire_ctx, s->reply, s->rlen);
 	/* a 220 to STARTTLS starts TLS for both sides */
 	{
 		int starttls = client_phase(s->cli) == CLIENT_STARTTLS;
@@ -454,7 +461,8 @@ static int connect_machines(struct session *s)
 			return -1;
 		if (s->out == NULL && (s->out = malloc(OUT_MAX)) == NULL)
 			return -1;
-		s->cli = client_new(s->o.scenario, &sink);
+		s->cli = s->tracking ? client_new_tracker(s->shadow, &sink) :
+		    client_new(s->o.scenario, &sink);
 		reply_acc_init(&s->acc);
 		s->rlen = 0;
 		s->tls = 0;
@@ -746,6 +754,61 @@ int session_serve(struct session *s, struct server_memory *mem, int tls)
 	server_free(s->srv);	/* a new one, with the memory shared */
 	s->srv = NULL;
 	return connect_machines(s);
+}
+
+int session_track(struct session *s, const struct ref_persona *p)
+{
+	if (s->cli == NULL)
+		return -1;
+	s->tracking = 1;
+	s->shadow = p;
+	client_free(s->cli);
+	s->cli = NULL;
+	return connect_machines(s);
+}
+
+void session_client_line(struct session *s, const char *line, size_t len)
+{
+	struct tx_item it = { TX_SENT, s->tls, 0, 0, 0, NULL, NULL, 0 };
+	enum client_phase ph;
+	char shown[4 * 512 + 64];
+	size_t keep = len < 512 ? len : 512, used;
+
+	if (s->cli == NULL || client_done(s->cli))
+		return;
+	ph = client_phase(s->cli);
+	if (ph == CLIENT_AUTH && client_last_code(s->cli) == 334 &&
+	    client_pending(s->cli) == 0) {
+		it.secret = 1;	/* the answer to a 334 */
+		keep = 0;
+	} else if ((used = tx_auth_response(line, len)) != 0) {
+		it.secret = 1;
+		keep = used < 64 ? used : 64;
+	}
+	if (client_server_phase(s->cli) == SERVER_DATA &&
+	    client_pending(s->cli) == 0) {
+		if (++s->msg_lines == SESSION_MESSAGE_SHOWN + 1 &&
+		    !(len == 1 && line[0] == '.'))
+			tx_emitf(&s->sink, TX_NOTE, "message", "The rest of the message is not shown.");
+		if (s->msg_lines > SESSION_MESSAGE_SHOWN &&
+		    !(len == 1 && line[0] == '.')) {
+			client_sent(s->cli, line, len);
+			return;
+		}
+	} else
+		s->msg_lines = 0;
+	used = tx_printable(line, keep, shown, sizeof shown - 64);
+	it.len = strlen(shown);
+	if (it.secret)
+		it.len += (size_t)snprintf(shown + it.len, sizeof shown - it.len,
+		    "%s", "*** (a credential: not shown)");
+	else if (used < len)
+		it.len += (size_t)snprintf(shown + it.len, sizeof shown - it.len,
+		    " ... (%zu octets in all)", len);
+	it.text = shown;
+	if (s->sink.item)
+		s->sink.item(s->sink.ctx, &it);
+	client_sent(s->cli, line, len);
 }
 
 void session_timeout(struct session *s)

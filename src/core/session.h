@@ -117,6 +117,18 @@ void session_shutdown(struct session *s);
  * -1 when out of memory. */
 int session_serve(struct session *s, struct server_memory *mem, int tls);
 
+/* session_track - server role, before session_start: the client is a
+ * real one (smtpref shell --listen), whose lines come through
+ * session_client_line; the learner's replies leave through session_wire.
+ * The client machine tracks what it sends, and a shadow server of persona
+ * p (NULL: modern) says what a conforming server would answer.  0, or -1
+ * when out of memory. */
+int session_track(struct session *s, const struct ref_persona *p);
+/* session_client_line - server role, tracking: a line the real client
+ * sent, without its line ending; shown (made printable, a credential
+ * redacted, the first lines of a message) and tracked */
+void session_client_line(struct session *s, const char *line, size_t len);
+
 /* session_tap - client role: everything the server says, as it says it
  * (its replies and events), also goes to tap, and what it reads (the
  * client's lines and chunks) to read, before the session turns them
