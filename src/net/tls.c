@@ -460,6 +460,11 @@ struct tls_server *tls_server_new(const char *cert, const char *key,
 	 * needs; no buffers kept while a connection is idle */
 	SSL_CTX_set_mode(ts->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+	/* a client that closes without close_notify has just closed: SMTP
+	 * says itself where a session ends (QUIT) */
+	SSL_CTX_set_options(ts->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
 	ts->made = cert == NULL;
 	if ((cert ? load(ts->ctx, cert, key ? key : cert, err, errlen) :
 	    throwaway(ts->ctx, name ? name : "localhost", err, errlen)) != 0) {
