@@ -14,6 +14,7 @@ checks and exits 0 when the client itself got what it expected.
   idle N SECONDS         N connections that read the greeting, then wait
   silent                 reads the greeting, then says nothing: prints
                          what the server says when it gives up
+  ehlo                   smtplib: EHLO, then QUIT; prints each reply code
   wait                   connects and waits for whatever the server says
                          (a 421 when it stops), printing it
 """
@@ -77,6 +78,11 @@ def main():
                    "Subject: from smtplib\r\n\r\nHello from Python.\r\n")
         s.quit()
         print("sent")
+    elif MODE == "ehlo":
+        s = smtplib.SMTP("127.0.0.1", PORT, local_hostname="py.example.com",
+                         timeout=30)
+        print("EHLO %d" % s.ehlo()[0])
+        print("QUIT %d" % s.quit()[0])
     elif MODE == "barelf":
         c = connect()
         replies(c, 1)
