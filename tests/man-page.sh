@@ -22,18 +22,18 @@ for meta in $(grep -oE '^  help +  :[a-z]+' "$tmp/out" | awk '{ print $2 }'); do
 done
 checks=$((checks + 1))
 [ "$(grep -cE '^  help +  :[a-z]+' "$tmp/out")" -ge 14 ] || fail "the shell's :help lists its meta-commands"
-for mode in tui connect lesson; do
+for mode in tui connect lesson listen; do
 "$SMTPREF" $mode --help >"$tmp/out" 2>"$tmp/err"
 for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
 	checks=$((checks + 1))
 	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks $mode option $opt"
 done
 done
-for sub in list search simulate shell tui connect lesson; do
+for sub in list search simulate shell tui connect listen lesson; do
 	checks=$((checks + 1))
 	grep -qE "^\\.B[IR]? $sub|^\\.B $sub" "$man" || fail "man page lacks the $sub subcommand"
 done
-for section in 'EXIT STATUS' 'JSON OUTPUT' 'ENVIRONMENT' 'EXAMPLES'; do
+for section in 'LISTEN' 'EXIT STATUS' 'JSON OUTPUT' 'ENVIRONMENT' 'EXAMPLES'; do
 	checks=$((checks + 1))
 	grep -q "^\\.SH \"*$section" "$man" || fail "man page lacks $section"
 done
