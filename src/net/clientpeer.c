@@ -18,6 +18,7 @@
 #include "net/clientpeer.h"
 
 #include "core/client.h"
+#include "core/server.h"
 #include "core/session.h"
 #include "net/net.h"
 #ifdef HAVE_OPENSSL
@@ -36,7 +37,6 @@
 #include <unistd.h>
 
 #define CLIENT_LINE_MAX 4096	/* a client's line; longer ones are cut */
-#define DEFAULT_TIMEOUT 300	/* RFC 5321 4.5.3.2.7 */
 #define WRITE_MS 10000		/* a reply, the handshake */
 
 enum cstate {
@@ -97,7 +97,7 @@ static void say_error(struct clientpeer *cp, const char *fmt, ...)
 
 static int timeout_ms(const struct clientpeer *cp)
 {
-	return (cp->o.timeout_s > 0 ? cp->o.timeout_s : DEFAULT_TIMEOUT) * 1000;
+	return (cp->o.timeout_s > 0 ? cp->o.timeout_s : SERVER_IDLE_TIMEOUT) * 1000;
 }
 
 /* hang_up - the connection is over (the session knows already) */

@@ -52,7 +52,6 @@
 #define EVENTS_MAX 64
 #define ACCEPTS 64		/* connections accepted from a socket in a turn */
 #define CMD_KEEP 600		/* the last command line, for the envelope */
-#define DEFAULT_TIMEOUT 300	/* RFC 5321 4.5.3.2.7: at least 5 minutes */
 #define DEFAULT_SESSIONS 2000
 
 #ifndef HAVE_OPENSSL
@@ -128,6 +127,7 @@ struct listener {
 	struct lsock wake_sock;
 	int spare;			/* a descriptor to give up on EMFILE */
 	struct server_memory mem;	/* the greylist, for every client */
+	long long clock_ms;		/* when mem's clock last moved */
 	struct tls_server *tls;
 	struct lconn *head, *tail, *ready;
 	size_t open;
@@ -1076,7 +1076,7 @@ int listener_run(struct listener *l, char *err, size_t errlen)
 	struct epoll_event ev[EVENTS_MAX];
 	int rc = 0;
 
-	l->now = net_now_ms();
+	l->now = l->clock_ms = net_now_ms();
 	while (!l->stop) {
 		int i, n = epoll_wait(l->ep, ev, EVENTS_MAX, next_timeout(l));
 
@@ -1086,6 +1086,12 @@ int listener_run(struct listener *l, char *err, size_t errlen)
 			break;
 		}
 		l->now = net_now_ms();
+		/* the greylist's clock follows the real one (RFC 6647 2.1) */
+		if (l->now - l->clock_ms >= 1000) {
+			server_memory_wait(&l->mem,
+			    (unsigned long)((l->now - l->clock_ms) / 1000));
+			l->clock_ms += (l->now - l->clock_ms) / 1000 * 1000;
+		}
 		for (i = 0; i < n; i++) {
 			enum kind *k = ev[i].data.ptr;
 
@@ -1306,7 +1312,7 @@ struct listener *listener_new(const struct listener_opts *o,
 	if (l->sink.item == NULL)
 		l->o.show = 0;
 	if (l->o.timeout_s <= 0)
-		l->o.timeout_s = DEFAULT_TIMEOUT;
+		l->o.timeout_s = SERVER_IDLE_TIMEOUT;
 	if (l->o.max_sessions == 0)
 		l->o.max_sessions = DEFAULT_SESSIONS;
 	l->timeout_ms = l->o.timeout_s * 1000;

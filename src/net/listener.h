@@ -55,7 +55,8 @@ struct listener_opts {
 	enum explain_level level;
 	int hints;
 	int show;		/* the sessions' items go to the sink */
-	int timeout_s;		/* the client's silence before 421; 0: 300 */
+	int timeout_s;		/* the client's silence before 421; 0:
+				 * SERVER_IDLE_TIMEOUT (RFC 5321 4.5.3.2.7) */
 	const char *maildir;	/* keep messages there; NULL: count, drop */
 	const char *cert, *key;	/* PEM; NULL: a throwaway certificate */
 	size_t max_sessions;	/* more clients get 421 at once; 0: 2000 */
