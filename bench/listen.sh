@@ -96,6 +96,7 @@ start_server() {
 stop_server() {
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	return 0
 }
 
 # source MSGS [-d] - smtp-source at $port; prints "rate cpu_per_msg_us"
@@ -194,3 +195,4 @@ for server in listen sink aiosmtpd; do
 	rm -f "$tmp/hold"
 	stop_server
 done
+exit 0

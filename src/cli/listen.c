@@ -326,7 +326,7 @@ int listen_main(int argc, char **argv)
 	struct args a;
 	struct live_out out;
 	struct listener_sink sink = { &out, live_item, live_opened, live_closed,
-	    live_note };
+	    live_note, live_idle };
 	struct listener_stats st;
 	struct sigaction sa;
 	struct listener *l;
@@ -344,7 +344,9 @@ int listen_main(int argc, char **argv)
 	if (a.quiet)
 		a.lo.level = EXPLAIN_OFF;	/* nothing would show them */
 	signal(SIGPIPE, SIG_IGN);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* written whenever the loop waits (live_idle): at once to a reader,
+	 * in few writes when clients keep it busy */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	more_descriptors(&a);
 	warn_exposed(&a);
 	live_init(&out, stdout, stderr, a.color, a.json, a.quiet);

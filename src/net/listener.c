@@ -1078,7 +1078,11 @@ int listener_run(struct listener *l, char *err, size_t errlen)
 
 	l->now = l->clock_ms = net_now_ms();
 	while (!l->stop) {
-		int i, n = epoll_wait(l->ep, ev, EVENTS_MAX, next_timeout(l));
+		int i, n, wait = next_timeout(l);
+
+		if (wait != 0 && l->sink.idle)
+			l->sink.idle(l->sink.ctx);
+		n = epoll_wait(l->ep, ev, EVENTS_MAX, wait);
 
 		if (n < 0 && errno != EINTR) {
 			snprintf(err, errlen, "the event loop failed: %s", strerror(errno));

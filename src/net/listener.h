@@ -84,6 +84,9 @@ struct listener_sink {
 	/* note - the listener's own: where it listens, the certificate,
 	 * clients turned away */
 	void (*note)(void *ctx, const char *text);
+	/* idle - the loop is about to wait for the network: the time to
+	 * flush what was written; may be NULL */
+	void (*idle)(void *ctx);
 };
 
 struct listener_stats {

@@ -244,7 +244,13 @@ void live_closed(void *ctx, const struct listener_session *s)
 	}
 	render_newline(r);
 	grade_each(s->grade, text_finding, o);
-	fflush(r->out);
+}
+
+void live_idle(void *ctx)
+{
+	struct live_out *o = ctx;
+
+	fflush(o->r.out);
 }
 
 void live_note(void *ctx, const char *text)

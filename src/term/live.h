@@ -30,6 +30,8 @@ void live_item(void *ctx, unsigned long id, const struct tx_item *it);
 void live_opened(void *ctx, const struct listener_session *s);
 void live_closed(void *ctx, const struct listener_session *s);
 void live_note(void *ctx, const char *text);
+/* live_idle - flush: the listener waits for the network */
+void live_idle(void *ctx);
 
 /* live_summary - when smtpref listen stops: sessions, messages, findings */
 void live_summary(struct live_out *o, const struct listener_stats *st,
