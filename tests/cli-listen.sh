@@ -148,6 +148,8 @@ timeout 30 curl -s "smtp://127.0.0.1:$port/client.example.com" \
 	--upload-file "$tmp/curl.txt" || fail "curl failed"
 timeout 30 "$PY" "$peers/clients.py" "$port" smtplib alice@example.org >"$tmp/py" 2>&1 ||
 	fail "smtplib: $(cat "$tmp/py")"
+timeout 30 "$PY" "$peers/clients.py" "$port" bdat >"$tmp/bdat" 2>&1 ||
+	fail "bdat: $(cat "$tmp/bdat")"
 timeout 60 /usr/sbin/smtp-source -s 2 -m 10 -l 500 -f bob@example.com \
 	-t alice@example.org -M client.example.com "127.0.0.1:$port" 2>"$tmp/source" ||
 	fail "smtp-source: $(cat "$tmp/source")"
@@ -155,9 +157,19 @@ stop_listen
 has "$tmp/others.out" '^\[1\] verdict: no findings' "curl --crlf keeps every rule"
 has "$tmp/others.out" '^\[2\]   bare-lf: .*RFC 5321 2\.3\.8' "curl sends a file's bare LFs as they are"
 has "$tmp/others.out" '^\[3\] verdict: no findings' "smtplib keeps every rule"
-has "$tmp/others.out" '13 messages accepted \(13 kept' "curl, smtplib and smtp-source's 10 messages"
+has "$tmp/others.out" '14 messages accepted \(14 kept' "curl, smtplib, BDAT and smtp-source's 10 messages"
 checks=$((checks + 1))
-[ "$(ls "$tmp/md3/new" | wc -l)" -eq 13 ] || fail "13 messages in the Maildir, found $(ls "$tmp/md3/new" | wc -l)"
+[ "$(ls "$tmp/md3/new" | wc -l)" -eq 14 ] || fail "14 messages in the Maildir, found $(ls "$tmp/md3/new" | wc -l)"
+checks=$((checks + 1))
+[ -z "$(ls "$tmp/md3/tmp")" ] || fail "the message RSET dropped is left in tmp/"
+checks=$((checks + 1))
+f=$(grep -l '^Subject: chunks$' "$tmp"/md3/new/* 2>/dev/null)
+if [ -z "$f" ]; then
+	fail "the BDAT message is not in the Maildir"
+else
+	[ "$(sed -n '/^Subject: chunks$/,$p' "$f")" = "$(printf 'Subject: chunks\n\nA.dot stays\nend')" ] ||
+		fail "the BDAT message, chunks joined and CRLF made LF: $(cat "$f")"
+fi
 checks=$((checks + 1))
 grep -l 'Hello from Python\.' "$tmp"/md3/new/* >/dev/null 2>&1 || fail "smtplib's message is not in the Maildir"
 

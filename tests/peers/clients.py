@@ -15,6 +15,8 @@ checks and exits 0 when the client itself got what it expected.
   silent                 reads the greeting, then says nothing: prints
                          what the server says when it gives up
   ehlo                   smtplib: EHLO, then QUIT; prints each reply code
+  bdat                   a message in two BDAT chunks (RFC 3030), then one
+                         begun and dropped by RSET
   wait                   connects and waits for whatever the server says
                          (a 421 when it stops), printing it
 """
@@ -83,6 +85,17 @@ def main():
                          timeout=30)
         print("EHLO %d" % s.ehlo()[0])
         print("QUIT %d" % s.quit()[0])
+    elif MODE == "bdat":
+        c = connect()
+        replies(c, 1)
+        for cmd in (b"EHLO bdat.example.com\r\n", b"MAIL FROM:<a@example.com>\r\n",
+                    b"RCPT TO:<alice@example.org>\r\n",
+                    b"BDAT 20\r\nSubject: chunks\r\n\r\nA",
+                    b"BDAT 17 LAST\r\n.dot stays\r\nend\r\n",
+                    b"MAIL FROM:<a@example.com>\r\n", b"RCPT TO:<alice@example.org>\r\n",
+                    b"BDAT 5\r\nabcde", b"RSET\r\n", b"QUIT\r\n"):
+            c.sendall(cmd)
+            print(replies(c, 1).decode().splitlines()[-1])
     elif MODE == "barelf":
         c = connect()
         replies(c, 1)
