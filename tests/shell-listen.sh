@@ -125,4 +125,23 @@ has "$tmp/py" '^QUIT 221$' "and the 221"
 keys C-d
 wait_for '^EXIT=0' "the shell leaves with 0 after a session ended with 221"
 
+# ---- the full-screen view: the same, with the real client in its panes ------
+port=$(free_port)
+rm -f "$tmp/py"
+tmux_open 120x40 "env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+	SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' tui --listen $port --persona strict; echo EXIT=\$?; sleep 60"
+wait_for 'real client: none yet \(strict\)' "the status line names the peer and the persona"
+type_line '220 mx.example.org ESMTP'
+timeout 60 "$PY" "$peers/clients.py" "$port" ehlo >"$tmp/py" 2>&1 &
+pids="$pids $!"
+wait_for '-> ehlo py\.example\.com' "the client's EHLO in the transcript"
+type_line '250 mx.example.org'
+wait_for '-> quit' "its QUIT"
+type_line '221 bye'
+i=0
+while ! grep -q '^QUIT 221' "$tmp/py" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+has "$tmp/py" '^QUIT 221$' "the client got the replies typed in the TUI"
+keys C-d
+wait_for '^EXIT=0' "the TUI leaves with 0"
+
 finish
