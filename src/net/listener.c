@@ -1240,10 +1240,12 @@ static int bind_all(struct listener *l, char *err, size_t errlen)
 	return 0;
 }
 
+#ifdef HAVE_OPENSSL
 static void describe(void *ctx, const char *line)
 {
 	lnote(ctx, "%s", line);
 }
+#endif
 
 static int add_fd(struct listener *l, int fd, void *ptr)
 {
