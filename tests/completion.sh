@@ -66,6 +66,16 @@ complete_words smtpref list pers
 expect_out '^personas$' "personas after list"
 complete_words smtpref les
 expect_out '^lesson$' "the lesson subcommand"
+complete_words smtpref lis
+expect_out '^listen$' "the listen subcommand"
+complete_words smtpref listen --mail
+expect_out '^--maildir$' "listen's own options"
+complete_words smtpref listen --persona su
+expect_out '^submission$' "a persona after listen --persona"
+complete_words smtpref listen --fault rc
+expect_out '^RCPT:$' "a verb after --fault"
+complete_words smtpref shell --lis
+expect_out '^--listen$' "the shell's --listen"
 complete_words smtpref lesson rec
 expect_out '^receipt$' "a lesson subcommand"
 complete_words smtpref lesson run 03

@@ -22,14 +22,14 @@ for meta in $(grep -oE '^  help +  :[a-z]+' "$tmp/out" | awk '{ print $2 }'); do
 done
 checks=$((checks + 1))
 [ "$(grep -cE '^  help +  :[a-z]+' "$tmp/out")" -ge 14 ] || fail "the shell's :help lists its meta-commands"
-for mode in tui connect lesson explain; do
+for mode in tui connect lesson explain listen; do
 "$SMTPREF" $mode --help >"$tmp/out" 2>"$tmp/err"
 for opt in $(grep -oE -- '--[a-z][a-z-]*' "$tmp/out" | sort -u); do
 	checks=$((checks + 1))
 	sed 's/\\//g' "$man" | grep -qF -- "$opt" || fail "man page lacks $mode option $opt"
 done
 done
-for sub in list search simulate shell tui connect lesson explain; do
+for sub in list search simulate shell tui connect listen lesson explain; do
 	checks=$((checks + 1))
 	grep -qE "^\\.B[IR]? $sub|^\\.B $sub" "$man" || fail "man page lacks the $sub subcommand"
 done
@@ -42,7 +42,7 @@ for reason in $(cat "$tmp/reasons"); do
 	checks=$((checks + 1))
 	grep -qx "\.B $reason" "$tmp/reasons-section" || fail "man page REASONS lacks $reason"
 done
-for section in 'EXIT STATUS' 'JSON OUTPUT' 'ENVIRONMENT' 'EXAMPLES' 'EXPLAIN' 'REASONS'; do
+for section in 'LISTEN' 'EXIT STATUS' 'JSON OUTPUT' 'ENVIRONMENT' 'EXAMPLES' 'EXPLAIN' 'REASONS'; do
 	checks=$((checks + 1))
 	grep -q "^\\.SH \"*$section" "$man" || fail "man page lacks $section"
 done

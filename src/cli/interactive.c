@@ -2,8 +2,8 @@
  * library or the network
  *
  * smtpref (main.c) execs this program, installed in $(pkglibexecdir), for
- * `smtpref shell`, `connect`, `lesson` and `tui`, and for `smtpref` alone
- * on a terminal; argv[1] is the mode.  Keeping readline, ncursesw and
+ * `smtpref shell`, `connect`, `lesson`, `tui` and `listen`, and for
+ * `smtpref` alone on a terminal; argv[1] is the mode.  Keeping readline, ncursesw and
  * OpenSSL out of the lookup binary keeps `smtpref 553` cheap to start
  * (doc/DESIGN.md, "Start-up cost").
  */
@@ -15,6 +15,7 @@
 
 #include "cli/connect.h"
 #include "cli/lessoncmd.h"
+#include "cli/listen.h"
 #include "cli/sessioncmd.h"
 #include "core/printable.h"
 
@@ -29,6 +30,7 @@ static const struct mode modes[] = {
 	{ "tui", tui_main },
 	{ "connect", connect_main },
 	{ "lesson", lesson_main },
+	{ "listen", listen_main },
 };
 
 /* as_connect - smtpref tui --connect HOST [PORT] [OPTION]... is smtpref

@@ -44,6 +44,8 @@ static void usage(FILE *out)
 "       smtpref tui [--role client|server] [--persona NAME]    (see smtpref tui --help)\n"
 "       smtpref shell|tui --lesson NAME | --connect HOST [PORT]\n"
 "       smtpref connect HOST [PORT]  (a real server; see smtpref connect --help)\n"
+"       smtpref listen [--port N] [--maildir DIR]  (a server for real clients;\n"
+"                                see smtpref listen --help)\n"
 "       smtpref lesson list|run|check|progress|reset|receipt|verify  (see smtpref lesson --help)\n"
 "       smtpref [OPTION]... search WORD...\n"
 "\n"
@@ -95,7 +97,7 @@ static void version(void)
 /* The modes that run in smtpref-interactive, which links readline,
  * ncursesw and OpenSSL (doc/DESIGN.md, "Start-up cost"). */
 static const char *const interactive_modes[] = {
-	"shell", "connect", "lesson", "tui", NULL
+	"shell", "connect", "lesson", "tui", "listen", NULL
 };
 
 static int is_interactive_mode(const char *s)

@@ -15,6 +15,7 @@
 #include "cli/lessonrun.h"
 #include "console/console.h"
 #include "core/ref.h"
+#include "net/clientpeer.h"
 #include "term/render.h"
 #include "term/shell.h"
 #include "term/tui.h"
@@ -26,6 +27,7 @@ static void shell_usage(FILE *f)
 "Usage: smtpref shell [--role client|server] [--persona NAME] [--scenario NAME]\n"
 "                     [--lesson NAME] [--explain=LEVEL] [--color[=WHEN]]\n"
 "       smtpref shell --connect HOST [PORT] [CONNECT OPTION]...\n"
+"       smtpref shell --role server --listen PORT [--persona NAME]\n"
 "\n"
 "Learn SMTP by typing it.  As the client (the default) you type commands\n"
 "and a simulated server answers; as the server you type the replies to a\n"
@@ -44,6 +46,9 @@ static void shell_usage(FILE *f)
 "      --connect HOST [PORT]  a real server instead of the simulated one; the\n"
 "                         options after it are smtpref connect's (--starttls,\n"
 "                         --helo NAME, ...): the same as smtpref connect\n"
+"      --listen PORT      the server role with a real client: wait on\n"
+"                         127.0.0.1:PORT for one (swaks, curl, your program)\n"
+"                         and type its replies, checked against the persona\n"
 "  -h, --help             show this help and exit\n"
 "\n"
 "Inside, lines starting with ':' are for smtpref (:help lists them):\n"
@@ -60,6 +65,14 @@ static void shell_usage(FILE *f)
 "  printf 'EHLO me.example\\nQUIT\\n' | smtpref shell --explain=brief\n", f);
 }
 
+/* --listen: the real client's peer, made when the console starts */
+static struct clientpeer_opts listen_opts;
+
+static struct peer *attach_client(void *ctx, const struct tx_sink *sink)
+{
+	return clientpeer_new(ctx, sink);
+}
+
 static int usage_error(const char *prog, const char *msg, const char *arg)
 {
 	char safe[256];
@@ -73,7 +86,7 @@ static int usage_error(const char *prog, const char *msg, const char *arg)
 int shell_parse_args(int argc, char **argv, const char *prog,
     void (*usage)(FILE *), struct console_opts *co, int *color)
 {
-	enum { OPT_COLOR = 256, OPT_NO_HINTS, OPT_LESSON };
+	enum { OPT_COLOR = 256, OPT_NO_HINTS, OPT_LESSON, OPT_LISTEN };
 	static const struct option opts[] = {
 		{ "role", required_argument, NULL, 'r' },
 		{ "persona", required_argument, NULL, 'p' },
@@ -81,13 +94,17 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 		{ "explain", required_argument, NULL, 'e' },
 		{ "no-hints", no_argument, NULL, OPT_NO_HINTS },
 		{ "lesson", required_argument, NULL, OPT_LESSON },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, st;
-	const char *lesson = NULL, *setup = NULL;
+	const char *lesson = NULL, *setup = NULL, *scenario = NULL;
+	long port = 0;
+	char *end;
+	int role_client = 0;
 
 	memset(co, 0, sizeof *co);
 	co->session.role = SESSION_CLIENT;
@@ -100,6 +117,7 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 		switch (c) {
 		case 'r':
 			setup = "--role";
+			role_client = strcmp(optarg, "client") == 0;
 			if (strcmp(optarg, "server") == 0)
 				co->session.role = SESSION_SERVER;
 			else if (strcmp(optarg, "client") != 0)
@@ -113,6 +131,7 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 			break;
 		case 's':
 			setup = "--scenario";
+			scenario = optarg;
 			co->session.scenario = ref_scenario_find(optarg, strlen(optarg));
 			if (co->session.scenario == NULL)
 				return usage_error(prog, "unknown scenario (see 'smtpref list scenarios'):", optarg);
@@ -133,6 +152,11 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 			break;
 		case OPT_LESSON:
 			lesson = optarg;
+			break;
+		case OPT_LISTEN:
+			port = strtol(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end || port < 1 || port > 65535)
+				return usage_error(prog, "--listen takes a port from 1 to 65535, not", optarg);
 			break;
 		case OPT_COLOR:
 			st = optarg ? render_parse_color(optarg) : RENDER_COLOR_ALWAYS;
@@ -156,6 +180,18 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 		return usage_error(prog, "unexpected argument", argv[optind]);
 	if (lesson && setup)
 		return usage_error(prog, "a lesson sets up its own session; --lesson excludes", setup);
+	if (port && (lesson || scenario || role_client))
+		return usage_error(prog, "--listen is the server role with a real client; it excludes",
+		    lesson ? "--lesson" : scenario ? "--scenario" : "--role client");
+	if (port) {
+		co->session.role = SESSION_SERVER;
+		listen_opts.port = (unsigned)port;
+		listen_opts.persona = co->session.persona;
+		listen_opts.hints = co->session.hints;
+		co->attach = attach_client;
+		co->attach_ctx = &listen_opts;
+		return -1;
+	}
 	return lesson_console_setup(co, prog, lesson, NULL);
 }
 

@@ -186,9 +186,17 @@ static int hold(struct console *c, const char *line, size_t len)
 	h->text[len] = 0;
 	h->len = len;
 	h->message = c->hold_message || w == PEER_WAIT_354;
-	if (c->nheld++ == 0)
-		tx_emitf(&c->self, TX_NOTE, "held", "The server has not answered yet (%s): this line waits and goes out when the reply comes, as a client waits for each reply (RFC 5321 4.3.1).",
-		    what[0] ? what : "a reply");
+	if (c->nheld++ == 0) {
+		struct peer_info pi;
+
+		c->peer->ops->info(c->peer, &pi);
+		if (pi.learner_server)
+			tx_emitf(&c->self, TX_NOTE, "held", "Nothing to answer yet (waiting for %s): this reply waits and goes out when it comes, as a server answers only what it was sent (RFC 5321 4.2).",
+			    what[0] ? what : "the client");
+		else
+			tx_emitf(&c->self, TX_NOTE, "held", "The server has not answered yet (%s): this line waits and goes out when the reply comes, as a client waits for each reply (RFC 5321 4.3.1).",
+			    what[0] ? what : "a reply");
+	}
 	if (h->message)
 		c->hold_message = !(len == 1 && line[0] == '.');
 	else
@@ -669,6 +677,19 @@ void console_start(struct console *c)
 		c->pending = NULL;
 		c->below_unstarted = 1;	/* the session starts after the lesson */
 		console_open_lesson(c, l);
+		return;
+	}
+	if (c->o.attach) {	/* a peer of the front end's: a real client */
+		struct peer *p = c->o.attach(c->o.attach_ctx, &c->self);
+
+		if (p == NULL) {
+			tx_emitf(&c->self, TX_ERROR, NULL, "out of memory");
+			return;
+		}
+		console_replace(c, p);
+		if (p->ops->set_level)
+			p->ops->set_level(p, c->level);
+		p->ops->start(p);
 		return;
 	}
 	/* a real server greeted already, in console_connect: its start

@@ -58,6 +58,13 @@ struct console_opts {
 	 * QUIT, and says so (the script ends with its own QUIT). */
 	int mail_script;
 	int no_pipelining;
+
+	/* attach: a peer to talk to from the start instead of the shell's
+	 * own session, made by attach(attach_ctx, sink) with the console's
+	 * sink when the console starts (smtpref shell --listen: a real
+	 * client, net/clientpeer.h); NULL: none */
+	struct peer *(*attach)(void *ctx, const struct tx_sink *sink);
+	void *attach_ctx;
 };
 
 #endif

@@ -205,6 +205,7 @@ struct client {
 	int eight_bit;
 
 	/* the shadow server */
+	const struct ref_persona *shadow_persona;	/* a tracker's */
 	struct server *shadow;
 	struct server_memory mem;
 	struct pending *sh_target;
@@ -471,7 +472,8 @@ static void shadow_start(struct client *c, struct pending *greeting)
 	server_free(c->shadow);
 	c->shadow = NULL;
 	c->desync = 0;
-	p = ref_persona_find(c->sc->persona, strlen(c->sc->persona));
+	p = c->sc ? ref_persona_find(c->sc->persona, strlen(c->sc->persona)) :
+	    c->shadow_persona;
 	if (p == NULL)
 		return;
 	c->shadow = server_new(p, &c->mem, &sink);
@@ -504,6 +506,26 @@ static void shadow_feed(struct client *c, struct pending *e, const char *b,
 	c->sh_target = e;
 	server_feed(c->shadow, b, len);
 	c->sh_target = NULL;
+}
+
+/* shadow_line - a tracker's shadow gets a line the user sent, as one read
+ * (e: the unit it answers, or NULL for a line of a message or a chunk,
+ * which gets no reply of its own) */
+static void shadow_line(struct client *c, struct pending *e, const char *line,
+    size_t len, int cont)
+{
+	char *b;
+
+	if (c->shadow == NULL || c->sc != NULL ||
+	    (b = malloc(len + 2)) == NULL)
+		return;
+	memcpy(b, line, len);
+	memcpy(b + len, "\r\n", 2);
+	if (e)
+		shadow_feed(c, e, b, len + 2, cont);
+	else if (server_phase(c->shadow) != SERVER_CLOSED)
+		server_feed(c->shadow, b, len + 2);
+	free(b);
 }
 
 /* ---- composing ------------------------------------------------------------ */
@@ -1729,7 +1751,7 @@ static void e_differs(struct client *c, const struct pending *e, int expected)
 static void compare(struct client *c, const struct pending *e, int code)
 {
 
-	if (c->sc == NULL || c->desync || code == e->sh_code)
+	if (c->shadow == NULL || c->desync || code == e->sh_code)
 		return;
 	if (e->sh_code == 0 && e->sh_closed && code) {
 		snprintf(c->text, sizeof c->text,
@@ -1846,6 +1868,7 @@ void client_sent(struct client *c, const char *line, size_t len)
 		return;
 	if (c->bdat_left > 0) {		/* a line of a BDAT chunk */
 		c->bdat_left -= len + 2 < c->bdat_left ? len + 2 : c->bdat_left;
+		shadow_line(c, NULL, line, len, 0);
 		return;
 	}
 	if (c->msg_mode) {		/* a line of the message */
@@ -1854,14 +1877,17 @@ void client_sent(struct client *c, const char *line, size_t len)
 			if ((e = q_push(c, K_DATA_END, "DATA-END")) != NULL) {
 				e->user = 1;
 				set_phase(c, CLIENT_MESSAGE);
+				shadow_line(c, e, line, len, 0);
 			}
-		}
+		} else if (c->shadow && server_phase(c->shadow) == SERVER_DATA)
+			shadow_line(c, NULL, line, len, 0);
 		return;
 	}
 	if (c->auth_exchange && c->n == 0) {	/* the answer to a 334 */
 		if ((e = q_push(c, K_AUTH, "AUTH")) != NULL) {
 			e->user = 1;
 			set_phase(c, CLIENT_AUTH);
+			shadow_line(c, e, line, len, 1);
 		}
 		return;
 	}
@@ -1895,6 +1921,7 @@ void client_sent(struct client *c, const char *line, size_t len)
 			i++;
 		e->last = len - i >= 4 && ascii_ieq(line + i, 4, "LAST");
 	}
+	shadow_line(c, e, line, len, 0);
 	set_phase(c, kinds[k].phase);
 }
 
@@ -1913,7 +1940,10 @@ static int client_init(struct client *c, const struct ref_scenario *sc,
 	c->phase = CLIENT_GREETING;
 	c->srv_phase = SERVER_CONNECTED;
 	if (sc == NULL) {
-		q_push(c, K_CONNECT, "CONNECT");
+		struct pending *e = q_push(c, K_CONNECT, "CONNECT");
+
+		if (c->shadow_persona)
+			shadow_start(c, e);
 		return 0;
 	}
 	cur = sc->options ? sc->options : "";
@@ -1948,6 +1978,21 @@ struct client *client_new(const struct ref_scenario *sc,
 	if (c == NULL)
 		return NULL;
 	if (client_init(c, sc, sink) != 0) {
+		client_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct client *client_new_tracker(const struct ref_persona *p,
+    const struct client_sink *sink)
+{
+	struct client *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return NULL;
+	c->shadow_persona = p ? p : ref_persona_find("modern", 6);
+	if (client_init(c, NULL, sink) != 0 || c->shadow == NULL) {
 		client_free(c);
 		return NULL;
 	}
@@ -2082,15 +2127,16 @@ void client_reply(struct client *c, const char *wire, size_t len)
 		set_phase(c, CLIENT_DONE);
 		return;
 	}
-	if (e.user || c->sc == NULL) {
-		track(c, &e, &g, wire, len);
-		return;
-	}
 	/* another CRAM-MD5 challenge than the shadow's: the answers differ */
 	if (e.kind == K_AUTH && g.ok && g.code == 334 && e.sh_code == 334 &&
 	    (strlen(e.sh_text) != g.text_len ||
 	    memcmp(e.sh_text, g.text, g.text_len) != 0))
 		c->desync = 1;
+	if (e.user || c->sc == NULL) {
+		track(c, &e, &g, wire, len);
+		resync(c, &e, g.ok ? g.code : 0);
+		return;
+	}
 	if (e.kind == K_QUIT) {
 		end_of_session(c);
 		return;

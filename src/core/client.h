@@ -7,7 +7,8 @@
  *  - tracking: the user decides what to send (a real server, issue 5) and
  *    the client only records each command, so that every reply can be
  *    validated against the command it answers and the session's phase is
- *    known.
+ *    known; or a real client sends, and the user answers it (with a
+ *    shadow server, client_new_tracker).
  * In both, every reply is validated (RFC 5321 4.2 syntax and multi-line
  * form, whether the code is one RFC 5321 4.3.2 and the extensions allow
  * for that command, the enhanced code's class) and, when driving, a shadow
@@ -101,6 +102,14 @@ struct client;
 struct client *client_new(const struct ref_scenario *sc,
     const struct client_sink *sink);
 void client_free(struct client *c);
+
+/* client_new_tracker - tracking, with a shadow simulated server of
+ * persona p (NULL: modern) fed with every line the user sends: each reply
+ * is also compared with what a conforming server of that kind would
+ * have answered, as when driving (the learner answers a real client:
+ * smtpref shell --listen).  NULL when out of memory. */
+struct client *client_new_tracker(const struct ref_persona *p,
+    const struct client_sink *sink);
 
 /* What the opener does about STARTTLS. */
 enum client_starttls {

@@ -8,6 +8,7 @@
  *   the simulated server   the learner is the client   core/session.c
  *   the simulated client   the learner is the server   core/session.c
  *   a real server          over a socket               net/realpeer.c
+ *   a real client          the learner is its server   net/clientpeer.c
  *   a replayed transcript  Enter shows the next reply  console/replay.c
  *   a lesson               a layer over the lesson's   console/lessonpeer.c
  *                          own simulated peer

@@ -68,6 +68,7 @@ struct server {
 	const struct ref_persona *p;
 	struct server_memory own, *mem;
 	struct server_sink sink;
+	struct server_reader reader;	/* server_watch */
 	enum server_phase phase;
 	int ehlo;		/* 0 none, 1 EHLO, 2 HELO */
 	int tls, authed;
@@ -2586,6 +2587,8 @@ int server_feed(struct server *s, const char *buf, size_t len)
 			size_t n = len - i < s->bdat_left ? len - i :
 			    (size_t)s->bdat_left;
 
+			if (n > 0 && s->reader.chunk)
+				s->reader.chunk(s->reader.ctx, buf + i, n);
 			i += n;
 			s->bdat_left -= n;
 			if (s->bdat_left == 0) {
@@ -2623,6 +2626,10 @@ int server_feed(struct server *s, const char *buf, size_t len)
 			{
 				enum server_phase before = s->phase;
 
+				if (s->reader.line)
+					s->reader.line(s->reader.ctx, s->line,
+					    s->linelen - (crlf && !s->overflow),
+					    s->linetotal - (size_t)crlf, crlf);
 				line_done(s, crlf);
 				if (s->dropping)
 					lost(s);
@@ -2689,6 +2696,19 @@ struct server *server_new(const struct ref_persona *p,
 void server_free(struct server *s)
 {
 	free(s);
+}
+
+void server_watch(struct server *s, const struct server_reader *r)
+{
+	memset(&s->reader, 0, sizeof s->reader);
+	if (r)
+		s->reader = *r;
+}
+
+void server_tls_from_start(struct server *s)
+{
+	if (s->phase == SERVER_CONNECTED)
+		s->tls = 1;
 }
 
 void server_start(struct server *s)

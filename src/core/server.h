@@ -96,6 +96,22 @@ struct server_sink {
 	void (*line_done)(void *ctx);
 };
 
+/* What the server reads, as it reads it (server_watch): what a real
+ * client sent, for a display or a mailbox. */
+struct server_reader {
+	void *ctx;
+	/* line - a line, before the server deals with it; server_phase()
+	 * says what it is: in SERVER_DATA a line of the message, still
+	 * dot-stuffed; in SERVER_AUTH an answer to 334; else a command.
+	 * line[0..len) lacks its CRLF (or bare LF: crlf 0); a line longer
+	 * than the server keeps is its beginning, total its whole length.
+	 * May be NULL. */
+	void (*line)(void *ctx, const char *line, size_t len, size_t total,
+	    int crlf);
+	/* chunk - octets of a BDAT chunk as they are read; may be NULL */
+	void (*chunk)(void *ctx, const char *p, size_t len);
+};
+
 /* What outlives a connection: the greylist, and the simulated clock it
  * is measured with.  Zero it before first use.  Nothing in the core reads
  * a real clock: time passes only when the caller says so (server_wait,
@@ -133,6 +149,14 @@ void server_free(struct server *s);
 
 /* server_start - send the greeting */
 void server_start(struct server *s);
+
+/* server_watch - what the server reads goes to r as well (NULL: no
+ * longer) */
+void server_watch(struct server *s, const struct server_reader *r);
+
+/* server_tls_from_start - the connection is under TLS from its first
+ * octet (implicit TLS, RFC 8314 3.3): call before server_start */
+void server_tls_from_start(struct server *s);
 
 /* server_feed - the bytes of one read from the client.  Replies go to the
  * sink as soon as each command is complete.  Input received in the same

@@ -56,6 +56,17 @@ struct session {
 	void *wire_ctx;
 	int fed;		/* a real client's bytes (session_feed): no
 				 * notes meant for a learner at the shell */
+	/* session_tap: the server's own words, for smtpref listen */
+	struct server_sink tap;
+	struct server_reader tap_read;
+	struct server_memory *shared;	/* session_serve: the greylist */
+	int tls_from_start;
+	/* session_track: the client is real; its shadow's persona */
+	int tracking;
+	const struct ref_persona *shadow;
+	int feeding;		/* in session_feed: the lines are a real
+				 * client's, to be shown */
+	size_t msg_lines;	/* lines of the message being read */
 };
 
 /* ---- items ----------------------------------------------------------- */
@@ -135,10 +146,17 @@ static void on_reply(void *ctx, const struct server_reply *r)
 	if (s->o.hints && s->o.level != EXPLAIN_OFF && r->code >= 400 &&
 	    (hint = ref_hint_find(r->rule, r->verb)) != NULL)
 		item(s, TX_HINT, NULL, hint->hint, strlen(hint->hint));
+	if (r->code == 354 || (s->feeding && strcmp(r->verb, "DATA-END") == 0 &&
+	    s->msg_lines > SESSION_MESSAGE_SHOWN + 1)) {
+		if (r->code != 354)
+			tx_emitf(&s->sink, TX_NOTE, "message", "%zu lines of the message were not shown.",
+			    s->msg_lines - SESSION_MESSAGE_SHOWN - 1);
+		s->msg_lines = 0;
+	}
 	if (r->code == 354) {
 		s->msg_octets = 0;
 		s->stuffed = 0;
-		if (s->o.hints && s->o.level != EXPLAIN_OFF)
+		if (s->o.hints && s->o.level != EXPLAIN_OFF && !s->feeding)
 			tx_emitf(&s->sink, TX_HINT, NULL, "Now type the message: headers (Subject: ...), an empty line, the body. A line with a single . ends it.");
 	}
 	if (strcmp(r->verb, "DATA-END") == 0 && s->o.level != EXPLAIN_OFF && !s->fed) {
@@ -152,11 +170,16 @@ static void on_reply(void *ctx, const struct server_reply *r)
 	}
 	if (r->closes)
 		s->closed_note = 1;
+	if (s->tap.reply)
+		s->tap.reply(s->tap.ctx, r);
 }
 
 static void on_event(void *ctx, const struct server_event *e)
 {
 	struct session *s = ctx;
+
+	if (s->tap.event)
+		s->tap.event(s->tap.ctx, e);
 
 	explain_event(e, s->o.level, explain_hold_line, &s->held);
 }
@@ -167,7 +190,65 @@ static void on_line_done(void *ctx)
 {
 	struct session *s = ctx;
 
+	if (s->tap.line_done)
+		s->tap.line_done(s->tap.ctx);
+
 	explain_hold_flush(&s->held);
+}
+
+/* client_line - a line a real client sent, shown as the learner's lines
+ * are: made printable, a credential redacted, a long line cut, and only
+ * the first lines of a message */
+static void client_line(struct session *s, const char *line, size_t len,
+    size_t total)
+{
+	enum server_phase ph = server_phase(s->srv);
+	struct tx_item it = { TX_SENT, server_tls_active(s->srv), 0, 0, 0,
+	    NULL, NULL, 0, 0, 0 };
+	char shown[4 * 512 + 64];
+	size_t keep = len < 512 ? len : 512, used;
+
+	if (s->sink.item == NULL)
+		return;
+	if (ph == SERVER_DATA && ++s->msg_lines > SESSION_MESSAGE_SHOWN &&
+	    !(len == 1 && line[0] == '.'))
+		return;
+	if (ph == SERVER_AUTH) {
+		it.secret = 1;
+		keep = 0;
+	} else if ((used = tx_auth_response(line, len)) != 0) {
+		it.secret = 1;
+		keep = used < 64 ? used : 64;
+	}
+	used = tx_printable(line, keep, shown, sizeof shown - 64);
+	it.len = strlen(shown);
+	if (it.secret)
+		it.len += (size_t)snprintf(shown + it.len, sizeof shown - it.len,
+		    "%s", "*** (a credential: not shown)");
+	else if (used < total)
+		it.len += (size_t)snprintf(shown + it.len, sizeof shown - it.len,
+		    " ... (%zu octets in all)", total);
+	it.text = shown;
+	s->sink.item(s->sink.ctx, &it);
+}
+
+static void on_input(void *ctx, const char *line, size_t len, size_t total,
+    int crlf)
+{
+	struct session *s = ctx;
+
+	if (s->tap_read.line)
+		s->tap_read.line(s->tap_read.ctx, line, len, total, crlf);
+	if (s->feeding)
+		client_line(s, line, len, total);
+}
+
+static void on_chunk(void *ctx, const char *p, size_t len)
+{
+	struct session *s = ctx;
+
+	if (s->tap_read.chunk)
+		s->tap_read.chunk(s->tap_read.ctx, p, len);
 }
 
 /* feed - one write of the client: what the server reads at once */
@@ -275,7 +356,9 @@ static void client_turn(struct session *s)
 			tx_emitf(&s->sink, TX_NOTE, NULL, "The connection is gone; the client connects again. Send a new greeting (220 ...).");
 			continue;
 		}
-		if (a == CLIENT_CLOSE)
+		if (a == CLIENT_CLOSE && s->tracking)
+			tx_emitf(&s->sink, TX_NOTE, NULL, "The session is over.");
+		else if (a == CLIENT_CLOSE)
 			tx_emitf(&s->sink, TX_NOTE, NULL, "The client is done and has closed the connection. :restart plays it again.");
 		return;
 	}
@@ -338,7 +421,9 @@ static int server_role_input(struct session *s, const char *line, size_t len)
 	s->last.expected = 0;
 	if (s->o.level != EXPLAIN_OFF)
 		explain_code(s->acc.code, s->o.level == EXPLAIN_FULL && s->last.enh[0] ? s->last.enh : NULL,
-		    NULL, explain_item, s);
+		    client_awaits(s->cli), explain_item, s);
+	if (s->wire)
+		s->wire(s->wire_ctx, s->reply, s->rlen);
 	/* a 220 to STARTTLS starts TLS for both sides */
 	{
 		int starttls = client_phase(s->cli) == CLIENT_STARTTLS;
@@ -360,13 +445,25 @@ static int connect_machines(struct session *s)
 {
 	if (s->o.role == SESSION_CLIENT) {
 		struct server_sink sink = { s, on_reply, on_event, on_line_done };
+		struct server_reader reader = { s, on_input, on_chunk };
 
-		s->srv = server_new(s->o.persona, &s->mem, &sink);
-		return s->srv ? 0 : -1;
+		s->srv = server_new(s->o.persona, s->shared ? s->shared : &s->mem,
+		    &sink);
+		if (s->srv == NULL)
+			return -1;
+		server_watch(s->srv, &reader);
+		return 0;
 	} else {
 		struct client_sink sink = { s, on_finding };
 
-		s->cli = client_new(s->o.scenario, &sink);
+		/* the learner's reply and the client's writes: server role
+		 * only, so that a real client's session stays small */
+		if (s->reply == NULL && (s->reply = malloc(REPLY_MAX)) == NULL)
+			return -1;
+		if (s->out == NULL && (s->out = malloc(OUT_MAX)) == NULL)
+			return -1;
+		s->cli = s->tracking ? client_new_tracker(s->shadow, &sink) :
+		    client_new(s->o.scenario, &sink);
 		reply_acc_init(&s->acc);
 		s->rlen = 0;
 		s->tls = 0;
@@ -401,9 +498,7 @@ struct session *session_new(const struct session_opts *o,
 		s->sink = *sink;
 	s->peer.ops = &session_ops;
 	explain_hold_init(&s->held, explain_item, s);
-	s->reply = malloc(REPLY_MAX);
-	s->out = malloc(OUT_MAX);
-	if (s->reply == NULL || s->out == NULL || connect_machines(s) < 0) {
+	if (connect_machines(s) < 0) {
 		session_free(s);
 		return NULL;
 	}
@@ -423,6 +518,8 @@ void session_free(struct session *s)
 void session_start(struct session *s)
 {
 	if (s->srv) {
+		if (s->tls_from_start)
+			server_tls_from_start(s->srv);
 		server_start(s->srv);
 		explain_hold_flush(&s->held);
 	} else {
@@ -634,7 +731,9 @@ int session_feed(struct session *s, const char *buf, size_t len)
 	if (s->srv == NULL)
 		return -1;
 	s->fed = 1;
+	s->feeding = 1;
 	feed(s, buf, len);
+	s->feeding = 0;
 	return server_phase(s->srv) == SERVER_CLOSED ? -1 : 0;
 }
 
@@ -643,6 +742,101 @@ void session_wire(struct session *s,
 {
 	s->wire = wire;
 	s->wire_ctx = ctx;
+}
+
+int session_serve(struct session *s, struct server_memory *mem, int tls)
+{
+	if (s->srv == NULL || server_phase(s->srv) != SERVER_CONNECTED)
+		return -1;
+	s->tls_from_start = tls;
+	if (mem == NULL || mem == s->shared)
+		return 0;
+	s->shared = mem;
+	server_free(s->srv);	/* a new one, with the memory shared */
+	s->srv = NULL;
+	return connect_machines(s);
+}
+
+int session_track(struct session *s, const struct ref_persona *p)
+{
+	if (s->cli == NULL)
+		return -1;
+	s->tracking = 1;
+	s->shadow = p;
+	client_free(s->cli);
+	s->cli = NULL;
+	return connect_machines(s);
+}
+
+void session_client_line(struct session *s, const char *line, size_t len)
+{
+	struct tx_item it = { TX_SENT, s->tls, 0, 0, 0, NULL, NULL, 0, 0, 0 };
+	enum client_phase ph;
+	char shown[4 * 512 + 64];
+	size_t keep = len < 512 ? len : 512, used;
+
+	if (s->cli == NULL || client_done(s->cli))
+		return;
+	ph = client_phase(s->cli);
+	if (ph == CLIENT_AUTH && client_last_code(s->cli) == 334 &&
+	    client_pending(s->cli) == 0) {
+		it.secret = 1;	/* the answer to a 334 */
+		keep = 0;
+	} else if ((used = tx_auth_response(line, len)) != 0) {
+		it.secret = 1;
+		keep = used < 64 ? used : 64;
+	}
+	if (client_server_phase(s->cli) == SERVER_DATA &&
+	    client_pending(s->cli) == 0) {
+		if (++s->msg_lines == SESSION_MESSAGE_SHOWN + 1 &&
+		    !(len == 1 && line[0] == '.'))
+			tx_emitf(&s->sink, TX_NOTE, "message", "The rest of the message is not shown.");
+		if (s->msg_lines > SESSION_MESSAGE_SHOWN &&
+		    !(len == 1 && line[0] == '.')) {
+			client_sent(s->cli, line, len);
+			return;
+		}
+	} else
+		s->msg_lines = 0;
+	used = tx_printable(line, keep, shown, sizeof shown - 64);
+	it.len = strlen(shown);
+	if (it.secret)
+		it.len += (size_t)snprintf(shown + it.len, sizeof shown - it.len,
+		    "%s", "*** (a credential: not shown)");
+	else if (used < len)
+		it.len += (size_t)snprintf(shown + it.len, sizeof shown - it.len,
+		    " ... (%zu octets in all)", len);
+	it.text = shown;
+	if (s->sink.item)
+		s->sink.item(s->sink.ctx, &it);
+	client_sent(s->cli, line, len);
+}
+
+void session_timeout(struct session *s)
+{
+	if (s->srv == NULL)
+		return;
+	server_timeout(s->srv);
+	explain_hold_flush(&s->held);
+}
+
+void session_shutdown(struct session *s)
+{
+	if (s->srv == NULL)
+		return;
+	server_shutdown(s->srv);
+	explain_hold_flush(&s->held);
+}
+
+void session_tap(struct session *s, const struct server_sink *tap,
+    const struct server_reader *read)
+{
+	memset(&s->tap, 0, sizeof s->tap);
+	memset(&s->tap_read, 0, sizeof s->tap_read);
+	if (tap)
+		s->tap = *tap;
+	if (read)
+		s->tap_read = *read;
 }
 
 struct peer *session_peer(struct session *s)

@@ -92,14 +92,49 @@ int session_pipeline(struct session *s, const char *const *lines,
     const size_t *lens, size_t n);
 
 /* session_feed - client role: bytes of one read from a real client (a
- * socket), fed to the server as they are; replies and explanations leave
- * as items, the wire bytes of each reply through wire (session_wire).
- * Returns 0 while the connection is open, -1 once the server closed it. */
+ * socket), fed to the server as they are; what the client sent (its
+ * credentials redacted, at most SESSION_MESSAGE_SHOWN lines of each
+ * message), the replies and the explanations leave as items, the wire
+ * bytes of each reply through wire (session_wire).  Returns 0 while the
+ * connection is open, -1 once the server closed it. */
+#define SESSION_MESSAGE_SHOWN 24
 int session_feed(struct session *s, const char *buf, size_t len);
 
 /* session_wire - where the bytes of each reply go as well (a socket) */
 void session_wire(struct session *s,
     void (*wire)(void *ctx, const char *bytes, size_t len), void *ctx);
+
+/* session_timeout - client role: a real client said nothing for too
+ * long (RFC 5321 4.5.3.2.7); session_shutdown - the server stops.  Both
+ * answer 421 and close the connection. */
+void session_timeout(struct session *s);
+void session_shutdown(struct session *s);
+
+/* session_serve - client role, before session_start: the session is a
+ * real client's (smtpref listen).  mem, when not NULL, is what outlives
+ * a connection (the greylist), shared by several sessions; tls says the
+ * connection is under TLS from its first octet (RFC 8314 3.3).  0, or
+ * -1 when out of memory. */
+int session_serve(struct session *s, struct server_memory *mem, int tls);
+
+/* session_track - server role, before session_start: the client is a
+ * real one (smtpref shell --listen), whose lines come through
+ * session_client_line; the learner's replies leave through session_wire.
+ * The client machine tracks what it sends, and a shadow server of persona
+ * p (NULL: modern) says what a conforming server would answer.  0, or -1
+ * when out of memory. */
+int session_track(struct session *s, const struct ref_persona *p);
+/* session_client_line - server role, tracking: a line the real client
+ * sent, without its line ending; shown (made printable, a credential
+ * redacted, the first lines of a message) and tracked */
+void session_client_line(struct session *s, const char *line, size_t len);
+
+/* session_tap - client role: everything the server says, as it says it
+ * (its replies and events), also goes to tap, and what it reads (the
+ * client's lines and chunks) to read, before the session turns them
+ * into items: smtpref listen grades the client and keeps its messages */
+void session_tap(struct session *s, const struct server_sink *tap,
+    const struct server_reader *read);
 
 /* session_end - the learner leaves (Ctrl-D): QUIT is sent first when
  * the session allows it, so the learner sees 221 */

@@ -392,3 +392,210 @@ void tls_free(struct tls *t)
 	ERR_clear_error();
 	free(t);
 }
+
+/* ---- the server side: smtpref listen and shell --listen ---------------- */
+
+struct tls_server {
+	SSL_CTX *ctx;
+	int made;		/* a throwaway certificate made here */
+	char subject[256];
+	char fingerprint[3 * 32 + 1];	/* SHA-256, "AB:CD:..." */
+	char until[64];
+};
+
+/* throwaway - a self-signed certificate for name, the loopback
+ * addresses and localhost, with a new P-256 key, valid for 30 days */
+static int throwaway(SSL_CTX *ctx, const char *name, char *err, size_t errlen)
+{
+	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, NULL);
+	EVP_PKEY *key = NULL;
+	X509 *x = X509_new();
+	X509V3_CTX v3;
+	X509_EXTENSION *ext = NULL;
+	char san[NET_HOST_MAX + 64], buf[256];
+	int ok = 0;
+
+	snprintf(san, sizeof san, "DNS:%s,DNS:localhost,IP:127.0.0.1,IP:::1",
+	    name);
+	if (pc && x && EVP_PKEY_keygen_init(pc) == 1 &&
+	    EVP_PKEY_CTX_set_ec_paramgen_curve_nid(pc, NID_X9_62_prime256v1) == 1 &&
+	    EVP_PKEY_keygen(pc, &key) == 1 &&
+	    X509_set_version(x, 2) == 1 &&
+	    ASN1_INTEGER_set(X509_get_serialNumber(x), (long)(net_now_ms() & 0x7fffffff)) == 1 &&
+	    X509_gmtime_adj(X509_getm_notBefore(x), -3600) &&
+	    X509_gmtime_adj(X509_getm_notAfter(x), 30L * 86400) &&
+	    X509_set_pubkey(x, key) == 1 &&
+	    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+	    (const unsigned char *)name, -1, -1, 0) == 1 &&
+	    X509_set_issuer_name(x, X509_get_subject_name(x)) == 1) {
+		X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+		ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san);
+		ok = ext && X509_add_ext(x, ext, -1) == 1 &&
+		    X509_sign(x, key, EVP_sha256()) > 0 &&
+		    SSL_CTX_use_certificate(ctx, x) == 1 &&
+		    SSL_CTX_use_PrivateKey(ctx, key) == 1;
+	}
+	if (!ok)
+		say(err, errlen, "cannot make a throwaway certificate: %s",
+		    ssl_error(buf, sizeof buf));
+	X509_EXTENSION_free(ext);
+	X509_free(x);
+	EVP_PKEY_free(key);
+	EVP_PKEY_CTX_free(pc);
+	return ok ? 0 : -1;
+}
+
+/* load - the certificate chain and its key from PEM files */
+static int load(SSL_CTX *ctx, const char *cert, const char *key, char *err,
+    size_t errlen)
+{
+	char buf[256];
+
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		say(err, errlen, "cannot read the certificate %s: %s", cert,
+		    ssl_error(buf, sizeof buf));
+		return -1;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+		say(err, errlen, "cannot read the private key %s: %s", key,
+		    ssl_error(buf, sizeof buf));
+		return -1;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		say(err, errlen, "the key %s does not belong to the certificate %s",
+		    key, cert);
+		return -1;
+	}
+	return 0;
+}
+
+struct tls_server *tls_server_new(const char *cert, const char *key,
+    const char *name, char *err, size_t errlen)
+{
+	struct tls_server *ts = calloc(1, sizeof *ts);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0, i;
+	X509 *x;
+	char buf[256];
+
+	if (ts == NULL) {
+		say(err, errlen, "out of memory");
+		return NULL;
+	}
+	ERR_clear_error();
+	ts->ctx = SSL_CTX_new(TLS_server_method());
+	if (ts->ctx == NULL) {
+		say(err, errlen, "cannot set up TLS: %s", ssl_error(buf, sizeof buf));
+		tls_server_free(ts);
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ts->ctx, TLS1_2_VERSION);
+	/* partial writes from a moving buffer, as a non-blocking server
+	 * needs; no buffers kept while a connection is idle */
+	SSL_CTX_set_mode(ts->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+	/* a client that closes without close_notify has just closed: SMTP
+	 * says itself where a session ends (QUIT) */
+	SSL_CTX_set_options(ts->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
+	ts->made = cert == NULL;
+	if ((cert ? load(ts->ctx, cert, key ? key : cert, err, errlen) :
+	    throwaway(ts->ctx, name ? name : "localhost", err, errlen)) != 0) {
+		tls_server_free(ts);
+		return NULL;
+	}
+	x = SSL_CTX_get0_certificate(ts->ctx);
+	if (x) {
+		name_text(X509_get_subject_name(x), ts->subject, sizeof ts->subject);
+		not_after(x, ts->until, sizeof ts->until);
+		if (X509_digest(x, EVP_sha256(), md, &n) == 1)
+			for (i = 0; i < n && i < 32; i++)
+				snprintf(ts->fingerprint + (i ? 3 * i - 1 : 0),
+				    sizeof ts->fingerprint - (i ? 3 * i - 1 : 0),
+				    "%s%02X", i ? ":" : "", md[i]);
+	}
+	ERR_clear_error();
+	return ts;
+}
+
+void tls_server_describe(const struct tls_server *ts,
+    void (*fn)(void *ctx, const char *line), void *ctx)
+{
+	if (ts->made)
+		line(fn, ctx, "TLS: a throwaway self-signed certificate (%s, until %s), made at start: clients must not verify it (swaks and curl: their --insecure options)",
+		    ts->subject, ts->until);
+	else
+		line(fn, ctx, "TLS: the certificate %s, until %s", ts->subject,
+		    ts->until);
+	line(fn, ctx, "TLS: its SHA-256 fingerprint is %s", ts->fingerprint);
+}
+
+void tls_server_free(struct tls_server *ts)
+{
+	if (ts == NULL)
+		return;
+	SSL_CTX_free(ts->ctx);
+	ERR_clear_error();
+	free(ts);
+}
+
+struct tls *tls_accept_new(struct tls_server *ts, int fd, char *err,
+    size_t errlen)
+{
+	struct tls *t = calloc(1, sizeof *t);
+	char buf[256];
+
+	if (t == NULL) {
+		say(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->fd = fd;
+	t->verify = X509_V_ERR_UNSPECIFIED;	/* a client sends none */
+	ERR_clear_error();
+	if ((t->ssl = SSL_new(ts->ctx)) == NULL || SSL_set_fd(t->ssl, fd) != 1) {
+		say(err, errlen, "cannot set up TLS: %s", ssl_error(buf, sizeof buf));
+		tls_free(t);
+		return NULL;
+	}
+	SSL_set_accept_state(t->ssl);
+	return t;
+}
+
+int tls_handshake(struct tls *t, int *want, char *err, size_t errlen)
+{
+	char buf[256];
+	int rc, e;
+
+	*want = 0;
+	ERR_clear_error();
+	errno = 0;
+	rc = SSL_do_handshake(t->ssl);
+	if (rc == 1)
+		return 1;
+	e = SSL_get_error(t->ssl, rc);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		*want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		return 0;
+	}
+	if (e == SSL_ERROR_SYSCALL && ERR_peek_last_error() == 0)
+		say(err, errlen, "the TLS handshake failed: %s",
+		    errno ? strerror(errno) : "the client closed the connection");
+	else
+		say(err, errlen, "the TLS handshake failed: %s",
+		    ssl_error(buf, sizeof buf));
+	return -1;
+}
+
+void tls_summary(const struct tls *t, char *out, size_t size)
+{
+	snprintf(out, size, "%s, cipher %s", SSL_get_version(t->ssl),
+	    SSL_get_cipher_name(t->ssl));
+}
+
+size_t tls_pending(const struct tls *t)
+{
+	int n = SSL_pending(t->ssl);
+
+	return n > 0 ? (size_t)n : 0;
+}

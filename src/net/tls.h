@@ -1,4 +1,5 @@
-/* tls.h - the TLS client of `smtpref connect` (OpenSSL)
+/* tls.h - TLS with OpenSSL: the client of `smtpref connect`, and the
+ * server of `smtpref listen` and `smtpref shell --listen`
  *
  * RFC 3207 (STARTTLS), RFC 8314 (implicit TLS on port 465), RFC 6066 3
  * (SNI), RFC 6125 (checking the server's name in its certificate).
@@ -51,5 +52,35 @@ void tls_info(const struct tls *t, struct outcome_tls *out);
 
 /* tls_free - send close_notify if possible, and release t (not fd) */
 void tls_free(struct tls *t);
+
+/* ---- the server side ------------------------------------------------------ */
+
+struct tls_server;
+
+/* tls_server_new - what a server's connections share: the certificate
+ * chain in the PEM file cert and its key in key (NULL: in cert), or
+ * with cert NULL a throwaway self-signed one made now for name (NULL:
+ * localhost), the loopback addresses and localhost.  TLS 1.2 at least.
+ * NULL with err set on failure. */
+struct tls_server *tls_server_new(const char *cert, const char *key,
+    const char *name, char *err, size_t errlen);
+/* tls_server_describe - the certificate in a line or two (made here or
+ * read, its subject, its end, its SHA-256 fingerprint) */
+void tls_server_describe(const struct tls_server *ts,
+    void (*fn)(void *ctx, const char *line), void *ctx);
+void tls_server_free(struct tls_server *ts);
+
+/* tls_accept_new - TLS on fd (an accepted, non-blocking socket), as the
+ * server; tls_handshake then runs the handshake without blocking: 1
+ * done, 0 call again when fd is ready for *want (POLLIN or POLLOUT), -1
+ * failed with err set.  Then tls_read and tls_write. */
+struct tls *tls_accept_new(struct tls_server *ts, int fd, char *err,
+    size_t errlen);
+int tls_handshake(struct tls *t, int *want, char *err, size_t errlen);
+/* tls_pending - octets already decrypted, which tls_read gives without
+ * the socket being readable */
+size_t tls_pending(const struct tls *t);
+/* tls_summary - "TLSv1.3, cipher TLS_AES_256_GCM_SHA384" */
+void tls_summary(const struct tls *t, char *out, size_t size);
 
 #endif

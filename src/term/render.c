@@ -48,6 +48,7 @@ void render_init(struct render *r, FILE *out, enum render_color_mode mode)
 	r->out = out;
 	r->col = 0;
 	r->spaced = 0;
+	r->margin = NULL;
 	if (mode == RENDER_COLOR_ALWAYS)
 		r->color = 1;
 	else if (mode == RENDER_COLOR_NEVER)
@@ -103,12 +104,24 @@ static int cells(const char *s, size_t len)
 	return n;
 }
 
+/* margin - at the start of a line, the margin first */
+static void margin(struct render *r)
+{
+	if (r->col == 0 && r->margin && *r->margin) {
+		fputs(r->margin, r->out);
+		r->col = cells(r->margin, strlen(r->margin));
+	}
+}
+
 /* put - write text made printable (the one way text reaches the
  * terminal: core/printable.h), with the column kept */
 static void put(struct render *r, enum render_style st, const char *s,
     size_t len)
 {
 	const char *nl;
+
+	if (len > 0)
+		margin(r);
 
 	style_on(r, st);
 	fwrite(s, 1, len, r->out);
@@ -156,6 +169,7 @@ void render_newline(struct render *r)
 
 static void indent_to(struct render *r, int indent)
 {
+	margin(r);
 	while (r->col < indent) {
 		fputc(' ', r->out);
 		r->col++;

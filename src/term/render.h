@@ -34,6 +34,9 @@ struct render {
 	int width;	/* columns to wrap to */
 	int col;	/* current column (display cells) */
 	int spaced;	/* the last text written ended in a space */
+	const char *margin;	/* written at the start of every line, in
+				 * the columns counted (smtpref listen's
+				 * session tag); NULL: none */
 };
 
 /* render_parse_color - "auto", "always", "never" (and the synonyms

@@ -1,0 +1,283 @@
+#!/bin/sh
+# cli-listen.sh - smtpref listen with real clients on loopback
+#
+# Clients (Debian packages, installed by the README's quick start):
+# swaks (plain, STARTTLS, implicit TLS, pipelining, AUTH), curl, Python's
+# smtplib (/usr/bin/python3), Postfix's smtp-source, and the scripted
+# clients of tests/peers/clients.py (bare LF, two sessions at once, and
+# hostile ones: 1 MiB lines, endless RCPTs, a client that never reads,
+# 1000 idle connections).  smtpref listen runs on a free port of
+# 127.0.0.1 and is stopped by its PID; every check of a hostile client
+# also checks that another client is still served.
+. "$top_srcdir/tests/lib.sh"
+
+PY=/usr/bin/python3
+peers="$top_srcdir/tests/peers"
+pids=
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	[ -n "${KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+. "$peers/lib.sh"
+need swaks curl jq /usr/sbin/smtp-source "$PY" timeout
+
+# listen NAME ARG... - smtpref listen on a free port of 127.0.0.1, its
+# output in $tmp/NAME.out and .err; sets $port and $lpid.  It is ready
+# when it says where it listens (a probe would be a session).
+listen() {
+	name=$1
+	shift
+	port=$(free_port)
+	COLUMNS=500 "$SMTPREF" listen --color=never --port "$port" \
+		--listen 127.0.0.1 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	lpid=$!
+	pids="$pids $lpid"
+	i=0
+	while ! grep -q "listening on 127.0.0.1:$port" "$tmp/$name.err" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$lpid" 2>/dev/null; then
+			echo "FAIL: smtpref listen $* did not start: $(head -c 500 "$tmp/$name.err")" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+}
+
+# stop_listen - SIGTERM, as a user stops it; $status is its exit status
+stop_listen() {
+	kill -TERM "$lpid"
+	wait "$lpid"
+	status=$?
+}
+
+# has FILE PATTERN DESCRIPTION - FILE has a line matching PATTERN (ERE)
+has() {
+	checks=$((checks + 1))
+	grep -Eq -- "$2" "$1" || fail "$3: $(basename "$1") lacks /$2/"
+}
+
+lacks() {
+	checks=$((checks + 1))
+	grep -Eq -- "$2" "$1" && fail "$3: $(basename "$1") has /$2/"
+}
+
+sw() {
+	timeout 30 swaks --server "127.0.0.1:$port" --helo client.example.com \
+		--from bob@example.com --to alice@example.org "$@" >"$tmp/swaks" 2>&1
+	swaks_status=$?
+}
+
+# ---- swaks, plain: the message arrives intact, the client has no fault ----
+printf 'first line\n.a line that starts with a dot\nlast line\n' >"$tmp/body"
+listen plain --maildir "$tmp/md"
+sw --body @"$tmp/body" --h-Subject "plain"
+[ "$swaks_status" -eq 0 ] || fail "swaks, plain: exit $swaks_status: $(tail -5 "$tmp/swaks")"
+stop_listen
+expect_status 0 "listen stopped by SIGTERM"
+has "$tmp/plain.out" '^\[1\]  -> EHLO client\.example\.com$' "the client's lines are shown"
+has "$tmp/plain.out" '^\[1\] <-  250 2\.0\.0 OK' "the replies are shown"
+has "$tmp/plain.out" '^\[1\]   why ' "each reply is explained"
+has "$tmp/plain.out" '^\[1\] verdict: no findings' "a conforming client gets no finding"
+has "$tmp/plain.out" '^=== stopped after 1 session .*1 message accepted \(1 kept in ' "the summary"
+set -- "$tmp"/md/new/*
+checks=$((checks + 1))
+if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+	fail "one message in the Maildir's new/, found: $(ls "$tmp/md/new" "$tmp/md/tmp")"
+else
+	has "$1" '^Return-Path: <bob@example\.com>$' "the message's Return-Path"
+	has "$1" '^Received: from client\.example\.com \(\[127\.0\.0\.1\]\)$' "its Received: line"
+	has "$1" 'with ESMTP$' "RFC 3848's protocol name"
+	checks=$((checks + 1))
+	sed -n '/^$/,$p' "$1" | sed 1d | head -n 3 | cmp -s - "$tmp/body" ||
+		fail "the body in the Maildir is not the one sent (dot-stuffing undone): $(sed -n '/^$/,$p' "$1")"
+	lacks "$1" "$(printf '\r')" "Maildir lines end in LF"
+fi
+checks=$((checks + 1))
+[ -z "$(ls "$tmp/md/tmp")" ] || fail "tmp/ is left with $(ls "$tmp/md/tmp")"
+
+# ---- swaks: STARTTLS, pipelining, AUTH -------------------------------------
+listen tls --maildir "$tmp/md2"
+has "$tmp/tls.err" 'throwaway self-signed certificate' "the throwaway certificate is said on stderr"
+sw -tls --h-Subject tls
+[ "$swaks_status" -eq 0 ] || fail "swaks -tls: exit $swaks_status: $(tail -5 "$tmp/swaks")"
+sw --pipeline --h-Subject pipelined
+[ "$swaks_status" -eq 0 ] || fail "swaks --pipeline: exit $swaks_status"
+sw -tls -a PLAIN -au alice@example.org -ap wonderland --to bob@elsewhere.example
+[ "$swaks_status" -eq 0 ] || fail "swaks AUTH PLAIN: exit $swaks_status: $(tail -5 "$tmp/swaks")"
+has "$tmp/swaks" '235 2\.7\.0' "AUTH PLAIN against the world's accounts"
+sw -tls -a CRAM-MD5 -au alice@example.org -ap wonderland --quit-after AUTH
+has "$tmp/swaks" '235 2\.7\.0' "AUTH CRAM-MD5"
+sw -tls -a LOGIN -au alice@example.org -ap wrong --quit-after AUTH
+has "$tmp/swaks" '535 5\.7\.8' "a wrong password gets 535"
+stop_listen
+has "$tmp/tls.out" '^\[1\]   tls      TLS is on: TLS' "the handshake is reported"
+has "$tmp/tls.out" '^\[1\]  ~> EHLO' "lines under TLS are marked ~>"
+has "$tmp/tls.out" '^\[2\] verdict: no findings' "swaks --pipeline pipelines where RFC 2920 allows"
+has "$tmp/tls.out" '^\[3\] .*\*\*\* \(a credential: not shown\)' "the credential is redacted"
+lacks "$tmp/tls.out" 'AGFsaWNlQGV4YW1wbGUub3JnAHdvbmRlcmxhbmQ' "no credential is shown"
+has "$tmp/tls.out" '3 messages accepted \(3 kept' "every message kept"
+
+# ---- AUTH in clear, a persona that allows it -------------------------------
+listen clear --persona exchange
+sw -a LOGIN -au alice@example.org -ap wonderland --quit-after AUTH
+stop_listen
+has "$tmp/clear.out" '^\[1\]   auth-in-clear: .*RFC 4954 4' "AUTH LOGIN without TLS is a finding"
+
+# ---- implicit TLS ----------------------------------------------------------
+tport=$(free_port)
+listen implicit --tls-port "$tport"
+has "$tmp/implicit.err" "listening on 127\.0\.0\.1:$tport with implicit TLS" "the TLS port is announced"
+timeout 30 swaks --server "127.0.0.1:$tport" --tlsc --helo client.example.com \
+	--from bob@example.com --to alice@example.org >"$tmp/swaks" 2>&1 ||
+	fail "swaks --tlsc: $(tail -5 "$tmp/swaks")"
+stop_listen
+has "$tmp/implicit.out" '^\[1\] === a client connects .*\(implicit TLS\)' "an implicit TLS session"
+has "$tmp/implicit.out" '^\[1\] <~  220 ' "the greeting comes under TLS"
+
+# ---- curl, Python's smtplib, smtp-source -----------------------------------
+printf 'Subject: from curl\n\nHello from curl.\n' >"$tmp/curl.txt"
+listen others --maildir "$tmp/md3"
+timeout 30 curl -s --crlf "smtp://127.0.0.1:$port/client.example.com" \
+	--mail-from bob@example.com --mail-rcpt alice@example.org \
+	--upload-file "$tmp/curl.txt" || fail "curl --crlf failed"
+timeout 30 curl -s "smtp://127.0.0.1:$port/client.example.com" \
+	--mail-from bob@example.com --mail-rcpt alice@example.org \
+	--upload-file "$tmp/curl.txt" || fail "curl failed"
+timeout 30 "$PY" "$peers/clients.py" "$port" smtplib alice@example.org >"$tmp/py" 2>&1 ||
+	fail "smtplib: $(cat "$tmp/py")"
+timeout 30 "$PY" "$peers/clients.py" "$port" bdat >"$tmp/bdat" 2>&1 ||
+	fail "bdat: $(cat "$tmp/bdat")"
+timeout 60 /usr/sbin/smtp-source -s 2 -m 10 -l 500 -f bob@example.com \
+	-t alice@example.org -M client.example.com "127.0.0.1:$port" 2>"$tmp/source" ||
+	fail "smtp-source: $(cat "$tmp/source")"
+stop_listen
+has "$tmp/others.out" '^\[1\] verdict: no findings' "curl --crlf keeps every rule"
+has "$tmp/others.out" '^\[2\]   bare-lf: .*RFC 5321 2\.3\.8' "curl sends a file's bare LFs as they are"
+has "$tmp/others.out" '^\[3\] verdict: no findings' "smtplib keeps every rule"
+has "$tmp/others.out" '14 messages accepted \(14 kept' "curl, smtplib, BDAT and smtp-source's 10 messages"
+checks=$((checks + 1))
+[ "$(ls "$tmp/md3/new" | wc -l)" -eq 14 ] || fail "14 messages in the Maildir, found $(ls "$tmp/md3/new" | wc -l)"
+checks=$((checks + 1))
+[ -z "$(ls "$tmp/md3/tmp")" ] || fail "the message RSET dropped is left in tmp/"
+checks=$((checks + 1))
+f=$(grep -l '^Subject: chunks$' "$tmp"/md3/new/* 2>/dev/null)
+if [ -z "$f" ]; then
+	fail "the BDAT message is not in the Maildir"
+else
+	[ "$(sed -n '/^Subject: chunks$/,$p' "$f")" = "$(printf 'Subject: chunks\n\nA.dot stays\nend')" ] ||
+		fail "the BDAT message, chunks joined and CRLF made LF: $(cat "$f")"
+fi
+checks=$((checks + 1))
+grep -l 'Hello from Python\.' "$tmp"/md3/new/* >/dev/null 2>&1 || fail "smtplib's message is not in the Maildir"
+
+# ---- a bare-LF client, two clients at once, JSON Lines ---------------------
+listen json --json
+timeout 30 "$PY" "$peers/clients.py" "$port" barelf >"$tmp/barelf" 2>&1 || fail "barelf: $(cat "$tmp/barelf")"
+timeout 30 "$PY" "$peers/clients.py" "$port" two >"$tmp/two" 2>&1 || fail "two: $(cat "$tmp/two")"
+stop_listen
+checks=$((checks + 1))
+jq -e . "$tmp/json.out" >/dev/null || fail "--json: not JSON Lines: $(head -c 300 "$tmp/json.out")"
+checks=$((checks + 1))
+[ "$(jq -r 'select(.event == "close" and .session == 1) | .findings[].finding' "$tmp/json.out")" = "bare-lf" ] ||
+	fail "the bare-LF client gets exactly its finding: $(jq -c 'select(.event == "close" and .session == 1)' "$tmp/json.out")"
+checks=$((checks + 1))
+[ "$(jq -r 'select(.event == "close" and .session == 1) | .findings[0].section' "$tmp/json.out")" = "RFC 5321 2.3.8" ] ||
+	fail "the bare-LF finding names RFC 5321 2.3.8"
+# each session's lines are its own client's
+a=$(jq -r 'select(.event == "sent" and .text == "EHLO a.example.com") | .session' "$tmp/json.out")
+b=$(jq -r 'select(.event == "sent" and .text == "EHLO b.example.com") | .session' "$tmp/json.out")
+checks=$((checks + 1))
+if [ -z "$a" ] || [ -z "$b" ] || [ "$a" = "$b" ]; then
+	fail "two clients at once get two sessions (a: $a, b: $b)"
+else
+	checks=$((checks + 1))
+	[ "$(jq -r "select(.session == $a and .event == \"sent\") | .text" "$tmp/json.out" | tr '\n' ' ')" = \
+	  "EHLO a.example.com MAIL FROM:<a@example.com> RCPT TO:<alice@example.org> QUIT " ] ||
+		fail "session $a has only client a's lines: $(jq -r "select(.session == $a and .event == \"sent\") | .text" "$tmp/json.out")"
+	checks=$((checks + 1))
+	[ "$(jq -r "select(.session == $b and .event == \"sent\") | .text" "$tmp/json.out" | tr '\n' ' ')" = \
+	  "EHLO b.example.com MAIL FROM:<b@example.com> RCPT TO:<bob@example.org> QUIT " ] ||
+		fail "session $b has only client b's lines"
+	checks=$((checks + 1))
+	[ "$(jq -r "select(.session == $b and .event == \"received\") | .text" "$tmp/json.out" | grep -c 'a@example')" -eq 0 ] ||
+		fail "session $b got none of a's replies"
+fi
+checks=$((checks + 1))
+jq -e 'select(.event == "summary") | .sessions == 3 and .findings["bare-lf"] == 1' "$tmp/json.out" >/dev/null ||
+	fail "the JSON summary: $(jq -c 'select(.event == "summary")' "$tmp/json.out")"
+
+# ---- faults, timeouts, SIGTERM ---------------------------------------------
+listen faults --fault RCPT:452:4.5.3 --timeout 1 --quiet
+sw
+has "$tmp/swaks" '<\*\* 452 4\.5\.3' "--fault RCPT:452:4.5.3"
+timeout 30 "$PY" "$peers/clients.py" "$port" silent >"$tmp/silent" 2>&1
+has "$tmp/silent" '^421 .*timeout' "a silent client gets 421 after --timeout (RFC 5321 4.5.3.2.7)"
+timeout 30 "$PY" "$peers/clients.py" "$port" wait >"$tmp/wait" 2>&1 &
+w=$!
+i=0
+while ! grep -q greeted "$tmp/wait" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+stop_listen
+wait "$w"
+expect_status 0 "SIGTERM with a session open"
+has "$tmp/wait" '^421 ' "an open session is told 421 when smtpref stops"
+has "$tmp/faults.out" 'silent: .*RFC 5321 4\.5\.3\.2\.7' "the silent client's finding"
+lacks "$tmp/faults.out" ' -> |<-  ' "--quiet shows no transcript"
+
+# ---- hostile clients: bounded, no crash, others still served ---------------
+listen hostile --timeout 3 --quiet
+timeout 60 "$PY" "$peers/clients.py" "$port" longline >"$tmp/h" 2>&1
+has "$tmp/h" '^500 5\.5\.6 ' "a command line of 1 MiB gets 500 (RFC 5321 4.5.3.1.4)"
+timeout 60 "$PY" "$peers/clients.py" "$port" longdata >"$tmp/h" 2>&1
+has "$tmp/h" '^500 5\.5\.6 ' "a message line of 1 MiB gets 500 (RFC 5321 4.5.3.1.6)"
+timeout 60 "$PY" "$peers/clients.py" "$port" rcpts 20000 >"$tmp/h" 2>&1 ||
+	fail "20000 RCPTs: $(cat "$tmp/h")"
+timeout 60 "$PY" "$peers/clients.py" "$port" noread 20 >"$tmp/noread" 2>&1 &
+nr=$!
+timeout 60 "$PY" "$peers/clients.py" "$port" idle 1000 4 >"$tmp/idle" 2>&1 &
+idle=$!
+i=0
+while ! grep -q greeted "$tmp/idle" && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+has "$tmp/idle" '^1000 greeted$' "1000 idle connections are all greeted"
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$lpid/status")
+sw
+[ "$swaks_status" -eq 0 ] || fail "a client is still served next to 1000 idle ones and one that never reads: $(tail -3 "$tmp/swaks")"
+wait "$nr"
+has "$tmp/noread" '^closed by the server' "a client that never reads is disconnected"
+wait "$idle"
+checks=$((checks + 1))
+# about 35 kB a session; ASan doubles it: 1000 sessions stay far below
+[ "$rss" -lt 300000 ] || fail "1000 idle sessions hold $rss kB"
+kill -0 "$lpid" 2>/dev/null || fail "smtpref listen died under hostile clients"
+stop_listen
+expect_status 0 "listen after hostile clients"
+has "$tmp/hostile.out" 'long-line' "the long lines are findings"
+has "$tmp/hostile.out" 'stopped reading its replies' "the client that never reads is named"
+
+# ---- usage and setup errors ------------------------------------------------
+run listen --port 70000
+expect_status 2 "--port out of range"
+expect_err '--port takes a number' "--port's message"
+run listen --fault RCPT:3:250
+expect_status 2 "--fault with a 2xx code"
+run listen --fault RCPT:3:452:5.1.1
+expect_status 2 "--fault with an enhanced code of the wrong class"
+run listen --persona nosuch
+expect_status 2 "an unknown persona"
+run listen --key "$tmp/k"
+expect_status 2 "--key without --cert"
+run listen --port "$(free_port)" --listen 127.0.0.1 --cert "$tmp/nosuch.pem"
+expect_status 3 "a certificate that cannot be read"
+expect_err 'cannot read the certificate' "the certificate's message"
+run listen --help
+expect_status 0 "--help"
+expect_out '^Usage: smtpref listen' "--help's usage line"
+listen busy
+run listen --port "$port" --listen 127.0.0.1
+expect_status 3 "a port already in use"
+expect_err "cannot listen on 127\.0\.0\.1 port $port" "the port's message"
+stop_listen
+
+finish
