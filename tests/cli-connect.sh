@@ -38,7 +38,7 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 if ! "$SMTPREF" connect --help >/dev/null 2>&1; then
-	echo "FAIL: smtpref connect --help fails (SMTPREF_LIBEXECDIR=$SMTPREF_LIBEXECDIR)" >&2
+	echo "FAIL: smtpref connect --help fails: $("$SMTPREF" connect --help 2>&1 | head -n 3)" >&2
 	exit 1
 fi
 

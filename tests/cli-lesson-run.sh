@@ -5,7 +5,6 @@
 . "$top_srcdir/tests/lib.sh"
 
 export XDG_STATE_HOME="$tmp/state" HOME="$tmp/home"
-export SMTPREF_LESSON_DIR="$top_srcdir/lessons"
 
 # lesson NAME - run it with $tmp/in on stdin
 lesson() {

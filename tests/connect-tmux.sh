@@ -20,7 +20,7 @@ start_smtp_sink
 open_tty() {
 	tmux_open 100x40 \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
-		SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' $*; echo EXIT=\$?; sleep 60"
+		'$SMTPREF' $*; echo EXIT=\$?; sleep 60"
 }
 
 # 1. smtpref connect on a terminal opens the shell on the real server.

@@ -1,9 +1,10 @@
 /* interactive.c - smtpref-interactive: the modes that need a terminal
  * library or the network
  *
- * smtpref (main.c) execs this program, installed in $(pkglibexecdir), for
- * `smtpref shell`, `connect`, `lesson` and `tui`, and for `smtpref` alone
- * on a terminal; argv[1] is the mode.  Keeping readline, ncursesw and
+ * smtpref (main.c) execs this program, installed in $(pkglibexecdir) (or
+ * beside smtpref in its build tree: cli/buildtree.h), for `smtpref shell`,
+ * `connect`, `lesson` and `tui`, and for `smtpref` alone on a terminal;
+ * argv[1] is the mode.  Keeping readline, ncursesw and
  * OpenSSL out of the lookup binary keeps `smtpref 553` cheap to start
  * (doc/DESIGN.md, "Start-up cost").
  */
@@ -13,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/buildtree.h"
 #include "cli/connect.h"
 #include "cli/lessoncmd.h"
 #include "cli/sessioncmd.h"
+#include "lesson/library.h"
 
 
 struct mode {
@@ -61,6 +64,7 @@ static int as_connect(int argc, char **argv, char **out)
 
 int main(int argc, char **argv)
 {
+	static struct buildtree bt;
 	size_t i;
 
 	if (argc < 2) {
@@ -68,6 +72,9 @@ int main(int argc, char **argv)
 		    "smtpref connect, ...)\n", stderr);
 		return 2;
 	}
+	/* run from the build tree: its lessons, not the installed ones */
+	if (buildtree_find(argv[0], &bt))
+		lesson_set_tree_dir(bt.lessondir);
 	if (strcmp(argv[1], "tui") == 0 || strcmp(argv[1], "shell") == 0) {
 		char **args = malloc(((size_t)argc + 2) * sizeof *args);
 		int n, st = -1;

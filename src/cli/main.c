@@ -16,6 +16,7 @@
 #include "term/lookup.h"
 #include "core/ref.h"
 #include "term/render.h"
+#include "cli/buildtree.h"
 #include "cli/simulate.h"
 
 enum { OPT_COLOR = 256, OPT_JSON };
@@ -104,17 +105,19 @@ static int is_interactive_mode(const char *s)
 }
 
 /* run_interactive - exec smtpref-interactive with argv (argv[0] is the
- * mode).  SMTPREF_LIBEXECDIR overrides where it is looked for, so the
- * tests can run it from the build tree.  Returns only on failure. */
+ * mode): SMTPREF_LIBEXECDIR's when set, else the one beside this program
+ * when it runs from its build tree (never an installed copy then), else
+ * the installed one in $(pkglibexecdir).  Returns only on failure. */
 static int run_interactive(char **argv)
 {
 	const char *dir = getenv("SMTPREF_LIBEXECDIR");
-	char path[4096];
+	static struct buildtree bt;
+	char path[BUILDTREE_PATH_MAX + 32];
 	char **args;
 	int n;
 
 	if (dir == NULL || *dir == 0)
-		dir = PKGLIBEXECDIR;
+		dir = buildtree_find(argv[-1], &bt) ? bt.dir : PKGLIBEXECDIR;
 	n = snprintf(path, sizeof path, "%s/smtpref-interactive", dir);
 	if (n < 0 || (size_t)n >= sizeof path) {
 		fputs("smtpref: SMTPREF_LIBEXECDIR is too long\n", stderr);
@@ -151,6 +154,7 @@ int main(int argc, char **argv)
 	if (argc == 1 && isatty(0) && isatty(1)) {
 		static char *shell_argv[] = { NULL, "shell", NULL };
 
+		shell_argv[0] = argv[0];
 		return run_interactive(shell_argv + 1);
 	}
 	opterr = 0;
