@@ -160,9 +160,9 @@ wait_for '^EXIT=0' "leaves"
 # 7. A paste of several lines goes out as one pipelined group.
 start
 type_line 'EHLO client.example'
-printf 'MAIL FROM:<ann@example.com>\nRCPT TO:<alice@example.org>\nRCPT TO:<nobody@example.org>' | tm load-buffer -
-tm paste-buffer -p -t 0
-sleep 0.2
+paste 'MAIL FROM:<ann@example.com>
+RCPT TO:<alice@example.org>
+RCPT TO:<nobody@example.org>'
 keys Enter
 wait_for 'pipeline +3 commands sent in one write' "a paste is one write"
 wait_for 'pipeline +reply to RCPT TO:<nobody@example.org>' "each reply matched to its command"

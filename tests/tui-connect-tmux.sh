@@ -29,15 +29,11 @@ start() {
 }
 
 # status_has PATTERN DESCRIPTION - the status line (the first row)
-# matches, within 10 s
+# matches, before the deadline
+status_line_matches() { screen | head -n 1 | grep -Eq -- "$1"; }
 status_has() {
 	checks=$((checks + 1))
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | head -n 1 | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
+	poll status_line_matches "$1" && return 0
 	fail "$2: the status line lacks /$1/: $(screen | head -n 1)"
 }
 
