@@ -150,11 +150,14 @@ int main(int argc, char **argv)
 		return simulate_main(argc - 1, argv + 1);
 	if (argc > 1 && is_interactive_mode(argv[1]))
 		return run_interactive(argv + 1);
-	/* smtpref alone on a terminal opens the shell */
-	if (argc == 1 && isatty(0) && isatty(1)) {
-		static char *shell_argv[] = { NULL, "shell", NULL };
+	/* smtpref alone on a terminal opens the shell; with --quiet alone,
+	 * the shell without its first-run welcome */
+	if ((argc == 1 || (argc == 2 && (strcmp(argv[1], "-q") == 0 ||
+	    strcmp(argv[1], "--quiet") == 0))) && isatty(0) && isatty(1)) {
+		static char *shell_argv[] = { NULL, "shell", NULL, NULL };
 
 		shell_argv[0] = argv[0];
+		shell_argv[2] = argc == 2 ? "--quiet" : NULL;
 		return run_interactive(shell_argv + 1);
 	}
 	opterr = 0;
