@@ -27,10 +27,12 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- the peers must be there --------------------------------------------
+[ -n "${SMTPREF_TEST_NO_SMTP_SINK:-}" ] &&
+	skip "it needs Postfix's smtp-sink, and SMTPREF_TEST_NO_SMTP_SINK is set"
 missing=
 [ -x "$PY" ] || missing="$missing /usr/bin/python3 (python3)"
 "$PY" -c 'import aiosmtpd' 2>/dev/null || missing="$missing aiosmtpd (python3-aiosmtpd)"
-[ -x /usr/sbin/smtp-sink ] || missing="$missing /usr/sbin/smtp-sink (postfix)"
+[ -x /usr/sbin/smtp-sink ] || missing="$missing /usr/sbin/smtp-sink (postfix, or SMTPREF_TEST_NO_SMTP_SINK=1 to skip this test)"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl (openssl)"
 command -v timeout >/dev/null 2>&1 || missing="$missing timeout (coreutils)"
 case $(date +%N) in *[!0-9]*|'') missing="$missing date +%N (GNU coreutils)" ;; esac

@@ -8,7 +8,8 @@ PY=/usr/bin/python3
 pids=
 . "$top_srcdir/tests/peers/lib.sh"
 
-need "$PY" /usr/sbin/smtp-sink
+need "$PY"
+need_smtp_sink
 
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
