@@ -17,6 +17,7 @@
 #include "cli/buildtree.h"
 #include "cli/connect.h"
 #include "cli/lessoncmd.h"
+#include "cli/licence.h"
 #include "cli/sessioncmd.h"
 #include "lesson/library.h"
 
@@ -71,6 +72,11 @@ int main(int argc, char **argv)
 		fputs("smtpref-interactive: run it through smtpref (smtpref shell, "
 		    "smtpref connect, ...)\n", stderr);
 		return 2;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("smtpref-interactive (smtpref) %s\n", PACKAGE_VERSION);
+		fputs(LICENCE_VERSION_TEXT, stdout);
+		return 0;
 	}
 	/* run from the build tree: its lessons, not the installed ones */
 	if (buildtree_find(argv[0], &bt))

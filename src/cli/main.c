@@ -17,6 +17,7 @@
 #include "core/ref.h"
 #include "term/render.h"
 #include "cli/buildtree.h"
+#include "cli/licence.h"
 #include "cli/simulate.h"
 
 enum { OPT_COLOR = 256, OPT_JSON };
@@ -86,6 +87,7 @@ static void version(void)
 	    "%zu EHLO keywords, %zu commands, %zu parameters.\n",
 	    ref_code_count, ref_enhanced_count, ref_keyword_count,
 	    ref_command_count, ref_param_count);
+	fputs(LICENCE_VERSION_TEXT, stdout);
 }
 
 /* The modes that run in smtpref-interactive, which links readline,
