@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gencomp.awk - write a shell's completion for smtpref from
 # completion/commands and the data tables, checking the command table
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # build-tree-decoy.sh - a decoy smtpref installed at the configured
 # directories is never what the build tree runs, and is what an installed
 # copy runs.  The decoy is put where `make install` would put smtpref,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # build-tree.sh - straight after `make`, the programs of the build tree run
 # the interactive modes with their own smtpref-interactive and the source
 # tree's lessons, with no install and no variable set; a copy without the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-checklist.sh - every entry of the reference checklists is in the
 # embedded tables.  The checklists live beside the repository
 # (../shared/reference, or $SMTPREF_CHECKLIST); when they are absent, as

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-connect.sh - smtpref connect against real servers on loopback
 #
 # Peers (Debian packages, installed by .ci/run through the README's quick

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-lesson-run.sh - smtpref lesson run from a pipe: every lesson of the
 # curriculum can be worked through with its model answers, a wrong answer
 # gets its hint, and a run that stops resumes where it stopped

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-shell.sh - smtpref shell with standard input not a terminal: lines
 # read one by one, no prompt, so the shell can be scripted
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-usage.sh - GNU conventions: --help, --version, usage errors
 . "$top_srcdir/tests/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # completion-fish.sh - the fish completion offers what the bash one does:
 # the cases of tests/completion-cases, asked of fish with complete -C
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # completion-zsh-tmux.sh - the zsh completion offers what the bash one
 # does: zsh with compinit in a scratch ZDOTDIR, on a terminal that tmux
 # types into (the cases of tests/completion-cases, then Tab)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # completion.sh - the bash completion offers subcommands, options, tables
 # and terms (tests/completion-cases, the cases the zsh and fish
 # completions meet too); the command table they are written from

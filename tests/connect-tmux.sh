@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # connect-tmux.sh - the shell talking to a real server on a terminal:
 # smtpref connect on a tty, and :connect from inside the shell, against
 # Postfix's smtp-sink on 127.0.0.1

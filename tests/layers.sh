@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # layers.sh - the layers of src/ (doc/DESIGN.md) hold: each folder includes
 # only from itself and the folders below it, every project header is
 # named with its folder, and no include forms a cycle between folders.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lesson-tmux.sh - a lesson worked through on a terminal as a student
 # would: a wrong answer, a hint, completion; and progress that survives
 # the program being killed in the middle

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - helpers for the end-to-end tests (sourced, POSIX sh)
 #
 # SMTPREF is the binary under test (set by make check); top_srcdir the

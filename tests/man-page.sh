@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # man-page.sh - the man page documents every option and subcommand, and
 # formats without warnings
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shell-tmux.sh - the shell on a real terminal, driven as a person would:
 # tmux types the keys (send-keys) and reads the screen (capture-pane)
 . "$top_srcdir/tests/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tmux-lib.sh - driving smtpref on a real terminal, as a person would:
 # tmux types the keys (send-keys) and reads the screen (capture-pane).
 # Sourced after tests/lib.sh.  Each terminal gets a tmux server of its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tui-connect-tmux.sh - the full-screen view talking to a real server
 # (Postfix's smtp-sink on 127.0.0.1): smtpref tui --connect, smtpref
 # connect --tui, and :connect from inside the TUI

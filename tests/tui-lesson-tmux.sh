@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tui-lesson-tmux.sh - a lesson in the full-screen view, on a small and a
 # large terminal: tmux types what a learner types and reads the screen
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tui-tmux.sh - the full-screen view on real terminals of two sizes: tmux
 # types the keys and reads the panes, as a teacher at a projector would
 # see them

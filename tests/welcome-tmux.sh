@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # welcome-tmux.sh - the first run of the shell on a terminal starts with a
 # two-line welcome (how to get help, the first lesson, how to leave), as
 # vimtutor does; --quiet, a second run, a script and a lesson do without

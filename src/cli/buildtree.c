@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* buildtree.c - does this program run from its build tree? (buildtree.h)
  *
  * The marker is a few lines of text, "NAME=VALUE" each, '#' starting a

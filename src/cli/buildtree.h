@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* buildtree.h - does this program run from its build tree?
  *
  * `make` writes a marker file, smtpref-build-tree, beside the programs it

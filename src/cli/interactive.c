@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* interactive.c - smtpref-interactive: the modes that need a terminal
  * library or the network
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* licence.h - the lines every program's --version ends with (the GNU
  * coding standards' form): smtpref is GPL-3.0-or-later, as GNU
  * readline, which smtpref-interactive links, requires */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c - smtpref's command line: options, --help, --version, the mode
  *
  * Kept short on purpose: it parses the command line and hands over to a

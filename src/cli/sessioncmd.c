@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sessioncmd.c - smtpref shell and smtpref tui: their command lines
  *
  * Both take the same options (shell_parse_args) and hand a console's

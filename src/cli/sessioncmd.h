@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sessioncmd.h - smtpref shell and smtpref tui */
 #ifndef SMTPREF_SESSIONCMD_H
 #define SMTPREF_SESSIONCMD_H

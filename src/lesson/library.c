@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* library.c - where lessons are found: the search path, and every lesson
  * in it in the curriculum's order */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* library.h - where lessons are found
  *
  * Lessons are NAME.lesson files.  They are looked for, in this order, in

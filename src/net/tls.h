@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tls.h - the TLS client of `smtpref connect` (OpenSSL)
  *
  * RFC 3207 (STARTTLS), RFC 8314 (implicit TLS on port 465), RFC 6066 3

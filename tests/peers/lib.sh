@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - starting and stopping test peers on 127.0.0.1 (sourced after
 # tests/lib.sh; PY is Debian's python3, pids collects what to stop)
 
