@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* baseline.c - the smallest useful C program: print one line and exit.
  * bench/startup measures smtpref against it in the same run. */
 #include <stdio.h>

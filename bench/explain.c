@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* explain.c - smtpref explain against Debian's libsisimai-perl, on the
  * same mailboxes, in the same run
  *

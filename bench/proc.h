@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* proc.h - run a whole process and measure it: wall time and peak
  * resident memory (what the bench programs compare, in the same run) */
 #ifndef SMTPREF_BENCH_PROC_H

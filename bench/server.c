@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* server.c - commands per second through the simulated server, in-process
  *
  * A realistic session (EHLO, then many transactions of MAIL, three RCPT,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* startup.c - compare the wall time and peak memory of whole processes
  *
  * Usage: startup BASELINE PROGRAM [ARG...]

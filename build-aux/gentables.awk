@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gentables.awk - turn data/*.rec into C tables, validating every record
 #
 # Usage: awk -f build-aux/gentables.awk data/*.rec > ref-tables.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check-run.h - run one check suite and turn its result into an exit status */
 #ifndef SMTPREF_CHECK_RUN_H
 #define SMTPREF_CHECK_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_client.c - the client state machine: every scenario against the
  * simulated server, hand-made replies from a learner, tracking mode, and
  * hostile replies */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_codec.c - base64, MD5, HMAC-MD5 and hex against the RFC vectors */
 #include <config.h>
 

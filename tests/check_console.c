@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_console.c - the shell's terminal-free part: sessions in both roles,
  * meta-commands, pipelined groups, redaction, transcripts, replay and
  * completion */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_json.c - the JSON writer: nesting, commas, escaping, bad UTF-8 */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_lesson.c - lessons: the parser's errors (file:line), what it
  * builds, the evaluator, the session and its undo, the checker, progress
  * files and receipts */

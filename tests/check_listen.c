@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_listen.c - what smtpref listen builds on: the verdict on a client
  * (grade.c) fed by the simulated server as listen feeds it, the Maildir
  * (maildir.c), what a session shows of a real client's lines, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_lookup.c - how terms are classified, and "did you mean" */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_net.c - the network side of smtpref connect: the bounded reply
  * reader fed chunked and hostile input, MX parsing, ordering and the
  * implicit MX, literals, the swaks-style saved lines, and conn.c against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_outcome.c - the one-line client's core: the record of a session
  * and its verdict (core/outcome.c), and the message it sends
  * (core/message.c) */

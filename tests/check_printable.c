@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_printable.c - the one way text from outside reaches a terminal:
  * nothing a terminal obeys gets through, text stays as it is */
 #include <config.h>

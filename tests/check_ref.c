@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_ref.c - invariants of the embedded tables
  *
  * The generator already refuses malformed data; these tests state the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_reply.c - reply line, enhanced code and EHLO line parsing */
 #include <config.h>
 

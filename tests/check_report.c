@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_report.c - the report reader: the same records whatever the
  * pieces, the newlines or the encoding, the rules that give reasons, and
  * the bounds that hold on bad input */

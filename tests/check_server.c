@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_server.c - the simulated server: transcripts, the reply property,
  * reply code coverage, and a random walk through every persona */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_syntax.c - command lines, paths, domains, literals, parameters
  *
  * Mostly tables: each row is one behaviour a user relies on (a mistake

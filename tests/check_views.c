@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_views.c - what the front ends show of the core, checked against
  * the core itself: the state diagram holds together, a reply's meaning
  * depends on the code before the class, and every beginner hint and every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-color.sh - colour by reply class, NO_COLOR, --color, wrapping
 . "$top_srcdir/tests/lib.sh"
 esc=$(printf '\033')

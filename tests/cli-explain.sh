@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-explain.sh - smtpref explain end to end: each kind of input it
 # reads, the verdict it gives, its --json (checked with jq), and inputs
 # that are not reports.  The bounces in tests/explain/ come from the

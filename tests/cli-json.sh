@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-json.sh - the documented --json shapes, checked with jq
 . "$top_srcdir/tests/lib.sh"
 

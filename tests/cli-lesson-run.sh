@@ -1,11 +1,11 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-lesson-run.sh - smtpref lesson run from a pipe: every lesson of the
 # curriculum can be worked through with its model answers, a wrong answer
 # gets its hint, and a run that stops resumes where it stopped
 . "$top_srcdir/tests/lib.sh"
 
 export XDG_STATE_HOME="$tmp/state" HOME="$tmp/home"
-export SMTPREF_LESSON_DIR="$top_srcdir/lessons"
 
 # lesson NAME - run it with $tmp/in on stdin
 lesson() {

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-lesson.sh - smtpref lesson: every lesson passes the checker, broken
 # lessons give file:line errors, list/progress/reset, and receipts that
 # verify, while tampered ones are rejected

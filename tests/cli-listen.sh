@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-listen.sh - smtpref listen with real clients on loopback
 #
 # Clients (Debian packages, installed by the README's quick start):
@@ -22,6 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$peers/lib.sh"
+need_smtp_sink
 need swaks curl jq /usr/sbin/smtp-source "$PY" timeout
 
 # listen NAME ARG... - smtpref listen on a free port of 127.0.0.1, its

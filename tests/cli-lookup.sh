@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-lookup.sh - every form of `smtpref TERM` on the built binary
 . "$top_srcdir/tests/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-oneliner.sh - smtpref connect as a one-line test client (swaks'
 # options), against real servers on loopback
 #
@@ -24,7 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$peers/lib.sh"
-need "$PY" /usr/sbin/smtp-sink openssl jq timeout
+need_smtp_sink
+need "$PY" openssl jq timeout
 "$PY" -c 'import aiosmtpd' 2>/dev/null || {
 	echo "FAIL: aiosmtpd (python3-aiosmtpd) is needed for this test" >&2
 	exit 1

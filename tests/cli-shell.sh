@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-shell.sh - smtpref shell with standard input not a terminal: lines
 # read one by one, no prompt, so the shell can be scripted
 . "$top_srcdir/tests/lib.sh"
@@ -144,7 +145,6 @@ expect_codes "220 250 221 " "the next line still works"
 
 # Lessons inside the shell: :lesson lists them and starts one; the lesson's
 # steps take the lines until it is over, then the shell's own session goes on.
-export SMTPREF_LESSON_DIR="$top_srcdir/lessons"
 printf ':lesson\n' >"$tmp/in"
 shell --explain=off
 expect_out '^  lesson +01-greeting \(8 min\): Greeting and EHLO/HELO' ":lesson lists the lessons"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-simulate.sh - smtpref simulate: the simulated server on stdin and
 # stdout, exactly as on the wire; and the learner as server
 . "$top_srcdir/tests/lib.sh"

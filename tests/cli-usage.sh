@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # cli-usage.sh - GNU conventions: --help, --version, usage errors
 . "$top_srcdir/tests/lib.sh"
 
@@ -10,6 +11,11 @@ expect_empty_err "--help"
 run --version
 expect_status 0 "--version"
 expect_out '^smtpref [0-9]+\.[0-9]+' "--version names the version"
+expect_out '^License GPLv3\+: GNU GPL version 3 or later' "--version names the licence"
+"$(dirname "$SMTPREF")/smtpref-interactive" --version >"$tmp/out" 2>"$tmp/err"
+status=$?
+expect_status 0 "smtpref-interactive --version"
+expect_out '^License GPLv3\+: GNU GPL version 3 or later' "smtpref-interactive --version names the licence"
 
 run
 expect_status 2 "no arguments off a terminal"

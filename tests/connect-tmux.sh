@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # connect-tmux.sh - the shell talking to a real server on a terminal:
 # smtpref connect on a tty, and :connect from inside the shell, against
 # Postfix's smtp-sink on 127.0.0.1
@@ -8,7 +9,8 @@ PY=/usr/bin/python3
 pids=
 . "$top_srcdir/tests/peers/lib.sh"
 
-need "$PY" /usr/sbin/smtp-sink
+need "$PY"
+need_smtp_sink
 
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
@@ -20,7 +22,7 @@ start_smtp_sink
 open_tty() {
 	tmux_open 100x40 \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
-		SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' $*; echo EXIT=\$?; sleep 60"
+		'$SMTPREF' $*; echo EXIT=\$?; sleep 60"
 }
 
 # 1. smtpref connect on a terminal opens the shell on the real server.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # explain-sample.sh - smtpref explain on the sample of real bounces that
 # the Sisimai project's own tests give results for (../shared/bounces, or
 # $SMTPREF_BOUNCES; BSD licence, see its LICENSE): for at least 98% of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # gentables-errors.sh - a bad row fails the table generator with file:line
 . "$top_srcdir/tests/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # hostile-files.sh - files and arguments made to harm (issue 14): none
 # reaches the terminal raw, none hangs smtpref, none is written through a
 # planted symbolic link.  Every run here has a deadline (timeout 20), so

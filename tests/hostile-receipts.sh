@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # hostile-receipts.sh - what a receipt is held to (issue 14): a progress
 # file edited to claim a whole lesson gets no receipt, a transcript that
 # does not record every step is rejected by verify --transcript, two runs

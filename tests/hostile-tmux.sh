@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # hostile-tmux.sh - the shell's history on a real terminal, with a file
 # planted where it keeps it (issue 14): a FIFO does not hang the shell, a
 # symbolic link is not written through, and a credential typed with tabs

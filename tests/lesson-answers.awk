@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lesson-answers.awk - the model answers of a lesson file, in file order,
 # one input line each, as a learner would type them to smtpref lesson
 # run; a pipelined step's lines end with an empty line (the runner sends

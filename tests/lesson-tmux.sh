@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lesson-tmux.sh - a lesson worked through on a terminal as a student
 # would: a wrong answer, a hint, completion; and progress that survives
 # the program being killed in the middle
@@ -10,7 +11,6 @@ screen_history=1
 start() {
 	tmux_open 100x40 \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
-		SMTPREF_LESSON_DIR='$top_srcdir/lessons' SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
 		'$SMTPREF' lesson run $*; echo EXIT=\$?; sleep 60"
 }
 
@@ -68,7 +68,6 @@ wait_for 'Your progress is saved' "Ctrl-D keeps the progress"
 # it is left, the shell's own session goes on.
 tmux_open 100x40 \
 	"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
-	SMTPREF_LESSON_DIR='$top_srcdir/lessons' SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
 	'$SMTPREF' shell --explain=brief; echo EXIT=\$?; sleep 60"
 wait_for '^smtp>' "the shell starts"
 tm send-keys -t 0 -l ':lesson 05-b'

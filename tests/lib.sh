@@ -1,15 +1,32 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - helpers for the end-to-end tests (sourced, POSIX sh)
 #
 # SMTPREF is the binary under test (set by make check); top_srcdir the
 # source tree.  Each check prints what it expected on failure, and the
-# test's exit status is the number of failed checks (capped), 0 when all
-# passed.
+# test's exit status is 1 when a check failed, 0 when all passed, 77
+# (skip, with the reason) when it cannot run here.
 
 : "${SMTPREF:?SMTPREF must name the smtpref binary}"
 failures=0
 checks=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smtpref-test.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
+
+# A home of its own: a test reads nothing of the user's (history, lesson
+# progress, the first-run marker) and writes nothing there, and tests run
+# side by side (make -j) share no file.
+HOME=$tmp/home
+XDG_STATE_HOME=$tmp/state
+XDG_CONFIG_HOME=$tmp/config
+mkdir "$HOME" || exit 99
+export HOME XDG_STATE_HOME XDG_CONFIG_HOME
+
+# skip REASON - this test cannot run here: the reason goes into the test
+# summary (build-aux/test-driver-reason shows "SKIP: test (REASON)")
+skip() {
+	printf 'SKIP: %s\n' "$*" >&2
+	exit 77
+}
 
 fail() {
 	failures=$((failures + 1))

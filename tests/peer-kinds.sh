@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # peer-kinds.sh - the console and the front ends talk to every peer the
 # same way (core/peer.h): outside the peers' own files, nothing asks
 # which kind of peer it has, or reaches past the interface into a kind's

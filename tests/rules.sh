@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # rules.sh - every rule data/rules.rec lists is still one the simulated
 # server uses: a string literal in src/core/server.c.  (The other way
 # round, that the server names no rule missing from the table, is

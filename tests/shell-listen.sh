@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shell-listen.sh - smtpref shell --listen: the learner as the server of a
 # real client on 127.0.0.1 (swaks, Python's smtplib), the replies read
 # from a script, then typed on a terminal (tmux)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shell-tmux.sh - the shell on a real terminal, driven as a person would:
 # tmux types the keys (send-keys) and reads the screen (capture-pane)
 . "$top_srcdir/tests/lib.sh"
@@ -11,7 +12,7 @@ screen_history=1
 start() {
 	tmux_open 100x40 \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=${TERM_FOR_TEST:-xterm-256color} \
-		SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' shell $*; echo EXIT=\$?; sleep 60"
+		'$SMTPREF' shell $*; echo EXIT=\$?; sleep 60"
 	wait_for '^(smtp|reply)>' "the shell starts and prompts"
 }
 
@@ -160,9 +161,9 @@ wait_for '^EXIT=0' "leaves"
 # 7. A paste of several lines goes out as one pipelined group.
 start
 type_line 'EHLO client.example'
-printf 'MAIL FROM:<ann@example.com>\nRCPT TO:<alice@example.org>\nRCPT TO:<nobody@example.org>' | tm load-buffer -
-tm paste-buffer -p -t 0
-sleep 0.2
+paste 'MAIL FROM:<ann@example.com>
+RCPT TO:<alice@example.org>
+RCPT TO:<nobody@example.org>'
 keys Enter
 wait_for 'pipeline +3 commands sent in one write' "a paste is one write"
 wait_for 'pipeline +reply to RCPT TO:<nobody@example.org>' "each reply matched to its command"

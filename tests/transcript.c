@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* transcript.c - run a transcript file against the simulated server */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* transcript.h - run a transcript file against the simulated server
  *
  * The format is described in tests/transcripts/README.  A transcript

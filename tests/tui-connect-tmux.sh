@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tui-connect-tmux.sh - the full-screen view talking to a real server
 # (Postfix's smtp-sink on 127.0.0.1): smtpref tui --connect, smtpref
 # connect --tui, and :connect from inside the TUI
@@ -8,7 +9,8 @@ PY=/usr/bin/python3
 pids=
 . "$top_srcdir/tests/peers/lib.sh"
 
-need "$PY" /usr/sbin/smtp-sink
+need "$PY"
+need_smtp_sink
 
 . "$top_srcdir/tests/tmux-lib.sh"
 tmux_cleanup='for p in $pids; do kill "$p" 2>/dev/null; done'
@@ -24,20 +26,16 @@ start() {
 	shift
 	tmux_open "$size" \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
-		TERM=xterm-256color SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
+		TERM=xterm-256color \
 		sh -c 'before=\$(stty -g); \"\$0\" \"\$@\"; st=\$?; [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY=restored; echo EXIT=\$st; sleep 60' '$SMTPREF' $*"
 }
 
 # status_has PATTERN DESCRIPTION - the status line (the first row)
-# matches, within 10 s
+# matches, before the deadline
+status_line_matches() { screen | head -n 1 | grep -Eq -- "$1"; }
 status_has() {
 	checks=$((checks + 1))
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | head -n 1 | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
+	poll status_line_matches "$1" && return 0
 	fail "$2: the status line lacks /$1/: $(screen | head -n 1)"
 }
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tui-lesson-tmux.sh - a lesson in the full-screen view, on a small and a
 # large terminal: tmux types what a learner types and reads the screen
 . "$top_srcdir/tests/lib.sh"
@@ -14,8 +15,7 @@ start() {
 	rm -rf "$tmp/state"
 	tmux_open "$size" \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
-		TERM=xterm-256color SMTPREF_LESSON_DIR='$top_srcdir/lessons' \
-		SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
+		TERM=xterm-256color \
 		sh -c 'before=\$(stty -g); \"\$0\" tui \"\$@\"; st=\$?; [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY=restored; echo EXIT=\$st; sleep 60' '$SMTPREF' $*"
 	wait_for '^answer>|^smtp>' "$size: the TUI starts with an input line"
 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tui-tmux.sh - the full-screen view on real terminals of two sizes: tmux
 # types the keys and reads the panes, as a teacher at a projector would
 # see them
@@ -13,7 +14,7 @@ start() {
 	shift
 	tmux_open "$size" \
 		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
-		TERM=${TERM_FOR_TEST:-xterm-256color} $ENV_FOR_TEST SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' \
+		TERM=${TERM_FOR_TEST:-xterm-256color} $ENV_FOR_TEST \
 		sh -c 'before=\$(stty -g); \"\$0\" tui \"\$@\"; st=\$?; [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY=restored; echo EXIT=\$st; sleep 60' '$SMTPREF' $*"
 	wait_for '^smtp>|^reply>' "the TUI starts with an input line"
 }

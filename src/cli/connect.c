@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* connect.c - smtpref connect: a session with a real SMTP server
  *
  * The command line and the MX list; then a console talks to the server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* connect.h - smtpref connect: a session with a real SMTP server */
 #ifndef SMTPREF_CONNECT_H
 #define SMTPREF_CONNECT_H

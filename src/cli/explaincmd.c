@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* explaincmd.c - smtpref explain [FILE...|-]
  *
  * Reads each file (or standard input) in pieces and hands them to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* explaincmd.h - smtpref explain [FILE...|-]: bounces, DSNs, log lines,
  * transcripts and replies, each recipient's verdict first */
 #ifndef SMTPREF_EXPLAINCMD_H

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* interactive.c - smtpref-interactive: the modes that need a terminal
  * library or the network
  *
- * smtpref (main.c) execs this program, installed in $(pkglibexecdir), for
- * `smtpref shell`, `connect`, `lesson`, `tui` and `listen`, and for
- * `smtpref` alone on a terminal; argv[1] is the mode.  Keeping readline, ncursesw and
+ * smtpref (main.c) execs this program, installed in $(pkglibexecdir) (or
+ * beside smtpref in its build tree: cli/buildtree.h), for `smtpref shell`,
+ * `connect`, `lesson`, `tui` and `listen`, and for `smtpref` alone on a
+ * terminal; argv[1] is the mode.  Keeping readline, ncursesw and
  * OpenSSL out of the lookup binary keeps `smtpref 553` cheap to start
  * (doc/DESIGN.md, "Start-up cost").
  */
@@ -13,11 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/buildtree.h"
 #include "cli/connect.h"
 #include "cli/lessoncmd.h"
+#include "cli/licence.h"
 #include "cli/listen.h"
 #include "cli/sessioncmd.h"
 #include "core/printable.h"
+#include "lesson/library.h"
 
 
 struct mode {
@@ -64,6 +69,7 @@ static int as_connect(int argc, char **argv, char **out)
 
 int main(int argc, char **argv)
 {
+	static struct buildtree bt;
 	size_t i;
 
 	if (argc < 2) {
@@ -71,6 +77,14 @@ int main(int argc, char **argv)
 		    "smtpref connect, ...)\n", stderr);
 		return 2;
 	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("smtpref-interactive (smtpref) %s\n", PACKAGE_VERSION);
+		fputs(LICENCE_VERSION_TEXT, stdout);
+		return 0;
+	}
+	/* run from the build tree: its lessons, not the installed ones */
+	if (buildtree_find(argv[0], &bt))
+		lesson_set_tree_dir(bt.lessondir);
 	if (strcmp(argv[1], "tui") == 0 || strcmp(argv[1], "shell") == 0) {
 		char **args = malloc(((size_t)argc + 2) * sizeof *args);
 		int n, st = -1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lessoncmd.c - smtpref lesson list | check | coverage | progress | reset
  * | receipt | verify | run
  *

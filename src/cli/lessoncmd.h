@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lessoncmd.h - smtpref lesson: list, check, progress, reset, receipt,
  * verify (and run, in lessonrun.c); lessons are found through
  * lesson/library.h */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lessoncov.c - smtpref lesson coverage [--json] [--steps] [--rules FILE]
  * [FILE...]
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lessoncov.h - smtpref lesson coverage: what the learner meets in a set
  * of lessons, and whether the rules list is taught (lesson/coverage.h) */
 #ifndef SMTPREF_LESSONCOV_H

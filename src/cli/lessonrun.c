@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lessonrun.c - lessons in the interactive front ends
  *
  * A lesson runs inside the console (console_lesson, tutor.c), so the

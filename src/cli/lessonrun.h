@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lessonrun.h - lessons in the interactive front ends: smtpref lesson
  * run, and --lesson / :lesson in the shell and the TUI */
 #ifndef SMTPREF_LESSONRUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* listen.c - smtpref listen: the simulated server for real clients
  *
  * The command line; then the listener (net/listener.c) serves until

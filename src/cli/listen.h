@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* listen.h - smtpref listen */
 #ifndef SMTPREF_LISTEN_H
 #define SMTPREF_LISTEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c - smtpref's command line: options, --help, --version, the mode
  *
  * Kept short on purpose: it parses the command line and hands over to a
@@ -16,6 +17,8 @@
 #include "term/lookup.h"
 #include "core/ref.h"
 #include "term/render.h"
+#include "cli/buildtree.h"
+#include "cli/licence.h"
 #include "cli/simulate.h"
 #include "core/printable.h"
 #include "cli/explaincmd.h"
@@ -92,6 +95,7 @@ static void version(void)
 	    "%zu EHLO keywords, %zu commands, %zu parameters.\n",
 	    ref_code_count, ref_enhanced_count, ref_keyword_count,
 	    ref_command_count, ref_param_count);
+	fputs(LICENCE_VERSION_TEXT, stdout);
 }
 
 /* The modes that run in smtpref-interactive, which links readline,
@@ -111,17 +115,19 @@ static int is_interactive_mode(const char *s)
 }
 
 /* run_interactive - exec smtpref-interactive with argv (argv[0] is the
- * mode).  SMTPREF_LIBEXECDIR overrides where it is looked for, so the
- * tests can run it from the build tree.  Returns only on failure. */
+ * mode): SMTPREF_LIBEXECDIR's when set, else the one beside this program
+ * when it runs from its build tree (never an installed copy then), else
+ * the installed one in $(pkglibexecdir).  Returns only on failure. */
 static int run_interactive(char **argv)
 {
 	const char *dir = getenv("SMTPREF_LIBEXECDIR");
-	char path[4096];
+	static struct buildtree bt;
+	char path[BUILDTREE_PATH_MAX + 32];
 	char **args;
 	int n;
 
 	if (dir == NULL || *dir == 0)
-		dir = PKGLIBEXECDIR;
+		dir = buildtree_find(argv[-1], &bt) ? bt.dir : PKGLIBEXECDIR;
 	n = snprintf(path, sizeof path, "%s/smtpref-interactive", dir);
 	if (n < 0 || (size_t)n >= sizeof path) {
 		fputs("smtpref: SMTPREF_LIBEXECDIR is too long\n", stderr);
@@ -158,10 +164,14 @@ int main(int argc, char **argv)
 		return explain_main(argc - 1, argv + 1);
 	if (argc > 1 && is_interactive_mode(argv[1]))
 		return run_interactive(argv + 1);
-	/* smtpref alone on a terminal opens the shell */
-	if (argc == 1 && isatty(0) && isatty(1)) {
-		static char *shell_argv[] = { NULL, "shell", NULL };
+	/* smtpref alone on a terminal opens the shell; with --quiet alone,
+	 * the shell without its first-run welcome */
+	if ((argc == 1 || (argc == 2 && (strcmp(argv[1], "-q") == 0 ||
+	    strcmp(argv[1], "--quiet") == 0))) && isatty(0) && isatty(1)) {
+		static char *shell_argv[] = { NULL, "shell", NULL, NULL };
 
+		shell_argv[0] = argv[0];
+		shell_argv[2] = argc == 2 ? "--quiet" : NULL;
 		return run_interactive(shell_argv + 1);
 	}
 	opterr = 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* oneliner.c - smtpref connect as a one-line test client
  *
  * swaks' everyday options (--from, --to, --header, --body, --data,

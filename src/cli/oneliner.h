@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* oneliner.h - smtpref connect as a one-line test client (swaks'
  * everyday options)
  *

@@ -1,20 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sessioncmd.c - smtpref shell and smtpref tui: their command lines
  *
  * Both take the same options (shell_parse_args) and hand a console's
  * options to the front end that draws it: term/shell.c or term/tui.c.
+ * The shell's first run on a terminal starts with a welcome (how to get
+ * help, the first lesson, how to leave), as vimtutor does; a marker in
+ * the state directory says it was shown.
  */
 #include <config.h>
 
 #include "cli/sessioncmd.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/lessonrun.h"
 #include "console/console.h"
 #include "core/ref.h"
+#include "lesson/progress.h"
 #include "net/clientpeer.h"
 #include "term/render.h"
 #include "term/shell.h"
@@ -42,6 +49,7 @@ static void shell_usage(FILE *f)
 "                         when it is over, the shell goes on\n"
 "  -e, --explain=LEVEL    full (the default), brief or off\n"
 "      --no-hints         no hints after mistakes\n"
+"  -q, --quiet            no welcome on the first run, only the greeting\n"
 "      --color[=WHEN]     auto (the default), always or never; NO_COLOR is honoured\n"
 "      --connect HOST [PORT]  a real server instead of the simulated one; the\n"
 "                         options after it are smtpref connect's (--starttls,\n"
@@ -84,7 +92,7 @@ static int usage_error(const char *prog, const char *msg, const char *arg)
 }
 
 int shell_parse_args(int argc, char **argv, const char *prog,
-    void (*usage)(FILE *), struct console_opts *co, int *color)
+    void (*usage)(FILE *), struct console_opts *co, int *color, int *quiet)
 {
 	enum { OPT_COLOR = 256, OPT_NO_HINTS, OPT_LESSON, OPT_LISTEN };
 	static const struct option opts[] = {
@@ -95,6 +103,7 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 		{ "no-hints", no_argument, NULL, OPT_NO_HINTS },
 		{ "lesson", required_argument, NULL, OPT_LESSON },
 		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "colour", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
@@ -113,7 +122,9 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 	*color = RENDER_COLOR_AUTO;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "r:p:s:e:h", opts, NULL)) != -1) {
+	if (quiet)
+		*quiet = 0;
+	while ((c = getopt_long(argc, argv, quiet ? "r:p:s:e:qh" : "r:p:s:e:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			setup = "--role";
@@ -158,6 +169,11 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 			if (*optarg < '0' || *optarg > '9' || *end || port < 1 || port > 65535)
 				return usage_error(prog, "--listen takes a port from 1 to 65535, not", optarg);
 			break;
+		case 'q':
+			if (quiet == NULL)	/* only the shell has a welcome */
+				return usage_error(prog, "unknown option or missing argument:", "--quiet");
+			*quiet = 1;
+			break;
 		case OPT_COLOR:
 			st = optarg ? render_parse_color(optarg) : RENDER_COLOR_ALWAYS;
 			if (st < 0)
@@ -195,13 +211,67 @@ int shell_parse_args(int argc, char **argv, const char *prog,
 	return lesson_console_setup(co, prog, lesson, NULL);
 }
 
+/* ---- the first run ------------------------------------------------------ */
+
+#define WELCOMED "welcomed"	/* the marker, in the state directory */
+
+/* first_run - no marker in the state directory yet.  With no state
+ * directory at all (no HOME), every run is a first run. */
+static int first_run(void)
+{
+	char dir[1024], err[256], file[1100];
+
+	if (progress_dir(dir, sizeof dir, 0, err, sizeof err) != 0)
+		return 1;
+	snprintf(file, sizeof file, "%s/" WELCOMED, dir);
+	return access(file, F_OK) != 0 && errno == ENOENT;
+}
+
+/* mark_welcomed - the marker, so that the next run only greets */
+static void mark_welcomed(void)
+{
+	char dir[1024], err[256], file[1100];
+	FILE *f;
+
+	if (progress_dir(dir, sizeof dir, 1, err, sizeof err) != 0)
+		return;
+	snprintf(file, sizeof file, "%s/" WELCOMED, dir);
+	f = fopen(file, "w");
+	if (f == NULL)
+		return;
+	fputs("smtpref shell showed its welcome here; remove this file to see it again\n", f);
+	fclose(f);
+}
+
+/* welcome - two lines before the greeting: help, the first lesson, and
+ * how to leave */
+static void welcome(int color)
+{
+	struct render r;
+
+	render_init(&r, stdout, (enum render_color_mode)color);
+	render_wrap(&r, RENDER_BOLD, "Welcome to smtpref! :help shows what you can type; "
+	    "Ctrl-D or :quit leaves.", 2);
+	render_newline(&r);
+	render_wrap(&r, RENDER_PLAIN, "New to SMTP? :lesson greeting starts the first "
+	    "lesson.", 2);
+	render_newline(&r);
+	fflush(stdout);
+	mark_welcomed();
+}
+
 int shell_main(int argc, char **argv)
 {
 	struct console_opts co;
-	int color, st = shell_parse_args(argc, argv, "shell", shell_usage, &co, &color);
+	int color, quiet, st;
 
+	st = shell_parse_args(argc, argv, "shell", shell_usage, &co, &color, &quiet);
 	if (st >= 0)
 		return st;
+	/* a person at a terminal, for the first time, not in a lesson (which
+	 * says its own welcome) */
+	if (!quiet && co.lesson == NULL && isatty(0) && isatty(1) && first_run())
+		welcome(color);
 	return shell_run(&co, color, NULL);
 }
 
@@ -240,7 +310,7 @@ int tui_main(int argc, char **argv)
 	struct console_opts co;
 	int color, c;
 
-	c = shell_parse_args(argc, argv, "tui", tui_usage, &co, &color);
+	c = shell_parse_args(argc, argv, "tui", tui_usage, &co, &color, NULL);
 	if (c >= 0)
 		return c;
 	return tui_run(&co, color, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simulate.c - smtpref simulate: stdin and stdout as the server's end of
  * a connection
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* simulate.h - smtpref simulate: the simulated server (or client) on
  * stdin and stdout, exactly as on the wire */
 #ifndef SMTPREF_SIMULATE_H

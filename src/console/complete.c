@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* complete.c - what Tab offers: meta-commands and their arguments,
  * commands, what follows a command, reply codes
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* console.c - what the learner's lines do, whatever draws them
  *
  * The console holds one peer (core/peer.h) and calls through its table;

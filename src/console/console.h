@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* console.h - what the learner's lines do, whatever draws them
  *
  * The shell (readline), the TUI (curses) and the scripted front ends read

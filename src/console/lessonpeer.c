@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lessonpeer.c - a lesson, as a peer: a layer over the lesson's own
  * simulated server or client
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* meta.c - the meta-commands: one table drives dispatch, :help,
  * completion and the TUI's help overlay
  *

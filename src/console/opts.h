@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* opts.h - what a console is made with (console.h, console_new) */
 #ifndef SMTPREF_CONSOLE_OPTS_H
 #define SMTPREF_CONSOLE_OPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* priv.h - the console's insides, shared by its files (console.c: lines,
  * held lines and the peers; meta.c: the meta-commands; complete.c:
  * completion).  Not for the front ends: they use console.h. */

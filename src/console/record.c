@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* record.c - a session's transcript: kept, saved and read back */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* record.h - a session's transcript: kept, saved and read back
  *
  * Saved transcripts use swaks' direction markers, so a learner can put

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* replay.c - a saved transcript, stepped through as a peer
  *
  * The learner presses Enter and the next reply appears, checked and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ascii.h - ASCII character classes for the protocol parsers
  *
  * SMTP's grammar is defined on ASCII octets; <ctype.h> follows the locale,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* client.c - a conforming SMTP client's state machine
  *
  * RFC 5321 (SMTP), 1870 (SIZE), 2034 (ENHANCEDSTATUSCODES), 2920

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* client.h - a conforming SMTP client's state machine
  *
  * Two uses, one machine:

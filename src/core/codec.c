@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* codec.c - base64, MD5, HMAC-MD5 and hex for SMTP AUTH
  *
  * Implements base64 as RFC 4648 4 defines it (with padding, strict on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* codec.h - base64, MD5, HMAC-MD5 and hex for SMTP AUTH
  *
  * RFC 4648 4 (base64), RFC 1321 (MD5), RFC 2104 (HMAC), as AUTH PLAIN

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* explain.c - turn replies and events into explanation lines
  *
  * The wording of each rule comes from the state machine (reply->reason);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* explain.h - turn replies and events into explanation lines
  *
  * What the shell, the TUI, `smtpref simulate --explain` and lessons show

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* message.c - the message of the one-line test client
  *
  * RFC 5322 (header fields: 2.2, 3.3 date, 3.6 the fields a message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* message.h - the message smtpref connect sends as a one-line test
  * client: a real one, as RFC 5322 and MIME want it
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* outcome.c - what happened in a session with a real server, and what it
  * comes to: the record of its steps, the tarpitting notes, the verdict
  *

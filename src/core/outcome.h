@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* outcome.h - what happened in a session with a real server, step by
  * step, and what it comes to
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* peer.c - names of the peer interface's values */
 #include <config.h>
 

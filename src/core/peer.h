@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* peer.h - what the learner talks to: one interface, one implementation
  * per kind
  *

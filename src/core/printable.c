@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* printable.c - the one way text from outside reaches a terminal
  * (printable.h says what is escaped and why)
  *

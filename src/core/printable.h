@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* printable.h - the one way text from outside reaches a terminal
  *
  * A server's reply, a certificate's names, a transcript or lesson file,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ref.c - lookups in the embedded reference tables
  *
  * The tables are sorted by key (build-aux/gentables.awk checks it), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ref.h - the embedded reference tables (generated from the data/ files)
  *
  * Every table is an array sorted by its key, generated at build time by

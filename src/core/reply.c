@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reply.c - SMTP reply lines: parse, check, enhanced codes, EHLO lines
  *
  * Implements the reply syntax of RFC 5321 4.2 ("Reply-code = %x32-35

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reply.h - SMTP reply lines: parse, check, enhanced codes, EHLO lines
  *
  * RFC 5321 4.2 (reply format), RFC 2034 and RFC 3463 (enhanced status

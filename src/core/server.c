@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* server.c - the simulated SMTP server: one session's state machine
  *
  * RFC 5321 (SMTP), 1870 (SIZE), 1985 (ETRN), 2034 (ENHANCEDSTATUSCODES),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* server.h - the simulated SMTP server: one session's state machine
  *
  * RFC 5321 with the extensions of RFC 1870 (SIZE), 1985 (ETRN), 2034

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* session.c - a simulated SMTP session for a learner, in either role
  *
  * A thin layer over the core's two machines: it turns the learner's lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* session.h - a simulated SMTP session for a learner, in either role
  *
  * Client role: the learner types commands; the simulated server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syntax.c - SMTP command lines as RFC 5321 4.1 writes them
  *
  * Implements the command syntax of RFC 5321 4.1.1 (verbs and which of

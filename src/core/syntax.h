@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syntax.h - SMTP command lines as RFC 5321 4.1 writes them
  *
  * A pure parser: it splits a command line into a verb and its argument,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tx.h - one item of what a session shows: the common currency of the
  * interactive front ends
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* coverage.c - what a learner meets in a curriculum (coverage.h)
  *
  * Each lesson is walked like lesson_check walks it: a new session, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* coverage.h - what a learner meets in a curriculum, measured by running
  * every lesson's answers through the state machine; and the rules list
  * that says, for each rule of the RFCs, which lesson step teaches it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lesson.c - the lesson file parser
  *
  * A lesson file is read line by line (man/smtpref-lesson.5).  A line at

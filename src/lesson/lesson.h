@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lesson.h - lesson files: the parser, the step evaluator, the session
  * that drives the simulated server or client for a lesson, and the
  * checker that proves a lesson can be completed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lessoneval.c - what a lesson step makes of the learner's try: the
  * observation, the evaluator, the session that drives the simulated
  * server or client, and the checker that walks a lesson with its model

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* library.c - where lessons are found: the search path, and every lesson
  * in it in the curriculum's order */
 #include <config.h>
@@ -42,11 +43,20 @@ int lesson_path_add(struct lesson_path *p, const char *dir)
 	return 0;
 }
 
+static const char *tree_dir;	/* lesson_set_tree_dir's */
+
+void lesson_set_tree_dir(const char *dir)
+{
+	tree_dir = dir && *dir ? dir : NULL;
+}
+
 const char *lesson_builtin_dir(void)
 {
 	const char *d = getenv("SMTPREF_LESSON_DIR");
 
-	return d && *d ? d : PKGDATADIR "/lessons";
+	if (d && *d)
+		return d;
+	return tree_dir ? tree_dir : PKGDATADIR "/lessons";
 }
 
 void lesson_path_defaults(struct lesson_path *p)

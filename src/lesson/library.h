@@ -1,11 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* library.h - where lessons are found
  *
  * Lessons are NAME.lesson files.  They are looked for, in this order, in
  * each --dir DIR given, in each directory of SMTPREF_LESSON_PATH
  * (colon-separated), and in the built-in directory: SMTPREF_LESSON_DIR
- * when set (make check points it at the source tree), else
- * $(pkgdatadir)/lessons.  A name found early hides the same name later,
- * so a class can replace a built-in lesson.
+ * when set, else the source tree's lessons when the program runs from its
+ * build tree (lesson_set_tree_dir), else $(pkgdatadir)/lessons.  A name
+ * found early hides the same name later, so a class can replace a
+ * built-in lesson.
  */
 #ifndef SMTPREF_LIBRARY_H
 #define SMTPREF_LIBRARY_H
@@ -31,8 +33,12 @@ int lesson_path_add(struct lesson_path *p, const char *dir);
 /* lesson_path_defaults - append SMTPREF_LESSON_PATH's directories and the
  * built-in one (after the --dir ones) */
 void lesson_path_defaults(struct lesson_path *p);
-/* lesson_builtin_dir - SMTPREF_LESSON_DIR, or $(pkgdatadir)/lessons */
+/* lesson_builtin_dir - SMTPREF_LESSON_DIR, else the directory given to
+ * lesson_set_tree_dir, else $(pkgdatadir)/lessons */
 const char *lesson_builtin_dir(void);
+/* lesson_set_tree_dir - the program runs from its build tree: its
+ * built-in lessons are dir (kept, not copied), not the installed ones */
+void lesson_set_tree_dir(const char *dir);
 
 /* lesson_find - the file of lesson name: an existing file when name is a
  * path (it holds a '/' or ends in .lesson), else NAME.lesson in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* progress.c - lesson progress files in the XDG state directory
  *
  * The file is "key: value" lines, like the lesson files, so that a

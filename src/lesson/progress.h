@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* progress.h - a learner's progress through lessons, kept on disk
  *
  * One file per lesson in the XDG state directory ($XDG_STATE_HOME/smtpref,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* receipt.c - completion receipts, signed with HMAC-SHA-256 (receipt.h)
  *
  * The HMAC covers the canonical text of every field before it: the

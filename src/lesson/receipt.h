@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* receipt.h - completion receipts: what a learner hands the teacher
  *
  * A receipt is a short text: the lesson, its title, when it was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rules.c - the rules list: what a client or server must do, each rule
  * marked with the lesson step that teaches it (coverage.h)
  *

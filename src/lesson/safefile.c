@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* safefile.c - reading and writing files that others may have planted
  * (safefile.h says what is guarded against, and how) */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* safefile.h - reading and writing files that others may have planted
  *
  * smtpref reads transcripts, lessons, progress, receipts and keys, and

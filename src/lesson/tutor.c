@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tutor.c - a lesson, run inside a console
  *
  * The lesson's engine (lesson.h) drives the simulated peer and judges

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tutor.h - a lesson, run inside a console
  *
  * The tutor walks the learner through a lesson's steps (lesson.h): it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* clientpeer.c - a real SMTP client, as a peer: the learner is its server
  *
  * RFC 5321 (the learner's replies, checked by core/session.c's server

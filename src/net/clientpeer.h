@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* clientpeer.h - a real SMTP client, as a peer (core/peer.h): the
  * learner is its server
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* conn.c - a connection to a real SMTP server: the socket, TLS and the
  * bounded reply reader
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* grade.c - what a real client did wrong, for smtpref listen's verdict
  *
  * The simulated server already names the rule behind every reply and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* grade.h - what a real client did wrong, for smtpref listen's verdict
  *
  * Fed with what the simulated server said of a session (its replies and

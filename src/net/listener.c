@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* listener.c - smtpref listen: the simulated server on real sockets
  *
  * RFC 5321 through core/session.c (one session a client: the simulated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* listener.h - smtpref listen: the simulated server on real sockets
  *
  * RFC 5321 (SMTP) through the core's simulated server, one session

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* maildir.c - messages kept in a Maildir (smtpref listen --maildir)
  *
  * A unique name is "SECONDS.MMICROSECONDSPPIDQN.HOST", where N counts the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* maildir.h - messages kept in a Maildir (smtpref listen --maildir)
  *
  * The Maildir format of qmail (D. J. Bernstein, maildir(5)): each

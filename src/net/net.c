@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* net.c - names, addresses, MX records, connections with deadlines, and
  * the bounded reply reader of `smtpref connect`
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* net.h - the network end of `smtpref connect`: names, addresses, MX
  * records, TCP connections with deadlines, and a bounded reply reader
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* realpeer.c - a real SMTP server, as a peer
  *
  * RFC 5321 (SMTP), RFC 2920 (PIPELINING), RFC 3207 (STARTTLS), RFC 8314

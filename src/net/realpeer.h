@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* realpeer.h - a real SMTP server, as a peer (core/peer.h)
  *
  * smtpref connect, :connect, and the shell and TUI on a real server talk

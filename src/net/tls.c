@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tls.c - the TLS client of `smtpref connect`, with OpenSSL
  *
  * RFC 3207, RFC 8314, RFC 6066 3 (SNI), RFC 6125 (names in

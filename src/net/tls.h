@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tls.h - TLS with OpenSSL: the client of `smtpref connect`, and the
  * server of `smtpref listen` and `smtpref shell --listen`
  *

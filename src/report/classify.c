@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* classify.c - from what was said to a verdict: codes, command, host,
  * reason, and what to do
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dsn.c - the fields of a delivery status notification (RFC 3464)
  *
  * A message/delivery-status body is a block of per-message fields, then

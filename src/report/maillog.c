@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* maillog.c - the log lines of Postfix, Exim and Sendmail
  *
  * A line is found by its syslog prefix (RFC 3164 "May  1 10:00:00 host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mime.c - the structure of a message: header fields, parts, decoding
  *
  * RFC 5322 header fields (folded lines unfolded), RFC 2045 Content-Type

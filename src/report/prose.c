@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* prose.c - the text of a bounce: who failed, and what was said
  *
  * Bounces that are not (only) RFC 3464 reports say the same things in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reader.c - the reader: lines, what the input is, messages, records
  *
  * Bytes come in pieces of any size and are cut into lines whatever the

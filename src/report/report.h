@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* report.h - read what mail systems hand a user and say, per recipient,
  * what happened
  *

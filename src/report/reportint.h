@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reportint.h - what the files of src/report/ share; not for other layers
  *
  * The reader is split by what it reads: reader.c (lines, the kind of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* transcript.c - SMTP sessions as tools print them, and bare replies
  *
  * Three ways of marking who said what are read:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* json.c - a small streaming JSON writer
  *
  * Strings are written as given, with the characters JSON requires escaped

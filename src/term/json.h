@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* json.h - a small streaming JSON writer (UTF-8 in, valid JSON out) */
 #ifndef SMTPREF_JSON_H
 #define SMTPREF_JSON_H

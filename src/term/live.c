@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live.c - smtpref listen's output, as text or JSON Lines
  *
  * The text is the shell's layout (the client's lines in bold, replies

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* live.h - smtpref listen's output: every session as the shell shows a
  * simulated one, each line tagged with its session ("[3] "), and each
  * client's verdict when its session ends; or the same as JSON Lines

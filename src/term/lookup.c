@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lookup.c - the reference front end: smtpref TERM..., list, search
  *
  * Every entry is written through one small "out" layer that either renders

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* lookup.h - the reference front end: smtpref TERM..., list, search
  *
  * Classifies what the user typed (a code, a range, an enhanced code, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* render.c - text output for people: colour, terminal width, wrapping */
 #include <config.h>
 

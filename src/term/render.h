@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* render.h - text output for people: colour, terminal width, wrapping
  *
  * The only module that knows about terminals.  Colour follows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rlcomplete.c - GNU readline's completion, fed by a console
  *
  * readline asks for matches one at a time through a generator without a

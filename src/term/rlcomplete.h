@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rlcomplete.h - GNU readline's completion, fed by a console */
 #ifndef SMTPREF_RLCOMPLETE_H
 #define SMTPREF_RLCOMPLETE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* script.c - a console fed from a file or a pipe, line by line
  *
  * No prompt and no echo: what the console says is drawn by its sink.  A

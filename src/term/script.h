@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* script.h - a console fed from a file or a pipe, line by line */
 #ifndef SMTPREF_SCRIPT_H
 #define SMTPREF_SCRIPT_H

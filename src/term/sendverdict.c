@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sendverdict.c - the one-line test client's verdict, as text or JSON */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sendverdict.h - the one-line test client's verdict: what came of the
  * session, each recipient, the timings; as text or as JSON
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shell.c - the interactive teaching shell: GNU readline around a console
  *
  * On a terminal, readline's callback interface reads the lines, inside a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shell.h - the interactive teaching shell (smtpref shell) */
 #ifndef SMTPREF_SHELL_H
 #define SMTPREF_SHELL_H

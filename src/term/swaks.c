@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* swaks.c - a session printed as smtpref connect prints it */
 #include <config.h>
 

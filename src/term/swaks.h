@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* swaks.h - a session printed as smtpref connect prints it
  *
  * Each line sent or received with swaks' direction markers (" -> ",

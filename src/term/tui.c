@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tui.c - the full-screen view: transcript, explanations, state diagram,
  * and the lesson being worked through
  *

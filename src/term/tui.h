@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tui.h - the full-screen view (smtpref tui) */
 #ifndef SMTPREF_TUI_H
 #define SMTPREF_TUI_H

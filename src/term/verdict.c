@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* verdict.c - what explain prints: the verdict first, then the details
  *
  * For each recipient the first lines answer what a user asks: which

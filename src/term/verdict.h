@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* verdict.h - what explain prints: each recipient's verdict first, then
  * the details, as text or as the JSON of man/smtpref.1 (EXPLAIN)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_client.c - libFuzzer harness for the client state machine and
  * the reply reader
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_files.c - libFuzzer harness for the parsers of files a learner or
  * anyone else may hand smtpref: saved transcripts (:replay), progress
  * files and receipts (lesson verify)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_lesson.c - libFuzzer harness for the lesson parser and checker
  *
  * The input is a lesson file.  Checked: the parser never crashes and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_reply.c - libFuzzer harness for the reply parsers
  *
  * Arbitrary bytes, split at LF into lines, go through reply_parse_line,

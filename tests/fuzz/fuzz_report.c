@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_report.c - libFuzzer harness for the report reader (MIME, DSN,
  * bounce text, logs, transcripts)
  *

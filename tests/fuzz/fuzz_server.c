@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_server.c - libFuzzer harness for the simulated server
  *
  * The first byte picks a persona, the next four seed the read sizes; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_syntax.c - libFuzzer harness for the command line parser
  *
  * Arbitrary bytes go, as one line in a buffer of exactly their size,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """clients.py - SMTP clients for tests/cli-listen.sh, on 127.0.0.1 only.
 
 Usage: clients.py PORT MODE [ARG...]; each mode prints what the test

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """dns.py - a tiny DNS responder for the MX tests of tests/cli-connect.sh
 
 Usage: dns.py PORTFILE

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """hostile.py - scripted SMTP servers that misbehave, for tests/cli-connect.sh
 
 Usage: hostile.py MODE PORTFILE [CERT KEY]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - starting and stopping test peers on 127.0.0.1 (sourced after
 # tests/lib.sh; PY is Debian's python3, pids collects what to stop)
 
@@ -50,6 +51,19 @@ need() {
 			exit 1
 		}
 	done
+}
+
+# need_smtp_sink - Postfix's smtp-sink is there, or the test fails saying
+# how to get it.  The postfix package replaces any other mail server, so
+# where it is not wanted, SMTPREF_TEST_NO_SMTP_SINK=1 skips the tests
+# that need it, saying so.
+need_smtp_sink() {
+	[ -n "${SMTPREF_TEST_NO_SMTP_SINK:-}" ] &&
+		skip "it needs Postfix's smtp-sink, and SMTPREF_TEST_NO_SMTP_SINK is set"
+	[ -x /usr/sbin/smtp-sink ] || {
+		echo "FAIL: Postfix's smtp-sink (/usr/sbin/smtp-sink, Debian: postfix) is needed for this test; postfix replaces any other mail server: where that is not wanted, set SMTPREF_TEST_NO_SMTP_SINK=1 to skip the tests that need it (README)" >&2
+		exit 1
+	}
 }
 
 # start_smtp_sink [OPTION...] - Postfix's smtp-sink on a free port of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """picky.py - an aiosmtpd handler that refuses some recipients, for
 tests/cli-oneliner.sh
 

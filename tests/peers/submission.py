@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """submission.py - aiosmtpd with STARTTLS and AUTH, for tests/cli-connect.sh
 
 Usage: submission.py PORTFILE MAILDIR CERT KEY USER PASSWORD [implicit]
