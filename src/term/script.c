@@ -27,6 +27,9 @@ int script_run(struct console *c, FILE *in, const char *prog)
 		return 1;
 	}
 	console_start(c);
+	/* what is said before a wait is seen before it: a reader of a pipe
+	 * (a test, a teacher's script) learns that the shell waits */
+	fflush(stdout);
 	while (!console_done(c) && fgets(line, LINE_MAX_SCRIPT, in)) {
 		size_t n = strlen(line);
 
@@ -46,6 +49,7 @@ int script_run(struct console *c, FILE *in, const char *prog)
 			n--;	/* the input's own CRLF: smtpref adds its own */
 		line[n] = 0;
 		console_line(c, line, n);
+		fflush(stdout);
 		console_wait(c);
 		fflush(stdout);
 	}
