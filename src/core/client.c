@@ -185,7 +185,8 @@ struct client {
 	char auth_line[AUTH_LINE_MAX];
 
 	/* the units awaiting replies */
-	struct pending q[QUEUE_MAX];
+	struct pending *q;	/* QUEUE_MAX of them, allocated apart: the
+				 * client itself stays small */
 	size_t head, n;
 
 	/* driving */
@@ -1970,11 +1971,23 @@ static int client_init(struct client *c, const struct ref_scenario *sc,
 	return 0;
 }
 
+/* client_alloc - a zeroed client with its queue, or NULL */
+static struct client *client_alloc(void)
+{
+	struct client *c = calloc(1, sizeof *c);
+
+	if (c && (c->q = calloc(QUEUE_MAX, sizeof *c->q)) == NULL) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
 /* client_new - a client for scenario sc, or tracking when sc is NULL */
 struct client *client_new(const struct ref_scenario *sc,
     const struct client_sink *sink)
 {
-	struct client *c = calloc(1, sizeof *c);
+	struct client *c = client_alloc();
 
 	if (c == NULL)
 		return NULL;
@@ -1988,7 +2001,7 @@ struct client *client_new(const struct ref_scenario *sc,
 struct client *client_new_tracker(const struct ref_persona *p,
     const struct client_sink *sink)
 {
-	struct client *c = calloc(1, sizeof *c);
+	struct client *c = client_alloc();
 
 	if (c == NULL)
 		return NULL;
@@ -2003,7 +2016,7 @@ struct client *client_new_tracker(const struct ref_persona *p,
 struct client *client_new_opener(const char *helo, int hello,
     enum client_starttls starttls, const struct client_sink *sink)
 {
-	struct client *c = calloc(1, sizeof *c);
+	struct client *c = client_alloc();
 
 	if (c == NULL)
 		return NULL;
@@ -2033,6 +2046,7 @@ void client_free(struct client *c)
 	server_free(c->shadow);
 	free(c->raw);
 	free(c->out);
+	free(c->q);
 	free(c);
 }
 
