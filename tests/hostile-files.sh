@@ -164,7 +164,14 @@ printf 'title: Regex\nminutes: 5\n\nask: Say a.\nanswer: aaaa\nexpect: match ((a
 limited lesson check "$tmp/lessons/55-nested.lesson"
 expect_status 1 "lesson check refuses nested repetitions"
 expect_err '55-nested\.lesson:6: the pattern.s repetitions nest too deep' "named with file:line"
-rm -f "$tmp/lessons"/5[1-5]-*.lesson
+# a repetition of a repetition: glibc's regcomp took 2 GB for "\+" and a
+# hundred "+" (found by fuzz_lesson)
+plus=$(printf '%0100d' 0 | tr 0 +)
+printf 'title: Regex\nminutes: 5\n\nask: Say a.\nanswer: a+\nexpect: match \\+%s\n' "$plus" >"$tmp/lessons/56-stacked.lesson"
+limited lesson check "$tmp/lessons/56-stacked.lesson"
+expect_status 1 "lesson check refuses a repetition of a repetition"
+expect_err '56-stacked\.lesson:6: a repetition of a repetition' "named with file:line"
+rm -f "$tmp/lessons"/5[1-6]-*.lesson
 
 # ---- receipts: what verify prints cannot be forged with a CR ----------------
 # made by hand with the built-in (public) key, as anyone can

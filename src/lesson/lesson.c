@@ -673,17 +673,26 @@ static int cond_command(struct parser *ps, unsigned line, const char **p,
  * by backtracking, in exponential time ("^(a|aa)*\\1*(a|aa)*\\2*$" ran
  * for minutes on a 14-octet answer); and repetition counts whose nesting
  * glibc expands into more than PATTERN_WEIGHT_MAX parts (it compiles
- * "{m,n}" as n copies).  Without those, glibc's matcher is a set of
- * automaton states: time grows with the input times the states. */
+ * "{m,n}" as n copies); and a repetition of a repetition ("a++",
+ * "a*{9}"), which POSIX leaves undefined and which glibc compiles into
+ * trees that grow with each one ("\\+" and a hundred "+" took 2 GB; found
+ * by the fuzzer).  Without those, glibc's matcher is a set of automaton
+ * states: time grows with the input times the states. */
 static const char *pattern_problem(const char *p)
 {
 	unsigned long sum[PATTERN_DEPTH_MAX + 1], last[PATTERN_DEPTH_MAX + 1];
 	size_t depth = 0;
+	int dup = 0;		/* the token before was a repetition */
 
 	sum[0] = last[0] = 0;
 	while (*p) {
 		unsigned long w = 1;
+		int is_dup = *p == '*' || *p == '+' || *p == '?' ||
+		    (*p == '{' && ((p[1] >= '0' && p[1] <= '9') || p[1] == ','));
 
+		if (is_dup && dup)
+			return "a repetition of a repetition (like a++ or a*{2}) is not allowed: POSIX leaves it undefined, and it can take gigabytes to compile";
+		dup = is_dup;
 		switch (*p) {
 		case '\\':
 			if (p[1] >= '1' && p[1] <= '9')
