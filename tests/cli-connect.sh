@@ -85,6 +85,31 @@ conn() {
 	elapsed=$(((t1 - t0) / 100000000))
 }
 
+# spawn NAME ARGS... - conn in the background, standard input from
+# $tmp/NAME.in, for a session that waits out a timeout while the others
+# run; reap NAME waits for it and makes its output $tmp/out and
+# $tmp/err, its $status and its $elapsed
+spawn() {
+	name=$1
+	shift
+	(
+		t0=$(date +%s%N)
+		COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never "$@" <"$tmp/$name.in" \
+			>"$tmp/$name.out" 2>"$tmp/$name.err"
+		st=$?
+		t1=$(date +%s%N)
+		echo "$st $(((t1 - t0) / 100000000))" >"$tmp/$name.status"
+	) &
+	pids="$pids $!"
+	eval "spawned_$name=\$!"
+}
+reap() {
+	eval "wait \"\$spawned_$1\""
+	cp "$tmp/$1.out" "$tmp/out"
+	cp "$tmp/$1.err" "$tmp/err"
+	read -r status elapsed <"$tmp/$1.status"
+}
+
 expect_within() {
 	checks=$((checks + 1))
 	[ "$elapsed" -le "$1" ] || fail "$2: took $elapsed tenths of a second, more than $1"
@@ -218,6 +243,13 @@ expect_err "IPv4 address" "says why"
 
 # ---- aiosmtpd, plain: a message must arrive ----------------------------------
 ready
+# the hostile servers that make the client wait out its timeout start
+# now, and are checked with the others below
+for m in silent drip; do
+	hport $m
+	printf 'MAIL FROM:<ann@example.org>\nQUIT\n' >"$tmp/$m.in"
+	spawn $m $H --timeout 1 --insecure 127.0.0.1 "$port"
+done
 p=$aio_port
 printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nDATA\nSubject: smtpref test\n\n.starts with a dot\nR is just text\nQ too\nx\r.\ry\n.\nQUIT\n' >"$tmp/in"
 conn $H --save "$tmp/saved" 127.0.0.1 "$p"
@@ -431,9 +463,13 @@ expect_out 'connects again and sends HELO' "reconnects with HELO"
 # hostile MODE STATUS STDERR-PATTERN TENTHS - with a timeout of 1 s:
 # drip sends an octet every quarter second, so only a timeout for the
 # whole reply, not one for each read, ends it
+# (silent and drip were spawned above, with the same input and options)
 hostile() {
-	hport "$1"
-	conn $H --timeout 1 --insecure 127.0.0.1 "$port"
+	case $1 in
+	silent|drip) reap "$1" ;;
+	*)	hport "$1"
+		conn $H --timeout 1 --insecure 127.0.0.1 "$port" ;;
+	esac
 	expect_status "$2" "hostile $1"
 	expect_err "$3" "hostile $1: the message"
 	expect_within "$4" "hostile $1"
