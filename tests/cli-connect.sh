@@ -129,7 +129,9 @@ H="--helo client.example.org"
 
 # ---- the peers, all started at once: each start costs a Python or an
 # smtp-sink a few tenths of a second, and they start while the usage
-# errors below are checked; each is stopped at the end
+# errors below are checked; each is stopped at the end.  Those given a
+# port of free_ports listen before any peer that asks the system for a
+# port starts (further below), or the system could give it one of theirs.
 if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 	-nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
 	-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
@@ -163,19 +165,6 @@ launch_at smtp-sink-f "$sink_f_port" /usr/sbin/smtp-sink $user -f MAIL "127.0.0.
 launch_at smtp-sink-q "$sink_q_port" /usr/sbin/smtp-sink $user -q EHLO "127.0.0.1:$sink_q_port" 10
 # shellcheck disable=SC2086
 launch_at smtp-sink-mx "$sink_mx_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_mx_port" 10
-launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
-	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
-launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
-	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
-# the scripted servers of tests/peers/hostile.py, one process for all
-# modes, a port each (hport MODE)
-hmodes="silent drip long-line many-lines bad-code mixed mid-close unsolicited sloppy ehlo-reject ehlo-hangup inject"
-launch hostile "$PY" "$peers/hostile.py" "$(echo $hmodes | tr ' ' ,)" "$tmp/hostile.port" \
-	"$tmp/cert.pem" "$tmp/key.pem"
-# twice: for the shell, and for the one-line client
-launch escapes "$PY" "$peers/hostile.py" escapes,escapes "$tmp/escapes.port" \
-	"$tmp/esc-cert.pem" "$tmp/esc-key.pem"
-launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
 
 # hport MODE - the port of hostile.py's MODE; sets $port
 hport() {
@@ -243,6 +232,20 @@ expect_err "IPv4 address" "says why"
 
 # ---- aiosmtpd, plain: a message must arrive ----------------------------------
 ready
+# the peers that ask the system for a port
+launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
+	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
+launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
+	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
+# the scripted servers of tests/peers/hostile.py, one process for all
+# modes, a port each (hport MODE)
+hmodes="silent drip long-line many-lines bad-code mixed mid-close unsolicited sloppy ehlo-reject ehlo-hangup inject"
+launch hostile "$PY" "$peers/hostile.py" "$(echo $hmodes | tr ' ' ,)" "$tmp/hostile.port" \
+	"$tmp/cert.pem" "$tmp/key.pem"
+# twice: for the shell, and for the one-line client
+launch escapes "$PY" "$peers/hostile.py" escapes,escapes "$tmp/escapes.port" \
+	"$tmp/esc-cert.pem" "$tmp/esc-key.pem"
+launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
 # the hostile servers that make the client wait out its timeout start
 # now, and are checked with the others below
 for m in silent drip; do

@@ -109,7 +109,9 @@ F="--from ann@example.org"
 
 # ---- the peers, all started at once: each start costs a Python or an
 # smtp-sink a few tenths of a second, and they start while the usage
-# errors below are checked; each is stopped at the end
+# errors below are checked; each is stopped at the end.  Those given a
+# port of free_ports listen before any peer that asks the system for a
+# port starts (further below), or the system could give it one of theirs.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 	-nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
 	-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
@@ -142,12 +144,6 @@ for s in $sinks; do
 	launch_at "smtp-sink${s%%:*}" "${s##*:}" /usr/sbin/smtp-sink $user $(echo "${s%%:*}" | sed 's/,/ /') \
 		"127.0.0.1:${s##*:}" 10
 done
-launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
-	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
-launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
-	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
-launch silent "$PY" "$peers/hostile.py" silent "$tmp/silent.port"
-launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
 
 # ---- usage errors: 2, and what is wrong ---------------------------------
 one $F
@@ -187,6 +183,13 @@ expect_out 'result: could not connect \(exit status 3\)' "the verdict says so"
 
 # ---- the slow servers' sessions go on in the background, checked below --
 ready
+# the peers that ask the system for a port
+launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
+	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
+launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
+	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
+launch silent "$PY" "$peers/hostile.py" silent "$tmp/silent.port"
+launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
 spawn picky_slow $F --to bob@example.org,nobody@example.org --to later@example.org,slow@example.org \
 	--server "127.0.0.1:$picky_port"
 spawn sink_w $F --to bob@example.org --server "127.0.0.1:$slow_sink_port"

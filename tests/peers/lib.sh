@@ -18,12 +18,13 @@ print("\n".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 
-# wait_port PORT... - until something listens on each (5 s at most);
+# wait_port PORT... - until something listens on each (10 s at most:
+# many may be starting at once on a busy machine);
 # prints the ports nobody listens on when it fails
 wait_port() {
 	"$PY" - "$@" <<'EOF'
 import socket, sys, time
-end = time.monotonic() + 5
+end = time.monotonic() + 10
 ports = [int(p) for p in sys.argv[1:]]
 while ports and time.monotonic() < end:
     for p in list(ports):
