@@ -50,35 +50,69 @@ fi
 
 . "$peers/lib.sh"
 
-# start NAME CMD... - run a peer that writes its port to $tmp/NAME.port;
-# sets $port and $pid
-start() {
+# launch NAME CMD... - start a peer that writes its ports to
+# $tmp/NAME.port, and go on without waiting; portof waits for them
+launch() {
 	name=$1
 	shift
 	rm -f "$tmp/$name.port"
 	"$@" >"$tmp/$name.log" 2>&1 &
-	pid=$!
-	pids="$pids $pid"
+	pids="$pids $!"
+}
+
+# portof NAME [N] - the Nth port (the first by default) that the peer
+# NAME wrote, once it has; sets $port
+portof() {
 	i=0
-	while [ ! -s "$tmp/$name.port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
+	while [ ! -s "$tmp/$1.port" ] && [ $i -lt 250 ]; do
+		sleep 0.02
 		i=$((i + 1))
 	done
-	port=$(cat "$tmp/$name.port" 2>/dev/null)
+	port=$(sed -n "${2:-1}p" "$tmp/$1.port" 2>/dev/null)
 	if [ -z "$port" ]; then
-		echo "FAIL: the peer $name did not start: $(head -c 500 "$tmp/$name.log")" >&2
+		echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2
 		exit 1
 	fi
 }
 
-# conn ARGS... - smtpref connect with $tmp/in on stdin, 60 s at most;
-# $elapsed is how long it took, in tenths of a second
+# conn ARGS... - smtpref connect with $tmp/in on stdin, 60 s at most
 conn() {
-	t0=$(date +%s%N)
 	COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
 	status=$?
+}
+
+# timed_conn ARGS... - conn, and $elapsed is how long it took, in tenths
+# of a second (two date processes: only where the time is checked)
+timed_conn() {
+	t0=$(date +%s%N)
+	conn "$@"
 	t1=$(date +%s%N)
 	elapsed=$(((t1 - t0) / 100000000))
+}
+
+# spawn NAME ARGS... - timed_conn in the background, standard input from
+# $tmp/NAME.in, for a session that waits out a timeout while the others
+# run; reap NAME waits for it and makes its output $tmp/out and
+# $tmp/err, its $status and its $elapsed
+spawn() {
+	name=$1
+	shift
+	(
+		t0=$(date +%s%N)
+		COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never "$@" <"$tmp/$name.in" \
+			>"$tmp/$name.out" 2>"$tmp/$name.err"
+		st=$?
+		t1=$(date +%s%N)
+		echo "$st $(((t1 - t0) / 100000000))" >"$tmp/$name.status"
+	) &
+	pids="$pids $!"
+	eval "spawned_$name=\$!"
+}
+reap() {
+	eval "wait \"\$spawned_$1\""
+	cp "$tmp/$1.out" "$tmp/out"
+	cp "$tmp/$1.err" "$tmp/err"
+	read -r status elapsed <"$tmp/$1.status"
 }
 
 expect_within() {
@@ -97,6 +131,55 @@ expect_no_file() {
 }
 
 H="--helo client.example.org"
+
+# ---- the peers, all started at once: each start costs a Python or an
+# smtp-sink a few tenths of a second, and they start while the usage
+# errors below are checked; each is stopped at the end.  Those given a
+# port of free_ports listen before any peer that asks the system for a
+# port starts (further below), or the system could give it one of theirs.
+if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	-nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
+	-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	>"$tmp/openssl.log" 2>&1; then
+	echo "FAIL: openssl cannot make a certificate: $(head -c 300 "$tmp/openssl.log")" >&2
+	exit 1
+fi
+# for the escapes of issue 14, below: escapes in the certificate's names
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/esc-key.pem" \
+	-out "$tmp/esc-cert.pem" -days 2 -subj "/CN=esc.example/O=$(printf 'a\033[2Jb')" \
+	-addext "subjectAltName=DNS:$(printf 'x\033]0;pwned\007.example'),DNS:$(printf 'www.bank.example\015evil')" \
+	>/dev/null 2>&1 || { echo "FAIL: openssl cannot make the test certificate" >&2; exit 1; }
+user=
+[ "$(id -u)" -eq 0 ] && user="-u nobody"
+# shellcheck disable=SC2046
+set -- $(free_ports 7)
+aio_port=$1 tls_port=$2 sink_port=$3 sink_r_port=$4 sink_f_port=$5 sink_q_port=$6 sink_mx_port=$7
+launch_at aiosmtpd "$aio_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$aio_port" \
+	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
+launch_at aiosmtpd-tls "$tls_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$tls_port" \
+	--tlscert "$tmp/cert.pem" --tlskey "$tmp/key.pem" --no-requiretls \
+	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-tls"
+# shellcheck disable=SC2086
+launch_at smtp-sink "$sink_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_port" 10
+# error replies: smtp-sink -r (4xx) and -f (5xx)
+# shellcheck disable=SC2086
+launch_at smtp-sink-r "$sink_r_port" /usr/sbin/smtp-sink $user -r RCPT "127.0.0.1:$sink_r_port" 10
+# shellcheck disable=SC2086
+launch_at smtp-sink-f "$sink_f_port" /usr/sbin/smtp-sink $user -f MAIL "127.0.0.1:$sink_f_port" 10
+# shellcheck disable=SC2086
+launch_at smtp-sink-q "$sink_q_port" /usr/sbin/smtp-sink $user -q EHLO "127.0.0.1:$sink_q_port" 10
+# shellcheck disable=SC2086
+launch_at smtp-sink-mx "$sink_mx_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_mx_port" 10
+
+# hport MODE - the port of hostile.py's MODE; sets $port
+hport() {
+	n=0
+	for m in $hmodes; do
+		n=$((n + 1))
+		[ "$m" = "$1" ] && break
+	done
+	portof hostile "$n"
+}
 
 # ---- usage errors: exit 2, a message naming the problem ---------------------
 : >"$tmp/in"
@@ -153,10 +236,29 @@ expect_status 3 "-6 with an IPv4 literal"
 expect_err "IPv4 address" "says why"
 
 # ---- aiosmtpd, plain: a message must arrive ----------------------------------
-p=$(free_port)
-start_at aiosmtpd "$p" "$PY" -m aiosmtpd -n -l "127.0.0.1:$p" \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
-aio=$pid
+ready
+# the peers that ask the system for a port
+launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
+	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
+launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
+	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
+# the scripted servers of tests/peers/hostile.py, one process for all
+# modes, a port each (hport MODE)
+hmodes="silent drip long-line many-lines bad-code mixed mid-close unsolicited sloppy ehlo-reject ehlo-hangup inject"
+launch hostile "$PY" "$peers/hostile.py" "$(echo $hmodes | tr ' ' ,)" "$tmp/hostile.port" \
+	"$tmp/cert.pem" "$tmp/key.pem"
+# twice: for the shell, and for the one-line client
+launch escapes "$PY" "$peers/hostile.py" escapes,escapes "$tmp/escapes.port" \
+	"$tmp/esc-cert.pem" "$tmp/esc-key.pem"
+launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
+# the hostile servers that make the client wait out its timeout start
+# now, and are checked with the others below
+for m in silent drip; do
+	hport $m
+	printf 'MAIL FROM:<ann@example.org>\nQUIT\n' >"$tmp/$m.in"
+	spawn $m $H --timeout 1 --insecure 127.0.0.1 "$port"
+done
+p=$aio_port
 printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nDATA\nSubject: smtpref test\n\n.starts with a dot\nR is just text\nQ too\nx\r.\ry\n.\nQUIT\n' >"$tmp/in"
 conn $H --save "$tmp/saved" 127.0.0.1 "$p"
 expect_status 0 "aiosmtpd: a session that ends with 221"
@@ -251,21 +353,9 @@ expect_status 0 "DATA refused"
 expect_out '^<-  503 ' "DATA without RCPT gets 503"
 expect_out 'are not sent' "the body is not sent as commands"
 expect_no_out '^ -> body$' "no body line on the wire"
-stop "$aio"
 
 # ---- aiosmtpd with STARTTLS, a throwaway certificate ----------------------
-if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	-nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
-	-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-	>"$tmp/openssl.log" 2>&1; then
-	echo "FAIL: openssl cannot make a certificate: $(head -c 300 "$tmp/openssl.log")" >&2
-	exit 1
-fi
-p=$(free_port)
-start_at aiosmtpd-tls "$p" "$PY" -m aiosmtpd -n -l "127.0.0.1:$p" \
-	--tlscert "$tmp/cert.pem" --tlskey "$tmp/key.pem" --no-requiretls \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-tls"
-aio=$pid
+p=$tls_port
 printf 'QUIT\n' >"$tmp/in"
 conn $H --starttls 127.0.0.1 "$p"
 expect_status 29 "a self-signed certificate does not verify: TLS failed"
@@ -292,12 +382,9 @@ expect_status 0 "STARTTLS typed"
 expect_out 'send EHLO again' "the reminder"
 expect_out '^ ~> EHLO client' "the user's EHLO under TLS"
 unset SSL_CERT_FILE
-stop "$aio"
 
 # ---- aiosmtpd submission with AUTH (tests/peers/submission.py) -------------
-start submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
-	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
-sub=$pid
+portof submission
 printf ':auth plain alice\nQUIT\n' >"$tmp/in"
 SMTPREF_PASSWORD='pass word' conn $H 127.0.0.1 "$port"
 expect_status 0 "AUTH refused without TLS, the session goes on"
@@ -335,10 +422,8 @@ expect_out '^ ~> AUTH PLAIN \*\*\*' "it is redacted on screen"
 expect_no_out "$secret64" "the base64 is not on stdout"
 expect_no_file "$tmp/saved-tab" "$secret64" "nor in the saved transcript"
 unset SSL_CERT_FILE
-stop "$sub"
 # implicit TLS (port 465 style)
-start submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
-	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
+portof submission-tls
 printf 'QUIT\n' >"$tmp/in"
 conn $H --tls-on-connect --insecure 127.0.0.1 "$port"
 expect_status 0 "implicit TLS"
@@ -347,15 +432,9 @@ expect_out '^<~  220 ' "the greeting already under TLS"
 # where STARTTLS cannot be, it still is (nothing listens there)
 conn $H --tls --timeout 2 127.0.0.1 465
 expect_out 'port 465 .*--tls there starts TLS before the greeting' "--tls on port 465 is implicit TLS"
-stop "$pid"
 
 # ---- Postfix's smtp-sink: error replies and pipelining ---------------------
-user=
-[ "$(id -u)" -eq 0 ] && user="-u nobody"
-p=$(free_port)
-# shellcheck disable=SC2086
-start_at smtp-sink "$p" /usr/sbin/smtp-sink $user "127.0.0.1:$p" 10
-sink=$pid
+p=$sink_port
 printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nRCPT TO:<eve@example.org>\nDATA\nSubject: x\n\nbody\n.\nQUIT\n' >"$tmp/in"
 conn $H 127.0.0.1 "$p"
 expect_status 0 "smtp-sink session"
@@ -367,11 +446,8 @@ expect_out '^<-  354 ' "DATA's 354 after the group"
 expect_out '^ -> body$' "then the message"
 conn --no-pipelining $H 127.0.0.1 "$p"
 expect_no_out 'in one write' "--no-pipelining sends one by one"
-stop "$sink"
 # error replies: smtp-sink -r (4xx) and -f (5xx)
-p=$(free_port)
-# shellcheck disable=SC2086
-start_at smtp-sink-r "$p" /usr/sbin/smtp-sink $user -r RCPT "127.0.0.1:$p" 10
+p=$sink_r_port
 printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nDATA\nSubject: x\n\nbody\n.\nQUIT\n' >"$tmp/in"
 conn $H 127.0.0.1 "$p"
 expect_status 0 "smtp-sink -r RCPT"
@@ -380,37 +456,35 @@ expect_out '# state: after RCPT: This recipient is refused for now' "the 4xx exp
 expect_out '^<-  503 ' "DATA without a recipient"
 expect_out 'are not sent' "the message is not sent as commands"
 expect_no_out '^ -> body$' "no body line on the wire"
-stop "$pid"
-p=$(free_port)
-# shellcheck disable=SC2086
-start_at smtp-sink-f "$p" /usr/sbin/smtp-sink $user -f MAIL "127.0.0.1:$p" 10
+p=$sink_f_port
 printf 'MAIL FROM:<ann@example.org>\nQUIT\n' >"$tmp/in"
 conn $H 127.0.0.1 "$p"
 expect_out '^<-  5[0-9][0-9] ' "MAIL refused for good"
 expect_out '# state: after MAIL: .*Nothing changed in the session' "explained as an answer to MAIL (smtp-sink refuses with 500)"
-stop "$pid"
-p=$(free_port)
-# shellcheck disable=SC2086
-start_at smtp-sink-q "$p" /usr/sbin/smtp-sink $user -q EHLO "127.0.0.1:$p" 10
+p=$sink_q_port
 printf 'QUIT\n' >"$tmp/in"
 conn $H 127.0.0.1 "$p"
 expect_status 0 "smtp-sink hanging up on EHLO"
 expect_out 'connects again and sends HELO' "reconnects with HELO"
-stop "$pid"
 
 # ---- hostile servers (tests/peers/hostile.py): bounded time, clear end -----
-# hostile MODE STATUS STDERR-PATTERN TENTHS
+# hostile MODE STATUS STDERR-PATTERN TENTHS - with a timeout of 1 s:
+# drip sends an octet every quarter second, so only a timeout for the
+# whole reply, not one for each read, ends it
+# (silent and drip were spawned above, with the same input and options)
 hostile() {
-	start "$1" "$PY" "$peers/hostile.py" "$1" "$tmp/$1.port" "$tmp/cert.pem" "$tmp/key.pem"
-	conn $H --timeout 2 --insecure 127.0.0.1 "$port"
+	case $1 in
+	silent|drip) reap "$1" ;;
+	*)	hport "$1"
+		timed_conn $H --timeout 1 --insecure 127.0.0.1 "$port" ;;
+	esac
 	expect_status "$2" "hostile $1"
 	expect_err "$3" "hostile $1: the message"
 	expect_within "$4" "hostile $1"
-	stop "$pid"
 }
 printf 'MAIL FROM:<ann@example.org>\nQUIT\n' >"$tmp/in"
-hostile silent 4 "no complete reply to the connection \(no greeting\) within 2 s" 50
-hostile drip 4 "no complete reply .* within 2 s" 50
+hostile silent 4 "no complete reply to the connection \(no greeting\) within 1 s" 50
+hostile drip 4 "no complete reply .* within 1 s" 50
 hostile long-line 1 "longer than 2048 octets" 50
 hostile many-lines 1 "more than 512 lines" 50
 hostile bad-code 1 "not a reply .*2a0 hello" 50
@@ -418,48 +492,40 @@ hostile mixed 1 "different codes" 50
 hostile mid-close 3 "middle of a reply" 50
 hostile unsolicited 1 "nobody asked" 50
 
-start sloppy "$PY" "$peers/hostile.py" sloppy "$tmp/sloppy.port"
+hport sloppy
 printf 'MAIL FROM:<ann@example.org>\nRCPT TO:<bob@example.org>\nQUIT\n' >"$tmp/in"
 conn $H 127.0.0.1 "$port"
 expect_status 0 "sloppy server"
 expect_out '^\*\*\* bad: .*bare LF' "bare LF pointed out"
 expect_out '^\*\*\* enhanced: .*5\.1\.0 does not match the reply code 250' "enhanced class pointed out"
 expect_out '^\*\*\* code: 354 is not a reply RFC 5321 allows to RCPT' "a code not allowed for RCPT"
-stop "$pid"
 
-start ehlo-reject "$PY" "$peers/hostile.py" ehlo-reject "$tmp/ehlo-reject.port"
+hport ehlo-reject
 printf 'QUIT\n' >"$tmp/in"
 conn $H 127.0.0.1 "$port"
 expect_status 0 "EHLO refused"
 expect_out 'falls back to HELO' "the fallback explained"
 expect_out '^ -> HELO client\.example\.org$' "HELO sent"
-stop "$pid"
 
-start ehlo-hangup "$PY" "$peers/hostile.py" ehlo-hangup "$tmp/ehlo-hangup.port"
+hport ehlo-hangup
 conn $H 127.0.0.1 "$port"
 expect_status 0 "hang-up on EHLO"
 expect_out 'closed the connection when it got EHLO' "the user is told why"
 expect_out '^ -> HELO client\.example\.org$' "HELO on the new connection"
-stop "$pid"
 
-start inject "$PY" "$peers/hostile.py" inject "$tmp/inject.port" "$tmp/cert.pem" "$tmp/key.pem"
+hport inject
 printf 'STARTTLS\nEHLO client.example.org\nQUIT\n' >"$tmp/in"
 conn $H --insecure 127.0.0.1 "$port"
 expect_status 0 "STARTTLS response injection"
 expect_out '^\*\*\* injection: 36 octets came after the 220' "the injected octets reported"
 expect_out '^<~  250 AUTH PLAIN \(\+[0-9]+ ms\)$' "the real reply under TLS is read"
 expect_no_out '^<~  250 AUTH LOGIN' "the injected reply is never read as one"
-stop "$pid"
 
 # ---- terminal escapes from a server never reach the terminal raw ---------
 # (issue 14) in its greeting, its EHLO keyword lines (the "not a keyword
 # line" finding quotes them), its replies and its certificate's names:
 # through cat -v, no ESC (^[), BEL (^G), CR (^M) or C1 control (M-^[)
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$tmp/esc-key.pem" \
-	-out "$tmp/esc-cert.pem" -days 2 -subj "/CN=esc.example/O=$(printf 'a\033[2Jb')" \
-	-addext "subjectAltName=DNS:$(printf 'x\033]0;pwned\007.example'),DNS:$(printf 'www.bank.example\015evil')" \
-	>/dev/null 2>&1 || { echo "FAIL: openssl cannot make the test certificate" >&2; exit 1; }
-start escapes "$PY" "$peers/hostile.py" escapes "$tmp/escapes.port" "$tmp/esc-cert.pem" "$tmp/esc-key.pem"
+portof escapes 1
 printf 'MAIL FROM:<ann@example.org>\nSTARTTLS\nEHLO client.example.org\nNOOP\nQUIT\n' >"$tmp/in"
 conn $H --insecure 127.0.0.1 "$port"
 expect_status 0 "a server sending escapes"
@@ -471,9 +537,8 @@ fi
 expect_out 'X-\\x1b\]0;pwned\\x07.*is not a keyword line' "the EHLO finding shows the escape"
 expect_out 'x\\x1b\]0;pwned\\x07\.example' "the certificate's name shows the escape"
 expect_out '^<-  250 ok\\x1b\[2J\\x07 bad\\x0dgenuine( \(\+[0-9]+ ms\))?$' "a reply shows its escapes and its CR"
-stop "$pid"
 # the one-line client quotes the refusing reply in its verdict: escaped too
-start escapes "$PY" "$peers/hostile.py" escapes "$tmp/escapes.port" "$tmp/esc-cert.pem" "$tmp/esc-key.pem"
+portof escapes 2
 : >"$tmp/in"
 conn $H --insecure --tls-optional --server "127.0.0.1:$port" --from ann@example.org --to bob@example.org
 expect_status 25 "the one-liner refused at DATA by a server sending escapes"
@@ -483,15 +548,12 @@ if grep -n -e '\^\[' -e '\^G' -e '\^M' -e 'M-\^' "$tmp/seen" >"$tmp/raw"; then
 	fail "one-liner: raw control characters reached the terminal: $(head -c 600 "$tmp/raw")"
 fi
 expect_out 'DATA got 250 ok\\x1b\]0;pwned\\x07' "the verdict quotes the reply escaped"
-stop "$pid"
 
 # ---- MX lookup through a DNS responder on loopback --------------------------
-start dns "$PY" "$peers/dns.py" "$tmp/dns.port"
+portof dns
 SMTPREF_NAMESERVER="127.0.0.1:$port"
 export SMTPREF_NAMESERVER
-p=$(free_port)
-# shellcheck disable=SC2086
-start_at smtp-sink-mx "$p" /usr/sbin/smtp-sink $user "127.0.0.1:$p" 10
+p=$sink_mx_port
 printf 'QUIT\n' >"$tmp/in"
 conn $H --mx multi.test "$p"
 expect_status 0 "MX: the second MX answers"
@@ -513,7 +575,6 @@ expect_err "nosuch\.test does not exist" "says so"
 conn $H nosuch.test "$p"
 expect_status 3 "an unresolvable host"
 expect_err "cannot resolve nosuch\.test" "names it"
-stop "$pid"
 unset SMTPREF_NAMESERVER
 
 echo "note: OpenSMTPD is not tested (see the head of this file): its package conflicts with postfix, and smtpd needs root"

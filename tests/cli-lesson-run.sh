@@ -17,7 +17,8 @@ lesson() {
 # each step passes at the first try, and the lesson completes.
 for f in "$top_srcdir"/lessons/*.lesson; do
 	grep -q '^goto' "$f" && continue
-	name=$(basename "$f" .lesson)
+	name=${f##*/}
+	name=${name%.lesson}
 	awk -f "$top_srcdir/tests/lesson-answers.awk" "$f" >"$tmp/in"
 	lesson "$name"
 	expect_status 0 "$name: the run"

@@ -16,8 +16,8 @@ n=0
 for f in "$lessons"/*.lesson; do
 	n=$((n + 1))
 	run lesson check --strict "$f"
-	expect_status 0 "$(basename "$f") passes lesson check"
-	expect_empty_err "$(basename "$f") has no warning"
+	expect_status 0 "${f##*/} passes lesson check"
+	expect_empty_err "${f##*/} has no warning"
 done
 checks=$((checks + 1))
 [ "$n" -ge 17 ] || fail "at least 17 lessons, found $n"

@@ -26,25 +26,37 @@ trap cleanup EXIT
 need_smtp_sink
 need swaks curl jq /usr/sbin/smtp-source "$PY" timeout
 
-# listen NAME ARG... - smtpref listen on a free port of 127.0.0.1, its
-# output in $tmp/NAME.out and .err; sets $port and $lpid.  It is ready
-# when it says where it listens (a probe would be a session).
-listen() {
+# listen_start NAME ARG... - smtpref listen on a free port of 127.0.0.1
+# (the next of $portpool), its output in $tmp/NAME.out and .err, started
+# in the background: every listener of this test starts at once, at the
+# top.  listen_use NAME waits until it is ready and sets $port and $lpid.
+# It is ready when it says where it listens (a probe would be a session).
+# shellcheck disable=SC2046
+portpool="$(echo $(free_ports 10)) "
+nextport() {
+	port=${portpool%% *}
+	portpool=${portpool#* }
+}
+listen_start() {
 	name=$1
 	shift
-	port=$(free_port)
+	nextport
 	COLUMNS=500 "$SMTPREF" listen --color=never --port "$port" \
 		--listen 127.0.0.1 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	lpid=$!
-	pids="$pids $lpid"
+	pids="$pids $!"
+	eval "lpid_$name=\$! lport_$name=\$port"
+}
+listen_use() {
+	name=$1
+	eval "lpid=\$lpid_$name port=\$lport_$name"
 	i=0
 	while ! grep -q "listening on 127.0.0.1:$port" "$tmp/$name.err" 2>/dev/null; do
 		i=$((i + 1))
-		if [ $i -gt 200 ] || ! kill -0 "$lpid" 2>/dev/null; then
-			echo "FAIL: smtpref listen $* did not start: $(head -c 500 "$tmp/$name.err")" >&2
+		if [ $i -gt 500 ] || ! kill -0 "$lpid" 2>/dev/null; then
+			echo "FAIL: smtpref listen ($name) did not start: $(head -c 500 "$tmp/$name.err")" >&2
 			exit 1
 		fi
-		sleep 0.05
+		sleep 0.02
 	done
 }
 
@@ -72,9 +84,22 @@ sw() {
 	swaks_status=$?
 }
 
+# ---- the listeners of every section below, started at once ----------------
+listen_start plain --maildir "$tmp/md"
+listen_start tls --maildir "$tmp/md2"
+listen_start clear --persona exchange
+nextport
+tport=$port
+listen_start implicit --tls-port "$tport"
+listen_start others --maildir "$tmp/md3"
+listen_start json --json
+listen_start faults --fault RCPT:452:4.5.3 --timeout 1 --quiet
+listen_start hostile --timeout 3 --quiet
+listen_start busy
+
 # ---- swaks, plain: the message arrives intact, the client has no fault ----
 printf 'first line\n.a line that starts with a dot\nlast line\n' >"$tmp/body"
-listen plain --maildir "$tmp/md"
+listen_use plain
 sw --body @"$tmp/body" --h-Subject "plain"
 [ "$swaks_status" -eq 0 ] || fail "swaks, plain: exit $swaks_status: $(tail -5 "$tmp/swaks")"
 stop_listen
@@ -101,7 +126,7 @@ checks=$((checks + 1))
 [ -z "$(ls "$tmp/md/tmp")" ] || fail "tmp/ is left with $(ls "$tmp/md/tmp")"
 
 # ---- swaks: STARTTLS, pipelining, AUTH -------------------------------------
-listen tls --maildir "$tmp/md2"
+listen_use tls
 has "$tmp/tls.err" 'throwaway self-signed certificate' "the throwaway certificate is said on stderr"
 sw -tls --h-Subject tls
 [ "$swaks_status" -eq 0 ] || fail "swaks -tls: exit $swaks_status: $(tail -5 "$tmp/swaks")"
@@ -123,14 +148,13 @@ lacks "$tmp/tls.out" 'AGFsaWNlQGV4YW1wbGUub3JnAHdvbmRlcmxhbmQ' "no credential is
 has "$tmp/tls.out" '3 messages accepted \(3 kept' "every message kept"
 
 # ---- AUTH in clear, a persona that allows it -------------------------------
-listen clear --persona exchange
+listen_use clear
 sw -a LOGIN -au alice@example.org -ap wonderland --quit-after AUTH
 stop_listen
 has "$tmp/clear.out" '^\[1\]   auth-in-clear: .*RFC 4954 4' "AUTH LOGIN without TLS is a finding"
 
 # ---- implicit TLS ----------------------------------------------------------
-tport=$(free_port)
-listen implicit --tls-port "$tport"
+listen_use implicit
 has "$tmp/implicit.err" "listening on 127\.0\.0\.1:$tport with implicit TLS" "the TLS port is announced"
 timeout 30 swaks --server "127.0.0.1:$tport" --tlsc --helo client.example.com \
 	--from bob@example.com --to alice@example.org >"$tmp/swaks" 2>&1 ||
@@ -141,7 +165,7 @@ has "$tmp/implicit.out" '^\[1\] <~  220 ' "the greeting comes under TLS"
 
 # ---- curl, Python's smtplib, smtp-source -----------------------------------
 printf 'Subject: from curl\n\nHello from curl.\n' >"$tmp/curl.txt"
-listen others --maildir "$tmp/md3"
+listen_use others
 timeout 30 curl -s --crlf "smtp://127.0.0.1:$port/client.example.com" \
 	--mail-from bob@example.com --mail-rcpt alice@example.org \
 	--upload-file "$tmp/curl.txt" || fail "curl --crlf failed"
@@ -176,7 +200,7 @@ checks=$((checks + 1))
 grep -l 'Hello from Python\.' "$tmp"/md3/new/* >/dev/null 2>&1 || fail "smtplib's message is not in the Maildir"
 
 # ---- a bare-LF client, two clients at once, JSON Lines ---------------------
-listen json --json
+listen_use json
 timeout 30 "$PY" "$peers/clients.py" "$port" barelf >"$tmp/barelf" 2>&1 || fail "barelf: $(cat "$tmp/barelf")"
 timeout 30 "$PY" "$peers/clients.py" "$port" two >"$tmp/two" 2>&1 || fail "two: $(cat "$tmp/two")"
 stop_listen
@@ -212,7 +236,7 @@ jq -e 'select(.event == "summary") | .sessions == 3 and .findings["bare-lf"] == 
 	fail "the JSON summary: $(jq -c 'select(.event == "summary")' "$tmp/json.out")"
 
 # ---- faults, timeouts, SIGTERM ---------------------------------------------
-listen faults --fault RCPT:452:4.5.3 --timeout 1 --quiet
+listen_use faults
 sw
 has "$tmp/swaks" '<\*\* 452 4\.5\.3' "--fault RCPT:452:4.5.3"
 timeout 30 "$PY" "$peers/clients.py" "$port" silent >"$tmp/silent" 2>&1
@@ -229,15 +253,17 @@ has "$tmp/faults.out" 'silent: .*RFC 5321 4\.5\.3\.2\.7' "the silent client's fi
 lacks "$tmp/faults.out" ' -> |<-  ' "--quiet shows no transcript"
 
 # ---- hostile clients: bounded, no crash, others still served ---------------
-listen hostile --timeout 3 --quiet
+listen_use hostile
+# the client that never reads is cut off after --timeout: it starts
+# first, and the others are served meanwhile
+timeout 60 "$PY" "$peers/clients.py" "$port" noread 20 >"$tmp/noread" 2>&1 &
+nr=$!
 timeout 60 "$PY" "$peers/clients.py" "$port" longline >"$tmp/h" 2>&1
 has "$tmp/h" '^500 5\.5\.6 ' "a command line of 1 MiB gets 500 (RFC 5321 4.5.3.1.4)"
 timeout 60 "$PY" "$peers/clients.py" "$port" longdata >"$tmp/h" 2>&1
 has "$tmp/h" '^500 5\.5\.6 ' "a message line of 1 MiB gets 500 (RFC 5321 4.5.3.1.6)"
 timeout 60 "$PY" "$peers/clients.py" "$port" rcpts 20000 >"$tmp/h" 2>&1 ||
 	fail "20000 RCPTs: $(cat "$tmp/h")"
-timeout 60 "$PY" "$peers/clients.py" "$port" noread 20 >"$tmp/noread" 2>&1 &
-nr=$!
 timeout 60 "$PY" "$peers/clients.py" "$port" idle 1000 4 >"$tmp/idle" 2>&1 &
 idle=$!
 i=0
@@ -248,6 +274,9 @@ sw
 [ "$swaks_status" -eq 0 ] || fail "a client is still served next to 1000 idle ones and one that never reads: $(tail -3 "$tmp/swaks")"
 wait "$nr"
 has "$tmp/noread" '^closed by the server' "a client that never reads is disconnected"
+# the idle ones have stayed open through all that: they may go now,
+# without waiting for the end of their 4 s
+kill "$idle" 2>/dev/null
 wait "$idle"
 checks=$((checks + 1))
 # about 35 kB a session; ASan doubles it: 1000 sessions stay far below
@@ -276,7 +305,7 @@ expect_err 'cannot read the certificate' "the certificate's message"
 run listen --help
 expect_status 0 "--help"
 expect_out '^Usage: smtpref listen' "--help's usage line"
-listen busy
+listen_use busy
 run listen --port "$port" --listen 127.0.0.1
 expect_status 3 "a port already in use"
 expect_err "cannot listen on 127\.0\.0\.1 port $port" "the port's message"

@@ -32,21 +32,25 @@ need "$PY" openssl jq timeout
 	exit 1
 }
 
-# start NAME CMD... - a peer that writes its port to $tmp/NAME.port
-start() {
+# launch NAME CMD... - start a peer that writes its port to
+# $tmp/NAME.port, and go on without waiting; portof NAME waits for it
+launch() {
 	name=$1
 	shift
 	rm -f "$tmp/$name.port"
 	"$@" >"$tmp/$name.log" 2>&1 &
-	pid=$!
-	pids="$pids $pid"
+	pids="$pids $!"
+}
+
+# portof NAME - the port the peer NAME wrote, once it has; sets $port
+portof() {
 	i=0
-	while [ ! -s "$tmp/$name.port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
+	while [ ! -s "$tmp/$1.port" ] && [ $i -lt 250 ]; do
+		sleep 0.02
 		i=$((i + 1))
 	done
-	port=$(cat "$tmp/$name.port" 2>/dev/null)
-	[ -n "$port" ] || { echo "FAIL: the peer $name did not start" >&2; exit 1; }
+	port=$(cat "$tmp/$1.port" 2>/dev/null)
+	[ -n "$port" ] || { echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2; exit 1; }
 }
 
 # one ARGS... - smtpref connect with the one-liner's ARGS, standard input
@@ -56,6 +60,28 @@ one() {
 	COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never --helo client.example.org "$@" \
 		<"$tmp/in" >"$tmp/out" 2>"$tmp/err"
 	status=$?
+}
+
+# spawn NAME ARGS... - the same in the background, with an empty standard
+# input, for a session that waits on a slow server while the others run;
+# reap NAME waits for it and makes its output $tmp/out, $tmp/err, $status
+: >"$tmp/empty"
+spawn() {
+	name=$1
+	shift
+	(
+		COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never --helo client.example.org "$@" \
+			<"$tmp/empty" >"$tmp/$name.out" 2>"$tmp/$name.err"
+		echo $? >"$tmp/$name.status"
+	) &
+	pids="$pids $!"
+	eval "bg_$name=\$!"
+}
+reap() {
+	eval "wait \"\$bg_$1\""
+	cp "$tmp/$1.out" "$tmp/out"
+	cp "$tmp/$1.err" "$tmp/err"
+	status=$(cat "$tmp/$1.status")
 }
 
 expect_file() {
@@ -80,6 +106,44 @@ newest() {
 }
 
 F="--from ann@example.org"
+
+# ---- the peers, all started at once: each start costs a Python or an
+# smtp-sink a few tenths of a second, and they start while the usage
+# errors below are checked; each is stopped at the end.  Those given a
+# port of free_ports listen before any peer that asks the system for a
+# port starts (further below), or the system could give it one of theirs.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	-nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
+	-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	>"$tmp/openssl.log" 2>&1 || { echo "FAIL: openssl: $(head -c 300 "$tmp/openssl.log")" >&2; exit 1; }
+user=
+[ "$(id -u)" -eq 0 ] && user="-u nobody"
+# shellcheck disable=SC2046
+set -- $(free_ports 13)
+aio_port=$1 picky_port=$2 tls_port=$3 plain_port=$4 sink_port=$5 slow_sink_port=$6 sink8_port=$7
+# smtp-sink refusing one step: the options, the port, and (sink) the
+# one-liner to it
+sinks="-f,CONNECT:$8 -f,EHLO,HELO:$9 -f,MAIL:${10} -r,RCPT:${11} -f,DATA:${12} -f,.:${13}"
+launch_at aiosmtpd "$aio_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$aio_port" \
+	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
+launch_at picky "$picky_port" env PYTHONPATH="$peers" "$PY" -m aiosmtpd -n -u \
+	-l "127.0.0.1:$picky_port" -c picky.Picky "$tmp/maildir-picky"
+launch_at aiosmtpd-tls "$tls_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$tls_port" \
+	--tlscert "$tmp/cert.pem" --tlskey "$tmp/key.pem" --no-requiretls \
+	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-tls"
+launch_at aiosmtpd-plain "$plain_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$plain_port" \
+	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-plain"
+# shellcheck disable=SC2086
+launch_at smtp-sink "$sink_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_port" 10
+# shellcheck disable=SC2086
+launch_at smtp-sink-w "$slow_sink_port" /usr/sbin/smtp-sink $user -w 3 "127.0.0.1:$slow_sink_port" 10
+# shellcheck disable=SC2086
+launch_at smtp-sink-8 "$sink8_port" /usr/sbin/smtp-sink $user -8 "127.0.0.1:$sink8_port" 10
+for s in $sinks; do
+	# shellcheck disable=SC2086
+	launch_at "smtp-sink${s%%:*}" "${s##*:}" /usr/sbin/smtp-sink $user $(echo "${s%%:*}" | sed 's/,/ /') \
+		"127.0.0.1:${s##*:}" 10
+done
 
 # ---- usage errors: 2, and what is wrong ---------------------------------
 one $F
@@ -117,11 +181,23 @@ one $F --to bob@example.org --server "127.0.0.1:$(free_port)"
 expect_status 3 "nobody listens"
 expect_out 'result: could not connect \(exit status 3\)' "the verdict says so"
 
+# ---- the slow servers' sessions go on in the background, checked below --
+ready
+# the peers that ask the system for a port
+launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
+	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
+launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
+	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
+launch silent "$PY" "$peers/hostile.py" silent "$tmp/silent.port"
+launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
+spawn picky_slow $F --to bob@example.org,nobody@example.org --to later@example.org,slow@example.org \
+	--server "127.0.0.1:$picky_port"
+spawn sink_w $F --to bob@example.org --server "127.0.0.1:$slow_sink_port"
+portof silent
+spawn silent $F --to bob@example.org --server "127.0.0.1:$port" --timeout 2
+
 # ---- aiosmtpd: a real message, delivered -----------------------------------
-p=$(free_port)
-start_at aiosmtpd "$p" "$PY" -m aiosmtpd -n -l "127.0.0.1:$p" \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
-aio=$pid
+p=$aio_port
 one $F --to bob@example.org --server "127.0.0.1:$p" --save "$tmp/saved"
 expect_status 0 "delivered"
 expect_out '^ -> MAIL FROM:<ann@example\.org>$' "MAIL built from --from"
@@ -241,16 +317,10 @@ for p, path in zip(parts[1:], sys.argv[2:]):
 print("ok")
 EOF
 expect_file "$tmp/mime" '^ok$' "--attach: a valid MIME message, attachments whole (Python's email parser: $(tail -n 1 "$tmp/mime"))"
-stop "$aio"
 
 # ---- aiosmtpd that refuses some recipients and is slow with one ------------
-p=$(free_port)
-PYTHONPATH=$peers
-export PYTHONPATH
-start_at picky "$p" "$PY" -m aiosmtpd -n -u -l "127.0.0.1:$p" -c picky.Picky "$tmp/maildir-picky"
-picky=$pid
-one $F --to bob@example.org,nobody@example.org --to later@example.org,slow@example.org \
-	--server "127.0.0.1:$p"
+p=$picky_port
+reap picky_slow
 expect_status 0 "some recipients refused: the message still goes to the others"
 expect_out '^=== recipients: 2 of 4 accepted' "the recipients counted"
 expect_out '^    accepted  bob@example\.org: 250 ' "an accepted recipient"
@@ -258,6 +328,8 @@ expect_out '^    refused   nobody@example\.org: 550 5\.1\.1 ' "a recipient refus
 expect_out '^    deferred  later@example\.org: 450 4\.2\.0 ' "a recipient refused for now"
 expect_out 'for 2 of 4 recipients' "the verdict says for whom"
 expect_out 'reply to RCPT took 2\.[0-9] s: .*tarpitting' "a slow RCPT is pointed out"
+# the message of that session (the only one yet: the sessions below wait
+# for it)
 expect_file "$(newest "$tmp/maildir-picky")" '^To: bob@example\.org, nobody@example\.org, later@example\.org,' "To: names them all"
 one $F --to bob@example.org,nobody@example.org,later@example.org --server "127.0.0.1:$p" --json
 expect_json '[.recipients[] | [.address, .accepted, .code]] == [["bob@example.org",true,250],["nobody@example.org",false,550],["later@example.org",false,450]]' "--json: each recipient"
@@ -273,15 +345,15 @@ expect_out '^ -> MAIL FROM:<ann@example\.org> BODY=8BITMIME SMTPUTF8$' "8BITMIME
 expect_file "$(newest "$tmp/maildir-picky")" '^Content-Type: text/plain; charset=utf-8$' "the body's charset"
 one $F --to bob@example.org --server "127.0.0.1:$p" --body 'plain ascii'
 expect_out '^ -> MAIL FROM:<ann@example\.org>$' "nothing declared for ASCII"
-stop "$picky"
-unset PYTHONPATH
 
 # ---- smtp-sink: each refused step has its exit status -----------------------
-# sink OPTION... - smtp-sink with the options, and the one-liner to it
+# sink OPTION... - the one-liner to the smtp-sink started with the options
 sink() {
-	start_smtp_sink "$@"
+	want=$(echo "$*" | tr ' ' ,)
+	for s in $sinks; do
+		[ "${s%%:*}" = "$want" ] && port=${s##*:}
+	done
 	one $F --to bob@example.org,eve@example.org --server "127.0.0.1:$port"
-	stop "$pid"
 }
 sink -f CONNECT
 expect_status 21 "greeting refused"
@@ -304,7 +376,7 @@ expect_no_out '^ -> Subject:' "the message is not sent"
 sink -f .
 expect_status 26 "message refused after the dot"
 # PIPELINING: the envelope as one group
-start_smtp_sink
+port=$sink_port
 one $F --to bob@example.org,eve@example.org --server "127.0.0.1:$port" --pipeline
 expect_status 0 "--pipeline"
 expect_out 'these 4 commands go in one write' "MAIL, RCPT, RCPT and DATA in one group"
@@ -312,35 +384,22 @@ one $F --to bob@example.org --server "127.0.0.1:$port" --pipeline --quit-after R
 expect_status 0 "--pipeline --quit-after RCPT"
 expect_out 'these 3 commands go in one write' "MAIL, RCPT and QUIT in one group"
 expect_no_out '^ -> DATA' "no DATA"
-stop "$pid"
 # slow at DATA: the latency shows it, in the transcript and in JSON
-start_smtp_sink -w 3
-one $F --to bob@example.org --server "127.0.0.1:$port"
+reap sink_w
 expect_status 0 "smtp-sink -w 3"
 expect_out '^<-  354 .* \(\+[0-9]{4,} ms\)$' "DATA's latency in the transcript"
 expect_no_out 'tarpit' "DATA is not where servers tarpit"
 ms=$(sed -n 's/^<-  354 .* (+\([0-9]*\) ms)$/\1/p' "$tmp/out")
 checks=$((checks + 1))
 [ "${ms:-0}" -ge 2000 ] || fail "DATA took about 3 s, not ${ms:-?} ms"
-stop "$pid"
 # no 8BITMIME: an 8-bit body is not sent
-start_smtp_sink -8
-one $F --to bob@example.org --server "127.0.0.1:$port" --body 'grüße'
+one $F --to bob@example.org --server "127.0.0.1:$sink8_port" --body 'grüße'
 expect_status 5 "8-bit body, no 8BITMIME"
 expect_err '8BITMIME' "says why"
 expect_no_out '^ -> MAIL' "nothing sent"
-stop "$pid"
 
 # ---- STARTTLS (aiosmtpd), implicit TLS and AUTH (submission.py) ------------
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	-nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
-	-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-	>"$tmp/openssl.log" 2>&1 || { echo "FAIL: openssl: $(head -c 300 "$tmp/openssl.log")" >&2; exit 1; }
-p=$(free_port)
-start_at aiosmtpd-tls "$p" "$PY" -m aiosmtpd -n -l "127.0.0.1:$p" \
-	--tlscert "$tmp/cert.pem" --tlskey "$tmp/key.pem" --no-requiretls \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-tls"
-tlsport=$p
+p=$tls_port
 one $F --to bob@example.org --server "127.0.0.1:$p" --tls
 expect_status 29 "--tls with a certificate that does not verify"
 expect_out 'result: TLS failed \(exit status 29\)' "the verdict"
@@ -357,20 +416,15 @@ one --server "127.0.0.1:$p" --tls --quit-after TLS
 expect_status 0 "--quit-after TLS"
 expect_no_out 'MAIL FROM' "nothing after TLS"
 unset SSL_CERT_FILE
-stop "$pid"
 # --tls-optional: in clear when the server offers no STARTTLS
-p=$(free_port)
-start_at aiosmtpd-plain "$p" "$PY" -m aiosmtpd -n -l "127.0.0.1:$p" \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-plain"
+p=$plain_port
 one $F --to bob@example.org --server "127.0.0.1:$p" --tls-optional
 expect_status 0 "--tls-optional without STARTTLS"
 expect_out 'goes on in clear' "says so"
 one $F --to bob@example.org --server "127.0.0.1:$p" --tls
 expect_status 29 "--tls without STARTTLS"
-stop "$pid"
 
-start submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
-	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
+portof submission
 SSL_CERT_FILE="$tmp/cert.pem"
 export SSL_CERT_FILE
 printf 'pass word\n' >"$tmp/pw"
@@ -394,25 +448,20 @@ expect_err 'can be read by other users' "a password file others can read"
 expect_err 'AUTH not sent: TLS is not on' "AUTH is not sent in clear"
 expect_no_out '^ -> AUTH' "nothing sent"
 unset SSL_CERT_FILE
-stop "$pid"
-start submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
-	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
+portof submission-tls
 one $F --to bob@example.org --server "127.0.0.1:$port" --tls-on-connect --insecure -q
 expect_status 0 "--tls-on-connect"
-stop "$pid"
 
 # ---- a server that never greets: 4 -----------------------------------------
-start silent "$PY" "$peers/hostile.py" silent "$tmp/silent.port"
-one $F --to bob@example.org --server "127.0.0.1:$port" --timeout 2
+reap silent
 expect_status 4 "no greeting within --timeout"
 expect_out 'result: timeout \(exit status 4\)' "the verdict"
-stop "$pid"
 
 # ---- no server: the recipient domain's MX, in order -------------------------
-start dns "$PY" "$peers/dns.py" "$tmp/dns.port"
+portof dns
 SMTPREF_NAMESERVER="127.0.0.1:$port"
 export SMTPREF_NAMESERVER
-start_smtp_sink
+port=$sink_port
 one $F --to bob@multi.test --port "$port" --quit-after RCPT
 expect_status 0 "the MX of the recipient's domain"
 expect_out 'preference 10: a\.multi\.test' "the MX list"
@@ -420,7 +469,6 @@ expect_out 'trying the next MX' "the first cannot be reached"
 expect_out 'b\.multi\.test \(preference 20\) answered' "which one answered"
 one $F --to bob@multi.test --port "$port" --quit-after RCPT --json
 expect_json '.server.host == "b.multi.test" and .server.mx_of == "multi.test"' "--json: which MX"
-stop "$pid"
 one $F --to bob@nullmx.test --json
 expect_status 1 "a null MX"
 expect_json '.status == 1 and (.reason | test("null MX"))' "--json: why"

@@ -27,16 +27,25 @@ wait_for '^zsh>' "zsh starts with compinit"
 
 # shown WORD - the screen shows WORD as a candidate (a word of its own,
 # or a --opt=WORD, with no letter after it)
+# each case's WORD as an ERE (its . [ \ * ^ $ escaped) first: one awk
+# for all, not a sed for each
 grep -v '^#' "$top_srcdir/tests/completion-cases" |
-	sed 's/ *| */|/g; s/^ *//; s/ *$//' >"$tmp/cases"
-while IFS='|' read -r want line what; do
+	sed 's/ *| */|/g; s/^ *//; s/ *$//' |
+	awk -F'|' '{
+		p = ""
+		for (i = 1; i <= length($1); i++) {
+			c = substr($1, i, 1)
+			p = p (index(".[\\*^$", c) ? "\\" : "") c
+		}
+		print p "|" $0
+	}' >"$tmp/cases"
+while IFS='|' read -r pat want line what; do
 	case $want in !*) continue ;; esac
 	# a fresh line on a clear screen, then the line and Tab (typed ahead:
 	# zsh reads them in order)
 	tm send-keys -t 0 C-u C-l
 	wait_for '^zsh>$' "zsh: a clear screen before '$line'"
 	tm send-keys -t 0 -l "$line" \; send-keys -t 0 Tab
-	pat=$(printf '%s' "$want" | sed 's/[.[\*^$]/\\&/g')
 	wait_for "(^|[ =])$pat( |\$)" "zsh: $what: '$line' offers $want"
 done <"$tmp/cases"
 

@@ -28,9 +28,18 @@ spdx='SPDX-License-Identifier: GPL-3.0-or-later'
 
 checks=$((checks + 1))
 [ "$(wc -l <"$tmp/files")" -gt 100 ] || fail "only $(wc -l <"$tmp/files") source files found in $top_srcdir"
+# one awk reads the first five lines of every file (a head and a grep a
+# file cost a second or more) and names those without the line
+awk -v spdx="$spdx" '{
+	found = 0
+	for (i = 0; i < 5 && (getline line <$0) > 0; i++)
+		if (index(line, spdx)) { found = 1; break }
+	close($0)
+	if (!found) print
+}' "$tmp/files" >"$tmp/missing"
+checks=$((checks + $(wc -l <"$tmp/files")))
 while IFS= read -r f; do
-	checks=$((checks + 1))
-	head -n 5 "$f" | grep -qF "$spdx" || fail "$f: no '$spdx' line in its first five lines"
-done <"$tmp/files"
+	fail "$f: no '$spdx' line in its first five lines"
+done <"$tmp/missing"
 
 finish

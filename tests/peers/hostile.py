@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """hostile.py - scripted SMTP servers that misbehave, for tests/cli-connect.sh
 
-Usage: hostile.py MODE PORTFILE [CERT KEY]
+Usage: hostile.py MODE[,MODE...] PORTFILE [CERT KEY]
 
-Listens on 127.0.0.1 (loopback only), port chosen by the system, and
-writes the port to PORTFILE once it listens.  Serves the connections its
-MODE needs, then exits; it also exits after LIFETIME seconds whatever
-happens, so a test can never leave it behind.  Modes:
+Listens on 127.0.0.1 (loopback only), a port chosen by the system for
+each MODE, and writes the ports to PORTFILE, one a line in the order of
+the modes, once it listens on them all (one process serves many modes,
+since each Python start costs a test a tenth of a second or more).
+Serves the connections each MODE needs, each mode in a thread of its
+own, then exits; it also exits after LIFETIME seconds whatever happens,
+so a test can never leave it behind.  Modes:
 
   silent        accepts and never sends a greeting
-  drip          sends a greeting one octet a second
+  drip          sends a greeting one octet every quarter second
   long-line     a greeting of 1 MiB without a line end
   many-lines    answers EHLO with "250-x" lines without end
   bad-code      greeting "2a0 hello"
@@ -85,7 +88,7 @@ def mode_drip(conn):
     for ch in b"220 a greeting that takes its time\r\n":
         if not send(conn, bytes([ch])):
             return
-        time.sleep(1)
+        time.sleep(0.25)
 
 
 def mode_long_line(conn):
@@ -229,21 +232,8 @@ def mode_escapes(conn, cert, key):
     }, default=b"250 ok\x1b]0;pwned\x07\r\n")
 
 
-def main():
-    mode, portfile = sys.argv[1], sys.argv[2]
-    cert = sys.argv[3] if len(sys.argv) > 3 else None
-    key = sys.argv[4] if len(sys.argv) > 4 else None
-    timer = threading.Timer(LIFETIME, lambda: os._exit(0))
-    timer.daemon = True
-    timer.start()
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(4)
-    srv.settimeout(LIFETIME)
-    with open(portfile + ".tmp", "w") as f:
-        f.write("%d\n" % srv.getsockname()[1])
-    os.rename(portfile + ".tmp", portfile)
+def serve(mode, srv, cert, key):
+    """The connections MODE needs on the listening socket srv."""
     connections = 2 if mode == "ehlo-hangup" else 1
     for nth in range(connections):
         try:
@@ -265,6 +255,37 @@ def main():
                 conn.close()
             except OSError:
                 pass
+
+
+def main():
+    modes, portfile = sys.argv[1].split(","), sys.argv[2]
+    cert = sys.argv[3] if len(sys.argv) > 3 else None
+    key = sys.argv[4] if len(sys.argv) > 4 else None
+    for mode in modes:
+        if mode not in ("ehlo-hangup", "inject", "escapes") and \
+                "mode_" + mode.replace("-", "_") not in globals():
+            sys.exit("hostile.py: no mode " + mode)
+    timer = threading.Timer(LIFETIME, lambda: os._exit(0))
+    timer.daemon = True
+    timer.start()
+    servers = []
+    for mode in modes:
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(4)
+        srv.settimeout(LIFETIME)
+        servers.append(srv)
+    with open(portfile + ".tmp", "w") as f:
+        for srv in servers:
+            f.write("%d\n" % srv.getsockname()[1])
+    os.rename(portfile + ".tmp", portfile)
+    threads = [threading.Thread(target=serve, args=(mode, srv, cert, key), daemon=True)
+               for mode, srv in zip(modes, servers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     os._exit(0)
 
 

@@ -4,36 +4,77 @@
 
 # free_port - a port of 127.0.0.1 nobody listens on (for a moment)
 free_port() {
-	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	free_ports 1
 }
 
-# wait_port PORT - until something listens there (5 s at most)
-wait_port() {
+# free_ports N - N different such ports, one a line (one Python for all)
+free_ports() {
 	"$PY" - "$1" <<'EOF'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}
+
+# wait_port PORT... - until something listens on each (10 s at most:
+# many may be starting at once on a busy machine);
+# prints the ports nobody listens on when it fails
+wait_port() {
+	"$PY" - "$@" <<'EOF'
 import socket, sys, time
-end = time.monotonic() + 5
-while time.monotonic() < end:
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
+end = time.monotonic() + 10
+ports = [int(p) for p in sys.argv[1:]]
+while ports and time.monotonic() < end:
+    for p in list(ports):
+        try:
+            socket.create_connection(("127.0.0.1", p), 0.5).close()
+            ports.remove(p)
+        except OSError:
+            pass
+    if ports:
+        time.sleep(0.02)
+print(" ".join(str(p) for p in ports))
+sys.exit(1 if ports else 0)
 EOF
 }
 
 # start_at NAME PORT CMD... - run a peer that listens on PORT; sets $pid
 start_at() {
+	launch_at "$@"
+	ready
+}
+
+# launch_at NAME PORT CMD... - start a peer that will listen on PORT, and
+# go on without waiting (several start at once); sets $pid.  ready waits.
+launched=
+launch_at() {
 	name=$1
 	port=$2
 	shift 2
 	"$@" >"$tmp/$name.log" 2>&1 &
 	pid=$!
 	pids="$pids $pid"
-	if ! wait_port "$port"; then
-		echo "FAIL: the peer $name did not listen on $port: $(head -c 500 "$tmp/$name.log")" >&2
+	launched="$launched $name:$port"
+}
+
+# ready - until every peer launch_at started listens
+ready() {
+	ps=
+	for np in $launched; do
+		ps="$ps ${np##*:}"
+	done
+	# shellcheck disable=SC2086
+	if ! down=$(wait_port $ps); then
+		for np in $launched; do
+			case " $down " in *" ${np##*:} "*)
+				echo "FAIL: the peer ${np%:*} did not listen on ${np##*:}: $(head -c 500 "$tmp/${np%:*}.log")" >&2 ;;
+			esac
+		done
 		exit 1
 	fi
+	launched=
 }
 
 stop() {
