@@ -515,7 +515,7 @@ static void sendmail_line(struct report *r, const struct log_line *l)
 
 static void exim_line(struct report *r, const struct log_line *l)
 {
-	const char *s = l->msg, *p, *colon, *h;
+	const char *s = l->msg, *p, *colon, *h, *rest;
 	size_t n = l->mlen, idl = word(s, n), k;
 	char addr[REPORT_ADDR_MAX];
 	struct rwork *w;
@@ -534,8 +534,11 @@ static void exim_line(struct report *r, const struct log_line *l)
 	}
 	if (k != 2 || !strchr("*=<-", p[0]))
 		return;
+	/* the flag may end the line: what follows it is then empty, not
+	 * one octet past the end */
+	rest = p + 2 < s + n ? p + 3 : s + n;
 	if (p[0] == '<' && p[1] == '=') {
-		p += 3;
+		p = rest;
 		k = word(p, (size_t)(s + n - p));
 		gi = find_group(r, s, idl, l, "Exim");
 		report_copy(r->log.group[gi].sender, REPORT_ADDR_MAX, p, k);
@@ -546,7 +549,7 @@ static void exim_line(struct report *r, const struct log_line *l)
 		return;
 	{
 		char flag0 = p[0], flag1 = p[1];
-		const char *a = p + 3;
+		const char *a = rest;
 		size_t al = 0;
 
 		while (a + al < s + n && a[al] != ' ' && a[al] != ':')
