@@ -18,49 +18,52 @@ keys() {
 	tail -n +2 "$1" | cut -f"$2" | tr -d '\r' | grep -v '^$'
 }
 
-# present KIND KEY LISTFILE
+# present KIND LISTFILE KEY... - each KEY is a line of LISTFILE, one check
+# a key, one awk for them all
 present() {
-	checks=$((checks + 1))
-	grep -qxF -- "$2" "$3" || fail "$1 $2 from the checklist is missing"
+	kind=$1 list=$2
+	shift 2
+	checks=$((checks + $#))
+	printf '%s\n' "$@" | awk 'FNR == NR { have[$0] = 1; next } !($0 in have)' "$list" - >"$tmp/absent"
+	while IFS= read -r k; do
+		fail "$kind $k from the checklist is missing"
+	done <"$tmp/absent"
 }
 
 "$SMTPREF" --json list codes | jq -r '.items[].code' >"$tmp/codes"
-for k in $(keys "$dir/reply-codes.tsv" 1); do present "reply code" "$k" "$tmp/codes"; done
+# shellcheck disable=SC2046
+present "reply code" "$tmp/codes" $(keys "$dir/reply-codes.tsv" 1)
 
 "$SMTPREF" --json list enhanced | jq -r '.items[].code' >"$tmp/enh"
-for k in $(keys "$dir/enhanced-status-codes.tsv" 2); do
-	# the checklist writes class and subject rows as 2.XXX.YYY, X.1.YYY
-	k=$(printf '%s' "$k" | sed 's/XXX/X/; s/YYY/X/')
-	present "enhanced code" "$k" "$tmp/enh"
-done
+# the checklist writes class and subject rows as 2.XXX.YYY, X.1.YYY
+# shellcheck disable=SC2046
+present "enhanced code" "$tmp/enh" $(keys "$dir/enhanced-status-codes.tsv" 2 | sed 's/XXX/X/; s/YYY/X/')
 
 "$SMTPREF" --json list keywords | jq -r '.items[].keyword' >"$tmp/kw"
-for k in $(keys "$dir/ehlo-keywords.tsv" 1); do present "EHLO keyword" "$k" "$tmp/kw"; done
+# shellcheck disable=SC2046
+present "EHLO keyword" "$tmp/kw" $(keys "$dir/ehlo-keywords.tsv" 1)
 # the keywords issue 2 names one by one
-for k in 8BITMIME ATRN AUTH AUTH=LOGIN BINARYMIME CHECKPOINT CHUNKING DSN \
+present "EHLO keyword" "$tmp/kw" 8BITMIME ATRN AUTH AUTH=LOGIN BINARYMIME CHECKPOINT CHUNKING DSN \
 	ENHANCEDSTATUSCODES ENHANGEDSTATUSCODES ETRN EXPN HELP ONEX PIPELINING \
 	RSET SAML SEND SIZE SOML TIME TLS TURN VERB VRFY X-EXPS X-EXPS=LOGIN \
 	X-LINK2STATE X-RCPTLIMIT X-TURNME XADR XAUD XDSN XEXCH50 XGEN XONE XQUE \
 	XREMOTEQUEUE XSTA XTRN XUSR XVRB STARTTLS DELIVERBY SMTPUTF8 REQUIRETLS \
-	MT-PRIORITY FUTURERELEASE LIMITS; do
-	present "EHLO keyword" "$k" "$tmp/kw"
-done
+	MT-PRIORITY FUTURERELEASE LIMITS
 # each is marked as registered or seen in the wild, as the checklist says
 "$SMTPREF" --json list keywords | jq -r '.items[] | .keyword + " " + .origin' >"$tmp/kworigin"
-tail -n +2 "$dir/ehlo-keywords.tsv" | cut -f1,2 | while IFS="$(printf '\t')" read -r k src; do
-	case "$src" in IANA*) o=iana ;; *) o=wild ;; esac
-	grep -qxF "$k $o" "$tmp/kworigin" || echo "$k"
-done >"$tmp/badorigin"
+tail -n +2 "$dir/ehlo-keywords.tsv" | tr -d '\r' | awk -F '\t' '
+	FNR == NR { have[$0] = 1; next }
+	{ o = $2 ~ /^IANA/ ? "iana" : "wild"; if (!(($1 " " o) in have)) print $1 }' "$tmp/kworigin" - >"$tmp/badorigin"
 checks=$((checks + 1))
 [ -s "$tmp/badorigin" ] && fail "keywords marked with the wrong origin: $(tr '\n' ' ' <"$tmp/badorigin")"
 
 "$SMTPREF" --json list commands | jq -r '.items[].verb' >"$tmp/verbs"
-for k in $(keys "$dir/commands.tsv" 1); do present "command" "$k" "$tmp/verbs"; done
+# shellcheck disable=SC2046
+present "command" "$tmp/verbs" $(keys "$dir/commands.tsv" 1)
 
 "$SMTPREF" --json list params | jq -r '.items[] | .param + " " + (.commands | join(" "))' >"$tmp/params"
-tail -n +2 "$dir/mail-rcpt-params.tsv" | cut -f1,2 | tr '\t' ' ' | tr -d '\r' | while read -r line; do
-	grep -qxF -- "$line" "$tmp/params" || echo "$line"
-done >"$tmp/missing"
+tail -n +2 "$dir/mail-rcpt-params.tsv" | cut -f1,2 | tr '\t' ' ' | tr -d '\r' |
+	awk 'FNR == NR { have[$0] = 1; next } $0 != "" && !($0 in have)' "$tmp/params" - >"$tmp/missing"
 checks=$((checks + 1))
 [ -s "$tmp/missing" ] && fail "parameters missing: $(tr '\n' ';' <"$tmp/missing")"
 
