@@ -354,42 +354,12 @@ int progress_load(const char *dir, const char *name, struct progress *p,
 	return 0;
 }
 
-/* write_all - 0, or -1 with errno */
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* sync_dir - make a rename in dir durable */
-static void sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY);
-
-	if (fd >= 0) {
-		fsync(fd);	/* best effort: some file systems refuse it */
-		close(fd);
-	}
-}
-
 int progress_save(const char *dir, const struct progress *p, char *err,
     size_t errsize)
 {
 	char file[PROGRESS_DIR_MAX + LESSON_NAME_MAX + 16];
-	char tmp[PROGRESS_DIR_MAX + LESSON_NAME_MAX + 32];
 	char buf[PROGRESS_FILE_MAX];
 	size_t n = progress_format(p, buf, sizeof buf);
-	int fd, e;
 
 	if (n == 0) {
 		snprintf(err, errsize, "the progress does not fit in a file");
@@ -397,31 +367,8 @@ int progress_save(const char *dir, const struct progress *p, char *err,
 	}
 	if (path(file, sizeof file, dir, p->lesson, ".progress", err, errsize) != 0)
 		return -1;
-	if (snprintf(tmp, sizeof tmp, "%s/.%s.progress.XXXXXX", dir, p->lesson) >=
-	    (int)sizeof tmp) {
-		snprintf(err, errsize, "the path of %s is too long", file);
-		return -1;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errsize, "cannot create a file in %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (write_all(fd, buf, n) != 0 || fsync(fd) != 0) {
-		e = errno;
-		close(fd);
-		unlink(tmp);
-		snprintf(err, errsize, "cannot write %s: %s", tmp, strerror(e));
-		return -1;
-	}
-	if (close(fd) != 0 || rename(tmp, file) != 0) {
-		e = errno;
-		unlink(tmp);
-		snprintf(err, errsize, "cannot replace %s: %s", file, strerror(e));
-		return -1;
-	}
-	sync_dir(dir);
-	return 0;
+	/* mkstemp beside it, fsync, rename, the directory synced */
+	return safefile_write(file, buf, n, 0600, err, errsize);
 }
 
 void progress_step(struct progress *p, size_t next, int passed, int skipped)
@@ -471,7 +418,7 @@ int progress_transcript_append(const char *dir, struct progress *p,
 	}
 	if (ftruncate(fd, (off_t)p->transcript) != 0 ||
 	    lseek(fd, (off_t)p->transcript, SEEK_SET) < 0 ||
-	    write_all(fd, text, len) != 0 || fsync(fd) != 0) {
+	    safefile_write_all(fd, text, len) != 0 || fsync(fd) != 0) {
 		e = errno;
 		close(fd);
 		snprintf(err, errsize, "cannot write %s: %s", file, strerror(e));
@@ -692,7 +639,7 @@ int progress_reset(const char *dir, const char *name, char *err,
 		}
 	}
 	if (any)
-		sync_dir(dir);
+		safefile_sync_dir(dir);
 	return any;
 }
 

@@ -139,9 +139,10 @@ int safefile_open(const char *path, int flags, mode_t mode, char *err,
 	return fd;
 }
 
-/* write_all - 0, or -1 with errno */
-static int write_all(int fd, const char *p, size_t n)
+int safefile_write_all(int fd, const void *buf, size_t n)
 {
+	const char *p = buf;
+
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 
@@ -173,7 +174,7 @@ int safefile_write(const char *path, const void *buf, size_t len,
     mode_t mode, char *err, size_t errsize)
 {
 	char tmp[4200], dir[4200];
-	int fd, e, dfd;
+	int fd, e;
 
 	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
 		snprintf(err, errsize, "%s: the file name is too long", path);
@@ -191,7 +192,7 @@ int safefile_write(const char *path, const void *buf, size_t len,
 		umask(um);
 		mode &= ~um;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, buf, len) != 0 ||
+	if (fchmod(fd, mode) != 0 || safefile_write_all(fd, buf, len) != 0 ||
 	    fsync(fd) != 0) {
 		e = errno;
 		close(fd);
@@ -207,12 +208,18 @@ int safefile_write(const char *path, const void *buf, size_t len,
 	}
 	/* the rename is durable once the directory is */
 	dir_of(path, dir, sizeof dir);
-	dfd = open(dir, O_RDONLY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);	/* best effort: some file systems refuse it */
-		close(dfd);
-	}
+	safefile_sync_dir(dir);
 	return 0;
+}
+
+void safefile_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);	/* best effort: some file systems refuse it */
+		close(fd);
+	}
 }
 
 int safefile_append_line(const char *path, const char *line, char *err,
@@ -233,7 +240,7 @@ int safefile_append_line(const char *path, const char *line, char *err,
 		free(buf);
 		return -1;
 	}
-	if (write_all(fd, buf, n + 1) != 0) {
+	if (safefile_write_all(fd, buf, n + 1) != 0) {
 		snprintf(err, errsize, "cannot write %s: %s", path, strerror(errno));
 		rc = -1;
 	}

@@ -52,6 +52,14 @@ int safefile_open(const char *path, int flags, mode_t mode, char *err,
 int safefile_write(const char *path, const void *buf, size_t len,
     mode_t mode, char *err, size_t errsize);
 
+/* safefile_write_all - all of p[0..n) to fd, past EINTR and short
+ * writes; 0, or -1 with errno */
+int safefile_write_all(int fd, const void *p, size_t n);
+
+/* safefile_sync_dir - make a rename or an unlink in dir durable (best
+ * effort: some file systems refuse it) */
+void safefile_sync_dir(const char *dir);
+
 /* safefile_append_line - append line and '\n' to path (created 0600 when
  * missing) with one write(2).  0, or -1 with err. */
 int safefile_append_line(const char *path, const char *line, char *err,
