@@ -15,7 +15,8 @@
  * is in one list ordered by its deadline (all deadlines are "now plus
  * the timeout", so touching a session moves it to the end), which makes
  * the next deadline the first of the list.  A session ends in one place,
- * finish(), which gives its verdict.
+ * finish(), which gives its verdict.  After a turn that served a socket
+ * the loop looks again for LISTENER_SPIN_US before it sleeps (spin()).
  */
 #include <config.h>
 
@@ -123,6 +124,7 @@ struct listener {
 	int ep;
 	int wake[2];
 	volatile sig_atomic_t stop;
+	int busy;			/* the last turn served a socket */
 	struct lsock socks[SOCKS_MAX];
 	size_t nsocks;
 	struct lsock wake_sock;
@@ -1072,6 +1074,25 @@ static void shutdown_all(struct listener *l)
 	}
 }
 
+/* spin - after a busy turn, look for more events for a few microseconds
+ * before sleeping: a client that answers at once (a program sending mail
+ * in a loop) is then served without a sleep and a wake-up each reply,
+ * which cost more than the reply itself.  Idle sessions never spin. */
+static int spin(struct listener *l, struct epoll_event *ev)
+{
+	long long start;
+	int n;
+
+	if (!l->busy)
+		return 0;
+	l->busy = 0;
+	start = net_now_us();
+	do {
+		n = epoll_wait(l->ep, ev, EVENTS_MAX, 0);
+	} while (n == 0 && net_now_us() - start < LISTENER_SPIN_US);
+	return n < 0 ? 0 : n;
+}
+
 int listener_run(struct listener *l, char *err, size_t errlen)
 {
 	struct epoll_event ev[EVENTS_MAX];
@@ -1081,9 +1102,12 @@ int listener_run(struct listener *l, char *err, size_t errlen)
 	while (!l->stop) {
 		int i, n, wait = next_timeout(l);
 
-		if (wait != 0 && l->sink.idle)
-			l->sink.idle(l->sink.ctx);
-		n = epoll_wait(l->ep, ev, EVENTS_MAX, wait);
+		n = wait == 0 ? 0 : spin(l, ev);
+		if (n == 0) {
+			if (wait != 0 && l->sink.idle)
+				l->sink.idle(l->sink.ctx);
+			n = epoll_wait(l->ep, ev, EVENTS_MAX, wait);
+		}
 
 		if (n < 0 && errno != EINTR) {
 			snprintf(err, errlen, "the event loop failed: %s", strerror(errno));
@@ -1100,11 +1124,13 @@ int listener_run(struct listener *l, char *err, size_t errlen)
 		for (i = 0; i < n; i++) {
 			enum kind *k = ev[i].data.ptr;
 
-			if (*k == K_CONN)
+			if (*k == K_CONN) {
 				on_conn((struct lconn *)(void *)k);
-			else if (*k == K_LISTEN)
+				l->busy = 1;
+			} else if (*k == K_LISTEN) {
 				on_listen(l, (struct lsock *)(void *)k);
-			else {
+				l->busy = 1;
+			} else {
 				char drain[64];
 
 				while (read(l->wake[0], drain, sizeof drain) > 0)

@@ -34,6 +34,7 @@
 #define LISTENER_READ 4096		/* octets read at once */
 #define LISTENER_READS 16		/* reads for one client in a turn */
 #define LISTENER_OUT_MAX (128 * 1024)	/* replies its client did not read */
+#define LISTENER_SPIN_US 50		/* looks again before sleeping */
 
 /* --fault VERB[:N]:CODE[:ENH]: each session answers the Nth VERB so */
 struct listener_fault {

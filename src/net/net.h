@@ -144,6 +144,8 @@ size_t net_reader_discard(struct net_reader *r);
 
 /* net_now_ms - a monotonic clock in milliseconds */
 long long net_now_ms(void);
+/* net_now_us - the same clock in microseconds */
+long long net_now_us(void);
 
 /* net_default_helo - this machine's name for EHLO: its host name, made
  * fully qualified through the resolver when it has no dot */
