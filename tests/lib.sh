@@ -92,6 +92,18 @@ expect_empty_err() {
 	[ -s "$tmp/err" ] && fail "$1: stderr is not empty: $(head -c 300 "$tmp/err")"
 }
 
+# tally FILE - one check a line of FILE, as one program that checked many
+# things at once wrote them (a process a check costs more than the
+# check): "ok WHAT" passed, "FAIL WHAT" failed and says what
+tally() {
+	while IFS= read -r tally_line; do
+		checks=$((checks + 1))
+		case $tally_line in
+		FAIL\ *) fail "${tally_line#FAIL }" ;;
+		esac
+	done <"$1"
+}
+
 finish() {
 	printf '%d checks, %d failed\n' "$checks" "$failures"
 	[ "$failures" -eq 0 ] && exit 0
