@@ -80,8 +80,20 @@ checks=$((checks + 1))
 	fail "nothing answered after the 220 to STARTTLS: $(codes | tail -c 40)"
 expect_out '^# warning +[0-9]+ octets discarded' "the discard across reads is explained"
 # input that comes later, after the handshake, is the TLS session's
-{ printf 'EHLO client.example\r\nSTARTTLS\r\n'; sleep 1; printf 'EHLO client.example\r\nQUIT\r\n'; } |
-	"$SMTPREF" simulate --reads >"$tmp/out" 2>"$tmp/err"
+# (the rest is written once the 220 to STARTTLS is out, polled for)
+mkfifo "$tmp/later"
+"$SMTPREF" simulate --reads <"$tmp/later" >"$tmp/out" 2>"$tmp/err" &
+sim_pid=$!
+exec 7>"$tmp/later"
+printf 'EHLO client.example\r\nSTARTTLS\r\n' >&7
+i=0
+until [ "$(grep -c '^220 ' "$tmp/out")" -ge 2 ] || [ $i -ge 1000 ]; do
+	sleep 0.01
+	i=$((i + 1))
+done
+printf 'EHLO client.example\r\nQUIT\r\n' >&7
+exec 7>&-
+wait $sim_pid
 status=$?
 expect_status 0 "a later read after STARTTLS is the new session"
 expect_codes "220 250 220 250 221 " "EHLO again under TLS, then QUIT"
