@@ -82,8 +82,8 @@ mkfifo "$tmp/ctl"
 first=$!
 exec 3>"$tmp/ctl"
 i=0
-while [ ! -s "$state/$lesson.progress" ] && [ $i -lt 100 ]; do
-	sleep 0.1
+while [ ! -s "$state/$lesson.progress" ] && [ $i -lt 500 ]; do
+	sleep 0.02
 	i=$((i + 1))
 done
 : >"$tmp/in"
