@@ -20,11 +20,30 @@ for f in "$top_srcdir"/lessons/*.lesson; do
 	name=${f##*/}
 	name=${name%.lesson}
 	awk -f "$top_srcdir/tests/lesson-answers.awk" "$f" >"$tmp/in"
-	lesson "$name"
+	"$SMTPREF" lesson run "$name" <"$tmp/in" >"$tmp/$name.run" 2>"$tmp/err"
+	status=$?
 	expect_status 0 "$name: the run"
-	expect_out '^Lesson complete\.' "$name: completed with the model answers"
-	expect_no_out 'not yet' "$name: every model answer passes at the first try"
 done
+# what each run printed, read by one awk
+awk '
+/^Lesson complete\./ { done[FILENAME] = 1 }
+/not yet/ { again[FILENAME] = 1 }
+END {
+	for (i = 1; i < ARGC; i++) {
+		name = ARGV[i]
+		sub(/.*\//, "", name)
+		sub(/\.run$/, "", name)
+		if (ARGV[i] in done)
+			print "ok " name
+		else
+			print "FAIL " name ": not completed with the model answers"
+		if (ARGV[i] in again)
+			print "FAIL " name ": a model answer did not pass at the first try"
+		else
+			print "ok " name
+	}
+}' "$tmp"/*.run >"$tmp/verdicts"
+tally "$tmp/verdicts"
 # The lesson with branches, along each way: 06 branches on the code the
 # learner's recipient gets (551 or 550).
 awk -f "$top_srcdir/tests/lesson-answers.awk" "$top_srcdir/lessons/06-recipients.lesson" >"$tmp/answers"
