@@ -13,13 +13,16 @@ gen() {
 	status=$?
 }
 
-# fresh - a clean copy of the real tables
+# fresh - a clean copy of the real tables (the cases only edit them): one
+# cp for all, as this runs before every case
+mkdir "$tmp/data" || exit 99
+sources=
+for f in $files; do
+	sources="$sources $top_srcdir/data/$f"
+done
 fresh() {
-	rm -rf "$tmp/data"
-	mkdir "$tmp/data"
-	# one cp for all: this runs before every case
 	# shellcheck disable=SC2086
-	(cd "$top_srcdir/data" && cp $files "$tmp/data/")
+	cp $sources "$tmp/data/"
 }
 
 fresh
@@ -29,7 +32,7 @@ expect_out 'const struct ref_code ref_code_table\[\]' "generated C"
 
 # line - the line number of the first line matching a fixed string
 line() {
-	grep -nF -- "$2" "$tmp/data/$1" | head -n 1 | cut -d: -f1
+	awk -v s="$2" 'index($0, s) { print NR; exit }' "$tmp/data/$1"
 }
 
 fresh
