@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tmux-lib.sh - driving smtpref on a real terminal, as a person would:
 # tmux types the keys (send-keys) and reads the screen (capture-pane).
-# Sourced after tests/lib.sh.  Each terminal gets a tmux server of its
-# own; at exit the last one is stopped, then tmux_cleanup (if set) runs.
+# Sourced after tests/lib.sh.  A test has a tmux server of its own; each
+# terminal is a session of it, the one before closed; at exit the server
+# is stopped, then tmux_cleanup (if set) runs.
 #
 # Nothing here sleeps for a fixed time: every helper polls the screen
 # until what it waits for is there, up to a deadline (tmux_deadline
@@ -11,6 +12,8 @@
 #   tmux_open 80x24 'COMMAND'        a fresh terminal running COMMAND
 #   wait_for PATTERN DESCRIPTION     until the screen matches (a check)
 #   wait_gone PATTERN DESCRIPTION    until it no longer does (a check)
+#   tmux_wait for|gone|top PATTERN   the same, or until the first row
+#                                    matches (top): 0, or 1 at the deadline
 #   poll COMMAND...                  until COMMAND succeeds: 0, or 1
 #   poll_within SECONDS COMMAND...   the same, with a deadline of its own
 #   keys KEY...                      send keys, until the terminal shows
@@ -18,6 +21,15 @@
 #   type_line TEXT                   TEXT, then Enter, the same way
 #   paste TEXT                       a terminal paste (bracketed)
 #   screen                           what the terminal shows
+#
+# Starting a process costs more than anything else these tests do, so a
+# look at the terminal is one call to tmux, which also waits before it
+# when it is not the first (run-shell -d), tells the time (%s) and
+# matches the pattern itself (list-panes -F '#{C/r:...}', the extended regular
+# expression of grep -E, tried on each row of the screen with its
+# trailing spaces dropped, as capture-pane shows them).  With
+# screen_history set, a pattern not on the screen is looked for with
+# grep in the lines scrolled off too.
 
 command -v tmux >/dev/null 2>&1 || {
 	echo "FAIL: tmux is needed for this test (Debian: apt-get install tmux)" >&2
@@ -26,28 +38,41 @@ command -v tmux >/dev/null 2>&1 || {
 
 tmux_n=0
 tmux_deadline=${tmux_deadline:-10}
-sock="smtpref-$$-$tmux_n"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; eval "${tmux_cleanup:-:}"; rm -rf "$tmp"' EXIT
+sock="smtpref-$$"
+tmux_nl='
+'
+# keys sent, the terminal not yet seen to change: what it showed before
+tmux_pending=
+tmux_before=
+tmux_raw() { tmux -L "$sock" "$@"; }
+tm() { tmux_settle; tmux_raw "$@"; }
+trap 'tmux_raw kill-server 2>/dev/null; eval "${tmux_cleanup:-:}"; rm -rf "$tmp"' EXIT
 
 # tmux_open COLSxLINES COMMAND - a fresh terminal of that size running
 # COMMAND (one shell command line)
 tmux_open() {
-	tm kill-server 2>/dev/null
+	tmux_pending=
 	tmux_n=$((tmux_n + 1))
-	sock="smtpref-$$-$tmux_n"
-	tm -f /dev/null new-session -d -x "${1%x*}" -y "${1#*x}" "$2" \; \
-		set-option -g history-limit 5000 >/dev/null
+	if [ "$tmux_n" -eq 1 ]; then
+		# the server outlives the sessions it holds (exit-empty off)
+		tmux_raw -f /dev/null set-option -g exit-empty off \; \
+			set-option -g history-limit 5000 \; \
+			new-session -d -s "t$tmux_n" -x "${1%x*}" -y "${1#*x}" "$2" >/dev/null
+	else
+		tmux_raw kill-session -t "t$((tmux_n - 1))" \; \
+			new-session -d -s "t$tmux_n" -x "${1%x*}" -y "${1#*x}" "$2" >/dev/null
+	fi
 }
 
 # screen - what the terminal shows; with screen_history set, the lines
 # scrolled off too.  capture-pane drops trailing spaces, so patterns
 # never end in one.
 screen() {
+	tmux_settle
 	if [ -n "${screen_history:-}" ]; then
-		tm capture-pane -p -S - -E - -t 0
+		tmux_raw capture-pane -p -S - -E - -t 0
 	else
-		tm capture-pane -p -t 0
+		tmux_raw capture-pane -p -t 0
 	fi
 }
 
@@ -71,13 +96,131 @@ poll_within() {
 	done
 }
 
-screen_matches() { screen | grep -Eq -- "$1"; }
-screen_misses() { ! screen | grep -Eq -- "$1"; }
+# tmux_format TEXT - TEXT as it must be written inside #{C/r:...} in a
+# format of list-panes -F (which, unlike display-message, leaves %
+# alone): # } , escaped with a #
+tmux_special='[#},]'
+tmux_format() {
+	tmux_in=$1
+	tmux_format=
+	while :; do
+		case $tmux_in in
+		*$tmux_special*)
+			tmux_head=${tmux_in%%$tmux_special*}
+			tmux_in=${tmux_in#"$tmux_head"}
+			tmux_rest=${tmux_in#?}
+			tmux_format="$tmux_format$tmux_head#${tmux_in%"$tmux_rest"}"
+			tmux_in=$tmux_rest ;;
+		*)	tmux_format=$tmux_format$tmux_in
+			return ;;
+		esac
+	done
+}
+
+# tmux_state [TMUX-COMMAND...] - where the cursor is and the screen (with
+# screen_history, the lines scrolled off too), in one call to tmux; then
+# the command, with nothing drawn in between
+tmux_state() {
+	if [ $# -gt 0 ]; then
+		set -- \; "$@"
+	fi
+	tmux_raw display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; \
+		capture-pane -p ${screen_history:+-S - -E -} -t 0 "$@"
+}
+
+# tmux_wait for|gone|top|settle PATTERN - poll the terminal until PATTERN
+# matches a row of it (for), none (gone), its first row (top); 0, or 1
+# when the deadline passes, 2 when tmux cannot search for PATTERN.  Keys
+# sent are seen first: until the terminal shows something else than
+# before them (for 2 s at most: input that shows nothing), the pattern
+# is not looked at; settle waits for that alone.
+tmux_wait() {
+	tmux_mode=$1
+	tmux_pat=$2
+	tmux_format "$2"
+	tmux_fmt="#{C/r:($tmux_format)|^} #{C/r:$tmux_format} #{history_size}"
+	tmux_nap=
+	tmux_end=
+	tmux_clean=-1	# a history this long was grepped: no match in it
+	while :; do
+		# after the nap, the time and the pattern first, then the cursor
+		# and screen (as tmux_state has them: trailing empty lines
+		# dropped)
+		set -- display-message -p -t 0 '%s' \; list-panes -t 0 -F "$tmux_fmt"
+		[ -z "$tmux_nap" ] || set -- run-shell -d "$tmux_nap" \; "$@"
+		[ -z "$tmux_pending${screen_history:-}" ] ||
+			set -- "$@" \; display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; \
+				capture-pane -p ${screen_history:+-S - -E -} -t 0
+		tmux_out=$(tmux_raw "$@")
+		tmux_now=${tmux_out%%"$tmux_nl"*}
+		tmux_out=${tmux_out#"$tmux_now"}
+		tmux_out=${tmux_out#"$tmux_nl"}
+		tmux_look=${tmux_out%%"$tmux_nl"*}
+		tmux_out=${tmux_out#"$tmux_look"}
+		tmux_out=${tmux_out#"$tmux_nl"}
+		tmux_valid=${tmux_look%% *}
+		tmux_look=${tmux_look#* }
+		tmux_hit=${tmux_look%% *}
+		tmux_hs=${tmux_look#* }
+		case $tmux_now in
+		''|*[!0-9]*) echo "tmux is gone (it answered '$tmux_now')" >&2
+			return 1 ;;
+		esac
+		[ -n "$tmux_end" ] || tmux_end=$((tmux_now + tmux_deadline))
+		if [ -n "$tmux_pending" ]; then
+			[ -n "$tmux_since" ] || tmux_since=$tmux_now
+			if [ "$tmux_out" != "$tmux_before" ] ||
+				[ "$tmux_now" -ge $((tmux_since + 2)) ]; then
+				tmux_pending=
+				tmux_end=$((tmux_now + tmux_deadline))
+			fi
+		fi
+		if [ -z "$tmux_pending" ]; then
+			case $tmux_mode in settle) return 0 ;; esac
+			case $tmux_valid in
+			''|0) echo "tmux cannot search the screen for /$tmux_pat/ (#{C/r:...})" >&2
+				return 2 ;;
+			esac
+			case $tmux_mode in
+			for)	[ "$tmux_hit" -ne 0 ] && return 0
+				tmux_history && return 0 ;;
+			gone)	[ "$tmux_hit" -eq 0 ] && ! tmux_history && return 0 ;;
+			top)	[ "$tmux_hit" -eq 1 ] && return 0 ;;
+			esac
+		fi
+		[ "$tmux_now" -lt "$tmux_end" ] || return 1
+		case $tmux_nap in
+		'') tmux_nap=0.005 ;;
+		0.005) tmux_nap=0.01 ;;
+		0.01) tmux_nap=0.02 ;;
+		*) tmux_nap=0.05 ;;
+		esac
+	done
+}
+
+# tmux_history - with screen_history, the pattern of tmux_wait is in the
+# lines scrolled off (or on the screen: all that was captured), when
+# lines scrolled off since it was last looked for there.  (While the
+# history is shorter than history-limit, it only grows.)
+tmux_history() {
+	[ -n "${screen_history:-}" ] && [ "$tmux_hs" -gt 0 ] &&
+		[ "$tmux_hs" -ne "$tmux_clean" ] || return 1
+	# the cursor first, then the lines
+	printf '%s\n' "${tmux_out#*"$tmux_nl"}" >"$tmp/tmux-screen"
+	grep -Eq -- "$tmux_pat" "$tmp/tmux-screen" && return 0
+	tmux_clean=$tmux_hs
+	return 1
+}
+
+# tmux_settle - until keys sent show (2 s at most, silently)
+tmux_settle() {
+	[ -z "$tmux_pending" ] || tmux_wait settle '^' || :
+}
 
 # wait_for PATTERN DESCRIPTION - until the screen matches
 wait_for() {
 	checks=$((checks + 1))
-	poll screen_matches "$1" && return 0
+	tmux_wait for "$1" && return 0
 	fail "$2: the screen lacks /$1/"
 	screen | tail -n 20 >&2
 	return 1
@@ -86,7 +229,7 @@ wait_for() {
 # wait_gone PATTERN DESCRIPTION - until the screen no longer matches
 wait_gone() {
 	checks=$((checks + 1))
-	poll screen_misses "$1" && return 0
+	tmux_wait gone "$1" && return 0
 	fail "$2: the screen has /$1/"
 	return 1
 }
@@ -95,54 +238,47 @@ wait_gone() {
 # progress is given until the deadline to finish)
 lacks() { wait_gone "$@"; }
 
-# terminal_state [TMUX-COMMAND...] - where the cursor is and the screen,
-# in one call to tmux; then the command, with nothing drawn in between
-terminal_state() {
-	if [ $# -gt 0 ]; then
-		tm display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; capture-pane -p -t 0 \; "$@"
-	else
-		tm display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; capture-pane -p -t 0
-	fi
+# tmux_sent BEFORE - keys went out when the terminal showed BEFORE: the
+# next look at it waits until it shows something else
+tmux_sent() {
+	tmux_before=$1
+	tmux_pending=1
+	tmux_since=
 }
-
-# changed BEFORE - the terminal no longer shows BEFORE
-changed() { [ "$(terminal_state)" != "$1" ]; }
-
-# settle BEFORE - until the terminal shows something else than BEFORE:
-# the program read what was sent (it echoed it, or answered).  Input that
-# shows nothing (a key the program ignores) waits 2 s at most, silently.
-settle() { poll_within 2 changed "$1" || :; }
 
 # keys KEY... - as tmux send-keys takes them (Enter, Tab, C-c, Up, F1)
 keys() {
+	tmux_settle
 	case "$*" in
 	*\;*)	# tmux would read a trailing ';' as a command separator
-		keys_before=$(terminal_state)
-		tm send-keys -t 0 "$@" ;;
-	*)	keys_before=$(terminal_state send-keys -t 0 "$@") ;;
+		tmux_sent "$(tmux_state)"
+		tmux_raw send-keys -t 0 "$@" ;;
+	*)	tmux_sent "$(tmux_state send-keys -t 0 "$@")" ;;
 	esac
-	settle "$keys_before"
 }
 
 # type_line TEXT - typed as is, then Enter
 type_line() {
 	case $1 in
 	'') keys Enter ;;
-	*\;*)	keys_before=$(terminal_state)
-		tm send-keys -t 0 -l "$1"
-		tm send-keys -t 0 Enter
-		settle "$keys_before" ;;
-	*)	keys_before=$(terminal_state send-keys -t 0 -l "$1" \; send-keys -t 0 Enter)
-		settle "$keys_before" ;;
+	*\;*)	tmux_settle
+		tmux_sent "$(tmux_state)"
+		tmux_raw send-keys -t 0 -l "$1"
+		tmux_raw send-keys -t 0 Enter ;;
+	*)	tmux_settle
+		tmux_sent "$(tmux_state send-keys -t 0 -l "$1" \; send-keys -t 0 Enter)" ;;
 	esac
 }
 
 # paste TEXT - as a terminal pastes it (bracketed, when the program asked)
 paste() {
-	keys_before=$(terminal_state)
-	printf '%s' "$1" | tm load-buffer -
-	tm paste-buffer -p -t 0
-	settle "$keys_before"
+	tmux_settle
+	case $1 in
+	*\;)	tmux_sent "$(tmux_state)"
+		printf '%s' "$1" | tmux_raw load-buffer -
+		tmux_raw paste-buffer -p -t 0 ;;
+	*)	tmux_sent "$(tmux_state set-buffer -- "$1" \; paste-buffer -p -t 0)" ;;
+	esac
 }
 
 # tmux_pid - the smtpref-interactive running in the terminal

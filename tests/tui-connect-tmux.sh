@@ -32,10 +32,9 @@ start() {
 
 # status_has PATTERN DESCRIPTION - the status line (the first row)
 # matches, before the deadline
-status_line_matches() { screen | head -n 1 | grep -Eq -- "$1"; }
 status_has() {
 	checks=$((checks + 1))
-	poll status_line_matches "$1" && return 0
+	tmux_wait top "$1" && return 0
 	fail "$2: the status line lacks /$1/: $(screen | head -n 1)"
 }
 
