@@ -154,11 +154,13 @@ user=
 # shellcheck disable=SC2046
 set -- $(free_ports 7)
 aio_port=$1 tls_port=$2 sink_port=$3 sink_r_port=$4 sink_f_port=$5 sink_q_port=$6 sink_mx_port=$7
-launch_at aiosmtpd "$aio_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$aio_port" \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
-launch_at aiosmtpd-tls "$tls_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$tls_port" \
-	--tlscert "$tmp/cert.pem" --tlskey "$tmp/key.pem" --no-requiretls \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-tls"
+# the aiosmtpd servers, one Python for all: plain, STARTTLS, and (on
+# ports the system chooses, once the others listen) submission with AUTH
+# and with implicit TLS
+launch aiosmtpd "$PY" "$peers/submission.py" "$tmp/aiosmtpd.port" \
+	"$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' \
+	"mailbox:$aio_port:$tmp/maildir" "starttls:$tls_port:$tmp/maildir-tls" \
+	"submission:0:$tmp/maildir-sub" "implicit:0:$tmp/maildir-465"
 # shellcheck disable=SC2086
 launch_at smtp-sink "$sink_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_port" 10
 # error replies: smtp-sink -r (4xx) and -f (5xx)
@@ -237,11 +239,8 @@ expect_err "IPv4 address" "says why"
 
 # ---- aiosmtpd, plain: a message must arrive ----------------------------------
 ready
+portof aiosmtpd
 # the peers that ask the system for a port
-launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
-	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
-launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
-	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
 # the scripted servers of tests/peers/hostile.py, one process for all
 # modes, a port each (hport MODE)
 hmodes="silent drip long-line many-lines bad-code mixed mid-close unsolicited sloppy ehlo-reject ehlo-hangup inject"
@@ -384,7 +383,7 @@ expect_out '^ ~> EHLO client' "the user's EHLO under TLS"
 unset SSL_CERT_FILE
 
 # ---- aiosmtpd submission with AUTH (tests/peers/submission.py) -------------
-portof submission
+portof aiosmtpd 3
 printf ':auth plain alice\nQUIT\n' >"$tmp/in"
 SMTPREF_PASSWORD='pass word' conn $H 127.0.0.1 "$port"
 expect_status 0 "AUTH refused without TLS, the session goes on"
@@ -423,7 +422,7 @@ expect_no_out "$secret64" "the base64 is not on stdout"
 expect_no_file "$tmp/saved-tab" "$secret64" "nor in the saved transcript"
 unset SSL_CERT_FILE
 # implicit TLS (port 465 style)
-portof submission-tls
+portof aiosmtpd 4
 printf 'QUIT\n' >"$tmp/in"
 conn $H --tls-on-connect --insecure 127.0.0.1 "$port"
 expect_status 0 "implicit TLS"

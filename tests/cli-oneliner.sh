@@ -4,9 +4,9 @@
 # options), against real servers on loopback
 #
 # Peers (Debian packages, as for tests/cli-connect.sh): aiosmtpd
-# (python3-aiosmtpd) delivering to a Maildir, with STARTTLS, with AUTH
-# (tests/peers/submission.py), and with a handler that refuses some
-# recipients and is slow with one (tests/peers/picky.py); Postfix's
+# (python3-aiosmtpd) delivering to a Maildir, with STARTTLS, with AUTH,
+# and with a handler that refuses some recipients and is slow with one
+# (tests/peers/picky.py), all served by tests/peers/submission.py; Postfix's
 # smtp-sink refusing one step at a time (-f, -r) and slow at DATA (-w 3);
 # the silent server of tests/peers/hostile.py; the DNS responder of
 # tests/peers/dns.py.  Each listens on a free port of 127.0.0.1 and is
@@ -42,14 +42,15 @@ launch() {
 	pids="$pids $!"
 }
 
-# portof NAME - the port the peer NAME wrote, once it has; sets $port
+# portof NAME [N] - the Nth port (the first by default) that the peer
+# NAME wrote, once it has; sets $port
 portof() {
 	i=0
 	while [ ! -s "$tmp/$1.port" ] && [ $i -lt 250 ]; do
 		sleep 0.02
 		i=$((i + 1))
 	done
-	port=$(cat "$tmp/$1.port" 2>/dev/null)
+	port=$(sed -n "${2:-1}p" "$tmp/$1.port" 2>/dev/null)
 	[ -n "$port" ] || { echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2; exit 1; }
 }
 
@@ -124,15 +125,14 @@ aio_port=$1 picky_port=$2 tls_port=$3 plain_port=$4 sink_port=$5 slow_sink_port=
 # smtp-sink refusing one step: the options, the port, and (sink) the
 # one-liner to it
 sinks="-f,CONNECT:$8 -f,EHLO,HELO:$9 -f,MAIL:${10} -r,RCPT:${11} -f,DATA:${12} -f,.:${13}"
-launch_at aiosmtpd "$aio_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$aio_port" \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
-launch_at picky "$picky_port" env PYTHONPATH="$peers" "$PY" -m aiosmtpd -n -u \
-	-l "127.0.0.1:$picky_port" -c picky.Picky "$tmp/maildir-picky"
-launch_at aiosmtpd-tls "$tls_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$tls_port" \
-	--tlscert "$tmp/cert.pem" --tlskey "$tmp/key.pem" --no-requiretls \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-tls"
-launch_at aiosmtpd-plain "$plain_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$plain_port" \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-plain"
+# the aiosmtpd servers, one Python for all: plain, the picky handler,
+# STARTTLS, another plain one, and (on ports the system chooses, once the
+# others listen) submission with AUTH and with implicit TLS
+launch aiosmtpd "$PY" "$peers/submission.py" "$tmp/aiosmtpd.port" \
+	"$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' \
+	"mailbox:$aio_port:$tmp/maildir" "picky:$picky_port:$tmp/maildir-picky" \
+	"starttls:$tls_port:$tmp/maildir-tls" "mailbox:$plain_port:$tmp/maildir-plain" \
+	"submission:0:$tmp/maildir-sub" "implicit:0:$tmp/maildir-465"
 # shellcheck disable=SC2086
 launch_at smtp-sink "$sink_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_port" 10
 # shellcheck disable=SC2086
@@ -183,11 +183,8 @@ expect_out 'result: could not connect \(exit status 3\)' "the verdict says so"
 
 # ---- the slow servers' sessions go on in the background, checked below --
 ready
+portof aiosmtpd
 # the peers that ask the system for a port
-launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
-	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
-launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
-	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
 launch silent "$PY" "$peers/hostile.py" silent "$tmp/silent.port"
 launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
 spawn picky_slow $F --to bob@example.org,nobody@example.org --to later@example.org,slow@example.org \
@@ -424,7 +421,7 @@ expect_out 'goes on in clear' "says so"
 one $F --to bob@example.org --server "127.0.0.1:$p" --tls
 expect_status 29 "--tls without STARTTLS"
 
-portof submission
+portof aiosmtpd 5
 SSL_CERT_FILE="$tmp/cert.pem"
 export SSL_CERT_FILE
 printf 'pass word\n' >"$tmp/pw"
@@ -448,7 +445,7 @@ expect_err 'can be read by other users' "a password file others can read"
 expect_err 'AUTH not sent: TLS is not on' "AUTH is not sent in clear"
 expect_no_out '^ -> AUTH' "nothing sent"
 unset SSL_CERT_FILE
-portof submission-tls
+portof aiosmtpd 6
 one $F --to bob@example.org --server "127.0.0.1:$port" --tls-on-connect --insecure -q
 expect_status 0 "--tls-on-connect"
 
