@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 . "$peers/lib.sh"
 need_smtp_sink
-need "$PY" openssl jq timeout
+need "$PY" openssl jq
 "$PY" -c 'import aiosmtpd' 2>/dev/null || {
 	echo "FAIL: aiosmtpd (python3-aiosmtpd) is needed for this test" >&2
 	exit 1
@@ -55,10 +55,11 @@ portof() {
 }
 
 # one ARGS... - smtpref connect with the one-liner's ARGS, standard input
-# from $tmp/in (empty unless a test writes it), 60 s at most
+# from $tmp/in (empty unless a test writes it); each reply it waits for
+# 30 s at most (connect's --timeout), the whole test 300 s (watchdog)
 : >"$tmp/in"
 one() {
-	COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never --helo client.example.org "$@" \
+	COLUMNS=500 "$SMTPREF" connect --color=never --helo client.example.org "$@" \
 		<"$tmp/in" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 }
@@ -71,7 +72,7 @@ spawn() {
 	name=$1
 	shift
 	(
-		COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never --helo client.example.org "$@" \
+		COLUMNS=500 "$SMTPREF" connect --color=never --helo client.example.org "$@" \
 			<"$tmp/empty" >"$tmp/$name.out" 2>"$tmp/$name.err"
 		echo $? >"$tmp/$name.status"
 	) &
@@ -107,6 +108,8 @@ newest() {
 }
 
 F="--from ann@example.org"
+
+watchdog 300
 
 # ---- the peers, all started at once: each start costs a Python or an
 # smtp-sink a few tenths of a second, and they start while the usage

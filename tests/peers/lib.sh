@@ -82,6 +82,26 @@ stop() {
 	wait "$1" 2>/dev/null
 }
 
+# watchdog SECONDS - should the test still run after SECONDS (a client or
+# a peer that hangs), say so and stop every process it started, by the
+# PIDs Linux lists as its children: the command it waits for ends, and
+# the test then fails.  One watchdog a test, where a `timeout` around
+# each command cost a fork and an exec each.  It is stopped with the
+# peers ($pids).
+watchdog() {
+	# shellcheck disable=SC2016
+	sh -c 'trap "kill \$s 2>/dev/null; exit 0" TERM
+		sleep "$2" &
+		s=$!
+		wait "$s" || exit 0
+		echo "FAIL: the test still runs after $2 s: every process it started is stopped" >&2
+		kill -TERM "$1"
+		for c in $(cat "/proc/$1/task/$1/children"); do
+			[ "$c" = $$ ] || kill "$c"
+		done' watchdog "$$" "$1" &
+	pids="$pids $!"
+	trap 'echo "FAIL: stopped by SIGTERM" >&2; exit 1' TERM
+}
 
 # need PROGRAM... - every one is there (on PATH, or an executable path),
 # or the test fails saying which is missing
