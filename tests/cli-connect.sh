@@ -32,7 +32,7 @@ trap cleanup EXIT
 	skip "it needs Postfix's smtp-sink, and SMTPREF_TEST_NO_SMTP_SINK is set"
 missing=
 [ -x "$PY" ] || missing="$missing /usr/bin/python3 (python3)"
-"$PY" -c 'import aiosmtpd' 2>/dev/null || missing="$missing aiosmtpd (python3-aiosmtpd)"
+# (aiosmtpd is looked for when its peer does not start: portof)
 [ -x /usr/sbin/smtp-sink ] || missing="$missing /usr/sbin/smtp-sink (postfix, or SMTPREF_TEST_NO_SMTP_SINK=1 to skip this test)"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl (openssl)"
 [ -r /proc/uptime ] || missing="$missing /proc/uptime (Linux)"
@@ -68,10 +68,13 @@ portof() {
 		i=$((i + 1))
 	done
 	port=$(sed -n "${2:-1}p" "$tmp/$1.port" 2>/dev/null)
-	if [ -z "$port" ]; then
-		echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2
-		exit 1
-	fi
+	[ -n "$port" ] && return
+	case $(head -c 2000 "$tmp/$1.log") in *"No module named 'aiosmtpd'"*)
+		echo "FAIL: test peers missing: aiosmtpd (python3-aiosmtpd); install them as README's quick start does" >&2
+		exit 1 ;;
+	esac
+	echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2
+	exit 1
 }
 
 # conn ARGS... - smtpref connect with $tmp/in on stdin; each reply it
@@ -184,12 +187,17 @@ launch_at smtp-sink-q "$sink_q_port" /usr/sbin/smtp-sink $user -q EHLO "127.0.0.
 # shellcheck disable=SC2086
 launch_at smtp-sink-mx "$sink_mx_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_mx_port" 10
 
-# hport MODE - the port of hostile.py's MODE; sets $port
+# hport MODE [NTH] - the port of hostile.py's MODE (of its NTH, 1 by
+# default, when it serves it more than once); sets $port
 hport() {
 	n=0
+	k=${2:-1}
 	for m in $hmodes; do
 		n=$((n + 1))
-		[ "$m" = "$1" ] && break
+		if [ "$m" = "$1" ]; then
+			k=$((k - 1))
+			[ "$k" -eq 0 ] && break
+		fi
 	done
 	portof hostile "$n"
 }
@@ -252,15 +260,17 @@ expect_err "IPv4 address" "says why"
 ready
 portof aiosmtpd
 # the peers that ask the system for a port
-# the scripted servers of tests/peers/hostile.py, one process for all
-# modes, a port each (hport MODE)
-hmodes="silent drip long-line many-lines bad-code mixed mid-close unsolicited sloppy ehlo-reject ehlo-hangup inject"
-launch hostile "$PY" "$peers/hostile.py" "$(echo $hmodes | tr ' ' ,)" "$tmp/hostile.port" \
-	"$tmp/cert.pem" "$tmp/key.pem"
-# twice: for the shell, and for the one-line client
-launch escapes "$PY" "$peers/hostile.py" escapes,escapes "$tmp/escapes.port" \
-	"$tmp/esc-cert.pem" "$tmp/esc-key.pem"
-launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
+# the scripted servers of tests/peers/hostile.py and its DNS responder,
+# one process for all modes, a port each (hport MODE); escapes twice, for
+# the shell and for the one-line client, with the certificate whose names
+# hold escapes
+hmodes="silent drip long-line many-lines bad-code mixed mid-close unsolicited sloppy ehlo-reject ehlo-hangup inject escapes escapes dns"
+hlist=
+for m in $hmodes; do
+	hlist=${hlist:+$hlist,}$m
+done
+launch hostile "$PY" "$peers/hostile.py" "$hlist" "$tmp/hostile.port" \
+	"$tmp/cert.pem" "$tmp/key.pem" "$tmp/esc-cert.pem" "$tmp/esc-key.pem"
 # the hostile servers that make the client wait out its timeout start
 # now, and are checked with the others below
 for m in silent drip; do
@@ -535,7 +545,7 @@ expect_no_out '^<~  250 AUTH LOGIN' "the injected reply is never read as one"
 # (issue 14) in its greeting, its EHLO keyword lines (the "not a keyword
 # line" finding quotes them), its replies and its certificate's names:
 # through cat -v, no ESC (^[), BEL (^G), CR (^M) or C1 control (M-^[)
-portof escapes 1
+hport escapes 1
 printf 'MAIL FROM:<ann@example.org>\nSTARTTLS\nEHLO client.example.org\nNOOP\nQUIT\n' >"$tmp/in"
 conn $H --insecure 127.0.0.1 "$port"
 expect_status 0 "a server sending escapes"
@@ -548,7 +558,7 @@ expect_out 'X-\\x1b\]0;pwned\\x07.*is not a keyword line' "the EHLO finding show
 expect_out 'x\\x1b\]0;pwned\\x07\.example' "the certificate's name shows the escape"
 expect_out '^<-  250 ok\\x1b\[2J\\x07 bad\\x0dgenuine( \(\+[0-9]+ ms\))?$' "a reply shows its escapes and its CR"
 # the one-line client quotes the refusing reply in its verdict: escaped too
-portof escapes 2
+hport escapes 2
 : >"$tmp/in"
 conn $H --insecure --tls-optional --server "127.0.0.1:$port" --from ann@example.org --to bob@example.org
 expect_status 25 "the one-liner refused at DATA by a server sending escapes"
@@ -560,7 +570,7 @@ fi
 expect_out 'DATA got 250 ok\\x1b\]0;pwned\\x07' "the verdict quotes the reply escaped"
 
 # ---- MX lookup through a DNS responder on loopback --------------------------
-portof dns
+hport dns
 SMTPREF_NAMESERVER="127.0.0.1:$port"
 export SMTPREF_NAMESERVER
 p=$sink_mx_port

@@ -199,12 +199,12 @@ expect_out 'result: could not connect \(exit status 3\)' "the verdict says so"
 ready
 portof aiosmtpd
 # the peers that ask the system for a port
-launch silent "$PY" "$peers/hostile.py" silent "$tmp/silent.port"
-launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
+# the silent server and the DNS responder, one Python for both (ports 1, 2)
+launch hostile "$PY" "$peers/hostile.py" silent,dns "$tmp/hostile.port"
 spawn picky_slow $F --to bob@example.org,nobody@example.org --to later@example.org,slow@example.org \
 	--server "127.0.0.1:$picky_port"
 spawn sink_w $F --to bob@example.org --server "127.0.0.1:$slow_sink_port"
-portof silent
+portof hostile 1
 spawn silent $F --to bob@example.org --server "127.0.0.1:$port" --timeout 2
 
 # ---- aiosmtpd: a real message, delivered -----------------------------------
@@ -479,7 +479,7 @@ expect_status 4 "no greeting within --timeout"
 expect_out 'result: timeout \(exit status 4\)' "the verdict"
 
 # ---- no server: the recipient domain's MX, in order -------------------------
-portof dns
+portof hostile 2
 SMTPREF_NAMESERVER="127.0.0.1:$port"
 export SMTPREF_NAMESERVER
 port=$sink_port
