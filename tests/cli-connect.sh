@@ -67,7 +67,13 @@ portof() {
 		sleep 0.02
 		i=$((i + 1))
 	done
-	port=$(sed -n "${2:-1}p" "$tmp/$1.port" 2>/dev/null)
+	# its Nth line, read by the shell
+	port=
+	pk=0
+	while [ -z "$port" ] && read -r pl; do
+		pk=$((pk + 1))
+		[ "$pk" -eq "${2:-1}" ] && port=$pl
+	done 2>/dev/null <"$tmp/$1.port"
 	[ -n "$port" ] && return
 	case $(head -c 2000 "$tmp/$1.log") in *"No module named 'aiosmtpd'"*)
 		echo "FAIL: test peers missing: aiosmtpd (python3-aiosmtpd); install them as README's quick start does" >&2

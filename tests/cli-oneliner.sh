@@ -46,7 +46,13 @@ portof() {
 		sleep 0.02
 		i=$((i + 1))
 	done
-	port=$(sed -n "${2:-1}p" "$tmp/$1.port" 2>/dev/null)
+	# its Nth line, read by the shell
+	port=
+	pk=0
+	while [ -z "$port" ] && read -r pl; do
+		pk=$((pk + 1))
+		[ "$pk" -eq "${2:-1}" ] && port=$pl
+	done 2>/dev/null <"$tmp/$1.port"
 	[ -n "$port" ] && return
 	# (aiosmtpd is looked for here, not by a Python of its own at the top)
 	case $(head -c 2000 "$tmp/$1.log") in *"No module named 'aiosmtpd'"*)
