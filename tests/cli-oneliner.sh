@@ -201,7 +201,9 @@ one $F --to bob@example.org --server "127.0.0.1:$nobody"
 expect_status 3 "nobody listens"
 expect_out 'result: could not connect \(exit status 3\)' "the verdict says so"
 
-# ---- the slow servers' sessions go on in the background, checked below --
+# ---- the slow servers' sessions go on in the background --------------------
+# They are checked after the sections that need no waiting, by when they
+# have ended.
 ready
 portof aiosmtpd
 # the peers that ask the system for a port
@@ -345,34 +347,6 @@ grep -q '^ok$' "$tmp/mime" ||
 	fail "--attach: a valid MIME message, attachments whole (Python's email parser: $(tail -n 1 "$tmp/mime"))"
 expect_file "$tmp/body" "^'hello\\\\n\\.\\\\n:quit\\\\n\\.dot\\\\nend\\\\n'$" "the body arrives whole"
 
-# ---- aiosmtpd that refuses some recipients and is slow with one ------------
-p=$picky_port
-reap picky_slow
-expect_status 0 "some recipients refused: the message still goes to the others"
-expect_out '^=== recipients: 2 of 4 accepted' "the recipients counted"
-expect_out '^    accepted  bob@example\.org: 250 ' "an accepted recipient"
-expect_out '^    refused   nobody@example\.org: 550 5\.1\.1 ' "a recipient refused for good"
-expect_out '^    deferred  later@example\.org: 450 4\.2\.0 ' "a recipient refused for now"
-expect_out 'for 2 of 4 recipients' "the verdict says for whom"
-expect_out 'reply to RCPT took 2\.[0-9] s: .*tarpitting' "a slow RCPT is pointed out"
-# the message of that session (the only one yet: the sessions below wait
-# for it)
-expect_file "$(newest "$tmp/maildir-picky")" '^To: bob@example\.org, nobody@example\.org, later@example\.org,' "To: names them all"
-one $F --to bob@example.org,nobody@example.org,later@example.org --server "127.0.0.1:$p" --json
-expect_json '[.recipients[] | [.address, .accepted, .code]] == [["bob@example.org",true,250],["nobody@example.org",false,550],["later@example.org",false,450]]' "--json: each recipient"
-expect_json '.recipients_accepted == 1 and .status == 0' "--json: the count"
-one $F --to nobody@example.org,nobody2@example.org --server "127.0.0.1:$p"
-expect_status 24 "no recipient accepted"
-expect_no_out '^ -> DATA' "no DATA without a recipient"
-expect_out 'result: no recipient accepted \(exit status 24\)' "the verdict"
-# UTF-8: SMTPUTF8 and 8BITMIME declared when the content needs them
-one $F --to 'bjørn@example.org' --server "127.0.0.1:$p" --body 'grüße'
-expect_status 0 "UTF-8 address and body"
-expect_out '^ -> MAIL FROM:<ann@example\.org> BODY=8BITMIME SMTPUTF8$' "8BITMIME and SMTPUTF8 declared"
-expect_file "$(newest "$tmp/maildir-picky")" '^Content-Type: text/plain; charset=utf-8$' "the body's charset"
-one $F --to bob@example.org --server "127.0.0.1:$p" --body 'plain ascii'
-expect_out '^ -> MAIL FROM:<ann@example\.org>$' "nothing declared for ASCII"
-
 # ---- smtp-sink: each refused step has its exit status -----------------------
 # sink OPTION... - the one-liner to the smtp-sink started with the options
 sink() {
@@ -411,14 +385,6 @@ one $F --to bob@example.org --server "127.0.0.1:$port" --pipeline --quit-after R
 expect_status 0 "--pipeline --quit-after RCPT"
 expect_out 'these 3 commands go in one write' "MAIL, RCPT and QUIT in one group"
 expect_no_out '^ -> DATA' "no DATA"
-# slow at DATA: the latency shows it, in the transcript and in JSON
-reap sink_w
-expect_status 0 "smtp-sink -w 3"
-expect_out '^<-  354 .* \(\+[0-9]{4,} ms\)$' "DATA's latency in the transcript"
-expect_no_out 'tarpit' "DATA is not where servers tarpit"
-ms=$(sed -n 's/^<-  354 .* (+\([0-9]*\) ms)$/\1/p' "$tmp/out")
-checks=$((checks + 1))
-[ "${ms:-0}" -ge 2000 ] || fail "DATA took about 3 s, not ${ms:-?} ms"
 # no 8BITMIME: an 8-bit body is not sent
 one $F --to bob@example.org --server "127.0.0.1:$sink8_port" --body 'grüße'
 expect_status 5 "8-bit body, no 8BITMIME"
@@ -478,6 +444,44 @@ unset SSL_CERT_FILE
 portof aiosmtpd 6
 one $F --to bob@example.org --server "127.0.0.1:$port" --tls-on-connect --insecure -q
 expect_status 0 "--tls-on-connect"
+
+# ---- aiosmtpd that refuses some recipients and is slow with one ------------
+p=$picky_port
+reap picky_slow
+expect_status 0 "some recipients refused: the message still goes to the others"
+expect_out '^=== recipients: 2 of 4 accepted' "the recipients counted"
+expect_out '^    accepted  bob@example\.org: 250 ' "an accepted recipient"
+expect_out '^    refused   nobody@example\.org: 550 5\.1\.1 ' "a recipient refused for good"
+expect_out '^    deferred  later@example\.org: 450 4\.2\.0 ' "a recipient refused for now"
+expect_out 'for 2 of 4 recipients' "the verdict says for whom"
+expect_out 'reply to RCPT took 2\.[0-9] s: .*tarpitting' "a slow RCPT is pointed out"
+# the message of that session (the only one yet: the sessions below wait
+# for it)
+expect_file "$(newest "$tmp/maildir-picky")" '^To: bob@example\.org, nobody@example\.org, later@example\.org,' "To: names them all"
+one $F --to bob@example.org,nobody@example.org,later@example.org --server "127.0.0.1:$p" --json
+expect_json '[.recipients[] | [.address, .accepted, .code]] == [["bob@example.org",true,250],["nobody@example.org",false,550],["later@example.org",false,450]]' "--json: each recipient"
+expect_json '.recipients_accepted == 1 and .status == 0' "--json: the count"
+one $F --to nobody@example.org,nobody2@example.org --server "127.0.0.1:$p"
+expect_status 24 "no recipient accepted"
+expect_no_out '^ -> DATA' "no DATA without a recipient"
+expect_out 'result: no recipient accepted \(exit status 24\)' "the verdict"
+# UTF-8: SMTPUTF8 and 8BITMIME declared when the content needs them
+one $F --to 'bjørn@example.org' --server "127.0.0.1:$p" --body 'grüße'
+expect_status 0 "UTF-8 address and body"
+expect_out '^ -> MAIL FROM:<ann@example\.org> BODY=8BITMIME SMTPUTF8$' "8BITMIME and SMTPUTF8 declared"
+expect_file "$(newest "$tmp/maildir-picky")" '^Content-Type: text/plain; charset=utf-8$' "the body's charset"
+one $F --to bob@example.org --server "127.0.0.1:$p" --body 'plain ascii'
+expect_out '^ -> MAIL FROM:<ann@example\.org>$' "nothing declared for ASCII"
+
+# ---- smtp-sink slow at DATA (-w 3): the latency shows it, in the
+# transcript and in JSON
+reap sink_w
+expect_status 0 "smtp-sink -w 3"
+expect_out '^<-  354 .* \(\+[0-9]{4,} ms\)$' "DATA's latency in the transcript"
+expect_no_out 'tarpit' "DATA is not where servers tarpit"
+ms=$(sed -n 's/^<-  354 .* (+\([0-9]*\) ms)$/\1/p' "$tmp/out")
+checks=$((checks + 1))
+[ "${ms:-0}" -ge 2000 ] || fail "DATA took about 3 s, not ${ms:-?} ms"
 
 # ---- a server that never greets: 4 -----------------------------------------
 reap silent
