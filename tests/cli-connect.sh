@@ -116,6 +116,7 @@ spawn() {
 	name=$1
 	shift
 	(
+		trap - TERM
 		now
 		t0=$now
 		COLUMNS=500 "$SMTPREF" connect --color=never "$@" <"$tmp/$name.in" \

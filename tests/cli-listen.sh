@@ -154,6 +154,7 @@ clients hostile "&$tmp/noread" noread 20 "@$tmp/longline" longline "@$tmp/longda
 	"@$tmp/rcpts" rcpts 20000 "&$tmp/idle" idle 1000 4
 hostile_clients=$cpid
 (
+	trap - TERM
 	next_event "$tmp/idle: *"
 	while read -r k v _; do
 		[ "$k" = VmRSS: ] && echo "$v" >"$tmp/rss"

@@ -82,6 +82,7 @@ spawn() {
 	name=$1
 	shift
 	(
+		trap - TERM
 		COLUMNS=500 "$SMTPREF" connect --color=never --helo client.example.org "$@" \
 			<"$tmp/empty" >"$tmp/$name.out" 2>"$tmp/$name.err"
 		echo $? >"$tmp/$name.status"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - starting and stopping test peers on 127.0.0.1 (sourced after
-# tests/lib.sh; PY is Debian's python3, pids collects what to stop)
+# tests/lib.sh; PY is Debian's python3, pids collects what to stop), a
+# watchdog for the tests that use them, and JSON checks made in one jq
 
 # free_port - a port of 127.0.0.1 nobody listens on (for a moment)
 free_port() {
@@ -84,10 +85,12 @@ stop() {
 
 # watchdog SECONDS - should the test still run after SECONDS (a client or
 # a peer that hangs), say so and stop every process it started, by the
-# PIDs Linux lists as its children: the command it waits for ends, and
-# the test then fails.  One watchdog a test, where a `timeout` around
+# PIDs Linux lists as the children of the test and of theirs: the command
+# it waits for ends, and the test then fails (SIGTERM: exit 1, and its
+# EXIT trap cleans up).  One watchdog a test, where a `timeout` around
 # each command cost a fork and an exec each.  It is stopped with the
-# peers ($pids).
+# peers ($pids); a test that has one waits for PIDs, never for all (a
+# bare `wait`), and its subshells in the background say `trap - TERM`.
 watchdog() {
 	# shellcheck disable=SC2016
 	sh -c 'trap "kill \$s 2>/dev/null; exit 0" TERM
@@ -95,10 +98,20 @@ watchdog() {
 		s=$!
 		wait "$s" || exit 0
 		echo "FAIL: the test still runs after $2 s: every process it started is stopped" >&2
-		kill -TERM "$1"
-		for c in $(cat "/proc/$1/task/$1/children"); do
-			[ "$c" = $$ ] || kill "$c"
-		done' watchdog "$$" "$1" &
+		all=
+		todo=$1
+		while [ -n "$todo" ]; do
+			next=
+			for p in $todo; do
+				for c in $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
+					[ "$c" = $$ ] && continue
+					all="$all $c"
+					next="$next $c"
+				done
+			done
+			todo=$next
+		done
+		kill -TERM "$1" $all 2>/dev/null' watchdog "$$" "$1" &
 	pids="$pids $!"
 	trap 'echo "FAIL: stopped by SIGTERM" >&2; exit 1' TERM
 }
@@ -140,8 +153,8 @@ start_smtp_sink() {
 
 # ---- JSON checks, batched --------------------------------------------------
 # Each jq costs a test some 20 ms of CPU: the checks of a test's JSON are
-# queued and made by one jq at the end (cli-json and cli-explain source
-# this file for them alone).
+# queued and made by one jq, jq_checks, which the test calls before
+# finish (cli-json and cli-explain source this file for them alone).
 
 # jq_snap FILE - the JSON that the jq_check calls after it look at: FILE
 # as it is now (a copy: FILE may be written again before jq_checks)
