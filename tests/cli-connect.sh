@@ -32,11 +32,10 @@ trap cleanup EXIT
 	skip "it needs Postfix's smtp-sink, and SMTPREF_TEST_NO_SMTP_SINK is set"
 missing=
 [ -x "$PY" ] || missing="$missing /usr/bin/python3 (python3)"
-"$PY" -c 'import aiosmtpd' 2>/dev/null || missing="$missing aiosmtpd (python3-aiosmtpd)"
+# (aiosmtpd is looked for when its peer does not start: portof)
 [ -x /usr/sbin/smtp-sink ] || missing="$missing /usr/sbin/smtp-sink (postfix, or SMTPREF_TEST_NO_SMTP_SINK=1 to skip this test)"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl (openssl)"
-command -v timeout >/dev/null 2>&1 || missing="$missing timeout (coreutils)"
-case $(date +%N) in *[!0-9]*|'') missing="$missing date +%N (GNU coreutils)" ;; esac
+[ -r /proc/uptime ] || missing="$missing /proc/uptime (Linux)"
 if [ -n "$missing" ]; then
 	echo "FAIL: test peers missing:$missing; install them as README's quick start does" >&2
 	exit 1
@@ -68,26 +67,45 @@ portof() {
 		sleep 0.02
 		i=$((i + 1))
 	done
-	port=$(sed -n "${2:-1}p" "$tmp/$1.port" 2>/dev/null)
-	if [ -z "$port" ]; then
-		echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2
-		exit 1
-	fi
+	# its Nth line, read by the shell
+	port=
+	pk=0
+	while [ -z "$port" ] && read -r pl; do
+		pk=$((pk + 1))
+		[ "$pk" -eq "${2:-1}" ] && port=$pl
+	done 2>/dev/null <"$tmp/$1.port"
+	[ -n "$port" ] && return
+	case $(head -c 2000 "$tmp/$1.log") in *"No module named 'aiosmtpd'"*)
+		echo "FAIL: test peers missing: aiosmtpd (python3-aiosmtpd); install them as README's quick start does" >&2
+		exit 1 ;;
+	esac
+	echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2
+	exit 1
 }
 
-# conn ARGS... - smtpref connect with $tmp/in on stdin, 60 s at most
+# conn ARGS... - smtpref connect with $tmp/in on stdin; each reply it
+# waits for 30 s at most (connect's --timeout), the whole test 300 s
+# (watchdog)
 conn() {
-	COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+	COLUMNS=500 "$SMTPREF" connect --color=never "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 }
 
+# now - $now is the time since the system started, in hundredths of a
+# second (/proc/uptime, read by the shell: no process)
+now() {
+	read -r now _ </proc/uptime
+	now=$((${now%.*} * 100 + 1${now#*.} - 100))
+}
+
 # timed_conn ARGS... - conn, and $elapsed is how long it took, in tenths
-# of a second (two date processes: only where the time is checked)
+# of a second
 timed_conn() {
-	t0=$(date +%s%N)
+	now
+	t0=$now
 	conn "$@"
-	t1=$(date +%s%N)
-	elapsed=$(((t1 - t0) / 100000000))
+	now
+	elapsed=$(((now - t0) / 10))
 }
 
 # spawn NAME ARGS... - timed_conn in the background, standard input from
@@ -98,12 +116,14 @@ spawn() {
 	name=$1
 	shift
 	(
-		t0=$(date +%s%N)
-		COLUMNS=500 timeout 60 "$SMTPREF" connect --color=never "$@" <"$tmp/$name.in" \
+		trap - TERM
+		now
+		t0=$now
+		COLUMNS=500 "$SMTPREF" connect --color=never "$@" <"$tmp/$name.in" \
 			>"$tmp/$name.out" 2>"$tmp/$name.err"
 		st=$?
-		t1=$(date +%s%N)
-		echo "$st $(((t1 - t0) / 100000000))" >"$tmp/$name.status"
+		now
+		echo "$st $(((now - t0) / 10))" >"$tmp/$name.status"
 	) &
 	pids="$pids $!"
 	eval "spawned_$name=\$!"
@@ -131,6 +151,7 @@ expect_no_file() {
 }
 
 H="--helo client.example.org"
+watchdog 300
 
 # ---- the peers, all started at once: each start costs a Python or an
 # smtp-sink a few tenths of a second, and they start while the usage
@@ -154,11 +175,13 @@ user=
 # shellcheck disable=SC2046
 set -- $(free_ports 7)
 aio_port=$1 tls_port=$2 sink_port=$3 sink_r_port=$4 sink_f_port=$5 sink_q_port=$6 sink_mx_port=$7
-launch_at aiosmtpd "$aio_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$aio_port" \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir"
-launch_at aiosmtpd-tls "$tls_port" "$PY" -m aiosmtpd -n -l "127.0.0.1:$tls_port" \
-	--tlscert "$tmp/cert.pem" --tlskey "$tmp/key.pem" --no-requiretls \
-	-c aiosmtpd.handlers.Mailbox "$tmp/maildir-tls"
+# the aiosmtpd servers, one Python for all: plain, STARTTLS, and (on
+# ports the system chooses, once the others listen) submission with AUTH
+# and with implicit TLS
+launch aiosmtpd "$PY" "$peers/submission.py" "$tmp/aiosmtpd.port" \
+	"$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' \
+	"mailbox:$aio_port:$tmp/maildir" "starttls:$tls_port:$tmp/maildir-tls" \
+	"submission:0:$tmp/maildir-sub" "implicit:0:$tmp/maildir-465"
 # shellcheck disable=SC2086
 launch_at smtp-sink "$sink_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_port" 10
 # error replies: smtp-sink -r (4xx) and -f (5xx)
@@ -171,12 +194,17 @@ launch_at smtp-sink-q "$sink_q_port" /usr/sbin/smtp-sink $user -q EHLO "127.0.0.
 # shellcheck disable=SC2086
 launch_at smtp-sink-mx "$sink_mx_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_mx_port" 10
 
-# hport MODE - the port of hostile.py's MODE; sets $port
+# hport MODE [NTH] - the port of hostile.py's MODE (of its NTH, 1 by
+# default, when it serves it more than once); sets $port
 hport() {
 	n=0
+	k=${2:-1}
 	for m in $hmodes; do
 		n=$((n + 1))
-		[ "$m" = "$1" ] && break
+		if [ "$m" = "$1" ]; then
+			k=$((k - 1))
+			[ "$k" -eq 0 ] && break
+		fi
 	done
 	portof hostile "$n"
 }
@@ -237,20 +265,19 @@ expect_err "IPv4 address" "says why"
 
 # ---- aiosmtpd, plain: a message must arrive ----------------------------------
 ready
+portof aiosmtpd
 # the peers that ask the system for a port
-launch submission "$PY" "$peers/submission.py" "$tmp/submission.port" \
-	"$tmp/maildir-sub" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word'
-launch submission-tls "$PY" "$peers/submission.py" "$tmp/submission-tls.port" \
-	"$tmp/maildir-465" "$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' implicit
-# the scripted servers of tests/peers/hostile.py, one process for all
-# modes, a port each (hport MODE)
-hmodes="silent drip long-line many-lines bad-code mixed mid-close unsolicited sloppy ehlo-reject ehlo-hangup inject"
-launch hostile "$PY" "$peers/hostile.py" "$(echo $hmodes | tr ' ' ,)" "$tmp/hostile.port" \
-	"$tmp/cert.pem" "$tmp/key.pem"
-# twice: for the shell, and for the one-line client
-launch escapes "$PY" "$peers/hostile.py" escapes,escapes "$tmp/escapes.port" \
-	"$tmp/esc-cert.pem" "$tmp/esc-key.pem"
-launch dns "$PY" "$peers/dns.py" "$tmp/dns.port"
+# the scripted servers of tests/peers/hostile.py and its DNS responder,
+# one process for all modes, a port each (hport MODE); escapes twice, for
+# the shell and for the one-line client, with the certificate whose names
+# hold escapes
+hmodes="silent drip long-line many-lines bad-code mixed mid-close unsolicited sloppy ehlo-reject ehlo-hangup inject escapes escapes dns"
+hlist=
+for m in $hmodes; do
+	hlist=${hlist:+$hlist,}$m
+done
+launch hostile "$PY" "$peers/hostile.py" "$hlist" "$tmp/hostile.port" \
+	"$tmp/cert.pem" "$tmp/key.pem" "$tmp/esc-cert.pem" "$tmp/esc-key.pem"
 # the hostile servers that make the client wait out its timeout start
 # now, and are checked with the others below
 for m in silent drip; do
@@ -290,13 +317,13 @@ expect_no_file "$tmp/saved" '# ' "saved: no explanations"
 
 # shell --connect is smtpref connect: without a terminal, the lines read
 printf 'NOOP\nQUIT\n' >"$tmp/in"
-COLUMNS=500 timeout 60 "$SMTPREF" shell --connect 127.0.0.1 "$p" --color=never $H \
+COLUMNS=500 "$SMTPREF" shell --connect 127.0.0.1 "$p" --color=never $H \
 	<"$tmp/in" >"$tmp/out" 2>"$tmp/err"
 status=$?
 expect_status 0 "shell --connect: a session that ends with 221"
 expect_out '^ -> NOOP$' "shell --connect: sends the lines read"
 expect_out '^<-  221 ' "shell --connect: and QUIT's reply"
-COLUMNS=500 timeout 60 "$SMTPREF" shell --connect=127.0.0.1 "$p" --color=never -q $H \
+COLUMNS=500 "$SMTPREF" shell --connect=127.0.0.1 "$p" --color=never -q $H \
 	<"$tmp/in" >"$tmp/out" 2>"$tmp/err"
 status=$?
 expect_status 0 "shell --connect=HOST"
@@ -384,7 +411,7 @@ expect_out '^ ~> EHLO client' "the user's EHLO under TLS"
 unset SSL_CERT_FILE
 
 # ---- aiosmtpd submission with AUTH (tests/peers/submission.py) -------------
-portof submission
+portof aiosmtpd 3
 printf ':auth plain alice\nQUIT\n' >"$tmp/in"
 SMTPREF_PASSWORD='pass word' conn $H 127.0.0.1 "$port"
 expect_status 0 "AUTH refused without TLS, the session goes on"
@@ -423,7 +450,7 @@ expect_no_out "$secret64" "the base64 is not on stdout"
 expect_no_file "$tmp/saved-tab" "$secret64" "nor in the saved transcript"
 unset SSL_CERT_FILE
 # implicit TLS (port 465 style)
-portof submission-tls
+portof aiosmtpd 4
 printf 'QUIT\n' >"$tmp/in"
 conn $H --tls-on-connect --insecure 127.0.0.1 "$port"
 expect_status 0 "implicit TLS"
@@ -525,7 +552,7 @@ expect_no_out '^<~  250 AUTH LOGIN' "the injected reply is never read as one"
 # (issue 14) in its greeting, its EHLO keyword lines (the "not a keyword
 # line" finding quotes them), its replies and its certificate's names:
 # through cat -v, no ESC (^[), BEL (^G), CR (^M) or C1 control (M-^[)
-portof escapes 1
+hport escapes 1
 printf 'MAIL FROM:<ann@example.org>\nSTARTTLS\nEHLO client.example.org\nNOOP\nQUIT\n' >"$tmp/in"
 conn $H --insecure 127.0.0.1 "$port"
 expect_status 0 "a server sending escapes"
@@ -538,7 +565,7 @@ expect_out 'X-\\x1b\]0;pwned\\x07.*is not a keyword line' "the EHLO finding show
 expect_out 'x\\x1b\]0;pwned\\x07\.example' "the certificate's name shows the escape"
 expect_out '^<-  250 ok\\x1b\[2J\\x07 bad\\x0dgenuine( \(\+[0-9]+ ms\))?$' "a reply shows its escapes and its CR"
 # the one-line client quotes the refusing reply in its verdict: escaped too
-portof escapes 2
+hport escapes 2
 : >"$tmp/in"
 conn $H --insecure --tls-optional --server "127.0.0.1:$port" --from ann@example.org --to bob@example.org
 expect_status 25 "the one-liner refused at DATA by a server sending escapes"
@@ -550,7 +577,7 @@ fi
 expect_out 'DATA got 250 ok\\x1b\]0;pwned\\x07' "the verdict quotes the reply escaped"
 
 # ---- MX lookup through a DNS responder on loopback --------------------------
-portof dns
+hport dns
 SMTPREF_NAMESERVER="127.0.0.1:$port"
 export SMTPREF_NAMESERVER
 p=$sink_mx_port

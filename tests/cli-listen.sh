@@ -25,6 +25,7 @@ trap cleanup EXIT
 . "$peers/lib.sh"
 need_smtp_sink
 need swaks curl jq /usr/sbin/smtp-source "$PY" timeout
+watchdog 300
 
 # listen_start NAME ARG... - smtpref listen on a free port of 127.0.0.1
 # (the next of $portpool), its output in $tmp/NAME.out and .err, started
@@ -32,7 +33,7 @@ need swaks curl jq /usr/sbin/smtp-source "$PY" timeout
 # top.  listen_use NAME waits until it is ready and sets $port and $lpid.
 # It is ready when it says where it listens (a probe would be a session).
 # shellcheck disable=SC2046
-portpool="$(echo $(free_ports 10)) "
+portpool="$(echo $(free_ports 11)) "
 nextport() {
 	port=${portpool%% *}
 	portpool=${portpool#* }
@@ -50,7 +51,7 @@ listen_use() {
 	name=$1
 	eval "lpid=\$lpid_$name port=\$lport_$name"
 	i=0
-	while ! grep -q "listening on 127.0.0.1:$port" "$tmp/$name.err" 2>/dev/null; do
+	until said "smtpref listen: listening on 127.0.0.1:$port" "$tmp/$name.err"; do
 		i=$((i + 1))
 		if [ $i -gt 500 ] || ! kill -0 "$lpid" 2>/dev/null; then
 			echo "FAIL: smtpref listen ($name) did not start: $(head -c 500 "$tmp/$name.err")" >&2
@@ -58,6 +59,15 @@ listen_use() {
 		fi
 		sleep 0.02
 	done
+}
+
+# said LINE FILE - FILE has the line LINE, alone or then a space and more
+# (read by the shell: a grep a look cost a fork and an exec)
+said() {
+	while IFS= read -r said_l; do
+		case $said_l in "$1" | "$1 "*) return 0 ;; esac
+	done <"$2"
+	return 1
 }
 
 # stop_listen - SIGTERM, as a user stops it; $status is its exit status
@@ -78,9 +88,10 @@ lacks() {
 	grep -Eq -- "$2" "$1" && fail "$3: $(basename "$1") has /$2/"
 }
 
+# sw ARG... - swaks to $port (each reply 30 s at most: its --timeout)
 sw() {
-	timeout 30 swaks --server "127.0.0.1:$port" --helo client.example.com \
-		--from bob@example.com --to alice@example.org "$@" >"$tmp/swaks" 2>&1
+	swaks --server "127.0.0.1:$port" --helo client.example.com \
+		--from bob@example.com --to alice@example.org "$@" >"${swaks_out:-$tmp/swaks}" 2>&1
 	swaks_status=$?
 }
 
@@ -96,6 +107,77 @@ listen_start json --json
 listen_start faults --fault RCPT:452:4.5.3 --timeout 1 --quiet
 listen_start hostile --timeout 3 --quiet
 listen_start busy
+
+# clients NAME STEP... - the clients of tests/peers/clients.py that STEPS
+# name (@OUT MODE ARG..., or &OUT MODE ARG... for one that runs alongside
+# the next ones), in one Python in the background, to $port; what happens
+# comes on file descriptor 4 (through the FIFO $tmp/NAME.events), read by
+# next_event.  clients_end waits for them to end.
+clients() {
+	mkfifo "$tmp/$1.events" || exit 99
+	events=$tmp/$1.events
+	shift
+	"$PY" "$peers/clients.py" "$port" "$@" >"$events" 2>>"$tmp/clients.err" &
+	cpid=$!
+	pids="$pids $cpid"
+	exec 4<"$events"
+}
+clients_end() {
+	wait "$cpid"
+	exec 4<&-
+}
+
+# next_event PATTERN - until the clients tell an event PATTERN matches (a
+# case pattern); false when they end first
+next_event() {
+	while IFS= read -r ev <&4; do
+		# shellcheck disable=SC2254
+		case $ev in $1) return 0 ;; esac
+	done
+	return 1
+}
+
+# ran OUT WHAT - the client whose output is OUT exited 0
+ran() {
+	st=
+	[ -f "$1.status" ] && read -r st <"$1.status"
+	[ "$st" = 0 ] || fail "$2: exit ${st:-?}: $(cat "$1")"
+}
+
+# ---- the hostile clients, first (checked below): the client that never
+# reads is cut off after the listener's --timeout of 3 s, which the
+# sections before its checks fill.  It starts first, and the others are
+# served meanwhile, one after the other; then 1000 idle ones, next to
+# which swaks is still served.
+listen_use hostile
+clients hostile "&$tmp/noread" noread 20 "@$tmp/longline" longline "@$tmp/longdata" longdata \
+	"@$tmp/rcpts" rcpts 20000 "&$tmp/idle" idle 1000 4
+hostile_clients=$cpid
+(
+	trap - TERM
+	next_event "$tmp/idle: *"
+	while read -r k v _; do
+		[ "$k" = VmRSS: ] && echo "$v" >"$tmp/rss"
+	done <"/proc/$lpid/status"
+	swaks_out=$tmp/swaks-hostile
+	sw
+	echo "$swaks_status" >"$tmp/swaks-hostile.status"
+	# (its end may have come while the idle ones were awaited)
+	[ -f "$tmp/noread.status" ] || next_event "$tmp/noread ended *"
+	# the idle ones have stayed open through all that: they may go now,
+	# without waiting for the end of their 4 s
+	kill "$hostile_clients" 2>/dev/null
+) &
+hostile=$!
+pids="$pids $hostile"
+exec 4<&-
+
+# the silent client of the faults section: it waits out their --timeout
+# of 1 s while the sections before run
+listen_use faults
+"$PY" "$peers/clients.py" "$port" "@$tmp/silent" silent >/dev/null 2>&1 &
+silent=$!
+pids="$pids $silent"
 
 # ---- swaks, plain: the message arrives intact, the client has no fault ----
 printf 'first line\n.a line that starts with a dot\nlast line\n' >"$tmp/body"
@@ -156,7 +238,7 @@ has "$tmp/clear.out" '^\[1\]   auth-in-clear: .*RFC 4954 4' "AUTH LOGIN without 
 # ---- implicit TLS ----------------------------------------------------------
 listen_use implicit
 has "$tmp/implicit.err" "listening on 127\.0\.0\.1:$tport with implicit TLS" "the TLS port is announced"
-timeout 30 swaks --server "127.0.0.1:$tport" --tlsc --helo client.example.com \
+swaks --server "127.0.0.1:$tport" --tlsc --helo client.example.com \
 	--from bob@example.com --to alice@example.org >"$tmp/swaks" 2>&1 ||
 	fail "swaks --tlsc: $(tail -5 "$tmp/swaks")"
 stop_listen
@@ -166,16 +248,16 @@ has "$tmp/implicit.out" '^\[1\] <~  220 ' "the greeting comes under TLS"
 # ---- curl, Python's smtplib, smtp-source -----------------------------------
 printf 'Subject: from curl\n\nHello from curl.\n' >"$tmp/curl.txt"
 listen_use others
-timeout 30 curl -s --crlf "smtp://127.0.0.1:$port/client.example.com" \
+curl -s --max-time 30 --crlf "smtp://127.0.0.1:$port/client.example.com" \
 	--mail-from bob@example.com --mail-rcpt alice@example.org \
 	--upload-file "$tmp/curl.txt" || fail "curl --crlf failed"
-timeout 30 curl -s "smtp://127.0.0.1:$port/client.example.com" \
+curl -s --max-time 30 "smtp://127.0.0.1:$port/client.example.com" \
 	--mail-from bob@example.com --mail-rcpt alice@example.org \
 	--upload-file "$tmp/curl.txt" || fail "curl failed"
-timeout 30 "$PY" "$peers/clients.py" "$port" smtplib alice@example.org >"$tmp/py" 2>&1 ||
-	fail "smtplib: $(cat "$tmp/py")"
-timeout 30 "$PY" "$peers/clients.py" "$port" bdat >"$tmp/bdat" 2>&1 ||
-	fail "bdat: $(cat "$tmp/bdat")"
+"$PY" "$peers/clients.py" "$port" "@$tmp/py" smtplib alice@example.org \
+	"@$tmp/bdat" bdat >/dev/null 2>>"$tmp/clients.err"
+ran "$tmp/py" smtplib
+ran "$tmp/bdat" bdat
 timeout 60 /usr/sbin/smtp-source -s 2 -m 10 -l 500 -f bob@example.com \
 	-t alice@example.org -M client.example.com "127.0.0.1:$port" 2>"$tmp/source" ||
 	fail "smtp-source: $(cat "$tmp/source")"
@@ -201,86 +283,70 @@ grep -l 'Hello from Python\.' "$tmp"/md3/new/* >/dev/null 2>&1 || fail "smtplib'
 
 # ---- a bare-LF client, two clients at once, JSON Lines ---------------------
 listen_use json
-timeout 30 "$PY" "$peers/clients.py" "$port" barelf >"$tmp/barelf" 2>&1 || fail "barelf: $(cat "$tmp/barelf")"
-timeout 30 "$PY" "$peers/clients.py" "$port" two >"$tmp/two" 2>&1 || fail "two: $(cat "$tmp/two")"
+"$PY" "$peers/clients.py" "$port" "@$tmp/barelf" barelf "@$tmp/two" two \
+	>/dev/null 2>>"$tmp/clients.err"
+ran "$tmp/barelf" barelf
+ran "$tmp/two" two
 stop_listen
-checks=$((checks + 1))
-jq -e . "$tmp/json.out" >/dev/null || fail "--json: not JSON Lines: $(head -c 300 "$tmp/json.out")"
-checks=$((checks + 1))
-[ "$(jq -r 'select(.event == "close" and .session == 1) | .findings[].finding' "$tmp/json.out")" = "bare-lf" ] ||
-	fail "the bare-LF client gets exactly its finding: $(jq -c 'select(.event == "close" and .session == 1)' "$tmp/json.out")"
-checks=$((checks + 1))
-[ "$(jq -r 'select(.event == "close" and .session == 1) | .findings[0].section' "$tmp/json.out")" = "RFC 5321 2.3.8" ] ||
-	fail "the bare-LF finding names RFC 5321 2.3.8"
-# each session's lines are its own client's
-a=$(jq -r 'select(.event == "sent" and .text == "EHLO a.example.com") | .session' "$tmp/json.out")
-b=$(jq -r 'select(.event == "sent" and .text == "EHLO b.example.com") | .session' "$tmp/json.out")
-checks=$((checks + 1))
-if [ -z "$a" ] || [ -z "$b" ] || [ "$a" = "$b" ]; then
-	fail "two clients at once get two sessions (a: $a, b: $b)"
-else
-	checks=$((checks + 1))
-	[ "$(jq -r "select(.session == $a and .event == \"sent\") | .text" "$tmp/json.out" | tr '\n' ' ')" = \
-	  "EHLO a.example.com MAIL FROM:<a@example.com> RCPT TO:<alice@example.org> QUIT " ] ||
-		fail "session $a has only client a's lines: $(jq -r "select(.session == $a and .event == \"sent\") | .text" "$tmp/json.out")"
-	checks=$((checks + 1))
-	[ "$(jq -r "select(.session == $b and .event == \"sent\") | .text" "$tmp/json.out" | tr '\n' ' ')" = \
-	  "EHLO b.example.com MAIL FROM:<b@example.com> RCPT TO:<bob@example.org> QUIT " ] ||
-		fail "session $b has only client b's lines"
-	checks=$((checks + 1))
-	[ "$(jq -r "select(.session == $b and .event == \"received\") | .text" "$tmp/json.out" | grep -c 'a@example')" -eq 0 ] ||
-		fail "session $b got none of a's replies"
-fi
-checks=$((checks + 1))
-jq -e 'select(.event == "summary") | .sessions == 3 and .findings["bare-lf"] == 1' "$tmp/json.out" >/dev/null ||
-	fail "the JSON summary: $(jq -c 'select(.event == "summary")' "$tmp/json.out")"
+# the JSON Lines, checked in the one jq of jq_checks at the end
+jq_snap "$tmp/json.out"
+jq_check . "--json: JSON Lines"
+jq_check -s '[.[] | select(.event == "close" and .session == 1) | .findings[].finding] == ["bare-lf"]' \
+	"the bare-LF client gets exactly its finding"
+jq_check -s '[.[] | select(.event == "close" and .session == 1) | .findings[0].section] == ["RFC 5321 2.3.8"]' \
+	"the bare-LF finding names RFC 5321 2.3.8"
+# each session's lines are its own client's: a's session and b's, each
+# the one session that sent its EHLO
+jq_check -s '[.[] | select(.event == "sent" and .text == "EHLO a.example.com") | .session] as $a
+	| [.[] | select(.event == "sent" and .text == "EHLO b.example.com") | .session] as $b
+	| ($a | length) == 1 and ($b | length) == 1 and $a != $b' "two clients at once get two sessions"
+jq_check -s '[.[] | select(.event == "sent" and .text == "EHLO a.example.com") | .session] as [$a]
+	| [.[] | select(.session == $a and .event == "sent") | .text]
+	== ["EHLO a.example.com", "MAIL FROM:<a@example.com>", "RCPT TO:<alice@example.org>", "QUIT"]' \
+	"client a's session has only client a's lines"
+jq_check -s '[.[] | select(.event == "sent" and .text == "EHLO b.example.com") | .session] as [$b]
+	| [.[] | select(.session == $b and .event == "sent") | .text]
+	== ["EHLO b.example.com", "MAIL FROM:<b@example.com>", "RCPT TO:<bob@example.org>", "QUIT"]' \
+	"client b's session has only client b's lines"
+jq_check -s '[.[] | select(.event == "sent" and .text == "EHLO b.example.com") | .session] as [$b]
+	| $b != null and ([.[] | select(.session == $b and .event == "received") | .text | select(test("a@example"))] == [])' \
+	"client b's session got none of a's replies"
+jq_check 'select(.event == "summary") | .sessions == 3 and .findings["bare-lf"] == 1' "the JSON summary"
 
 # ---- faults, timeouts, SIGTERM ---------------------------------------------
 listen_use faults
 sw
 has "$tmp/swaks" '<\*\* 452 4\.5\.3' "--fault RCPT:452:4.5.3"
-timeout 30 "$PY" "$peers/clients.py" "$port" silent >"$tmp/silent" 2>&1
+# the silent client started at the top
+wait "$silent"
 has "$tmp/silent" '^421 .*timeout' "a silent client gets 421 after --timeout (RFC 5321 4.5.3.2.7)"
-timeout 30 "$PY" "$peers/clients.py" "$port" wait >"$tmp/wait" 2>&1 &
-w=$!
-i=0
-while ! grep -q greeted "$tmp/wait" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+clients wait "@$tmp/wait" wait
+next_event "$tmp/wait: greeted"
 stop_listen
-wait "$w"
+clients_end
 expect_status 0 "SIGTERM with a session open"
 has "$tmp/wait" '^421 ' "an open session is told 421 when smtpref stops"
 has "$tmp/faults.out" 'silent: .*RFC 5321 4\.5\.3\.2\.7' "the silent client's finding"
 lacks "$tmp/faults.out" ' -> |<-  ' "--quiet shows no transcript"
 
 # ---- hostile clients: bounded, no crash, others still served ---------------
+# (they started at the top)
 listen_use hostile
-# the client that never reads is cut off after --timeout: it starts
-# first, and the others are served meanwhile
-timeout 60 "$PY" "$peers/clients.py" "$port" noread 20 >"$tmp/noread" 2>&1 &
-nr=$!
-timeout 60 "$PY" "$peers/clients.py" "$port" longline >"$tmp/h" 2>&1
-has "$tmp/h" '^500 5\.5\.6 ' "a command line of 1 MiB gets 500 (RFC 5321 4.5.3.1.4)"
-timeout 60 "$PY" "$peers/clients.py" "$port" longdata >"$tmp/h" 2>&1
-has "$tmp/h" '^500 5\.5\.6 ' "a message line of 1 MiB gets 500 (RFC 5321 4.5.3.1.6)"
-timeout 60 "$PY" "$peers/clients.py" "$port" rcpts 20000 >"$tmp/h" 2>&1 ||
-	fail "20000 RCPTs: $(cat "$tmp/h")"
-timeout 60 "$PY" "$peers/clients.py" "$port" idle 1000 4 >"$tmp/idle" 2>&1 &
-idle=$!
-i=0
-while ! grep -q greeted "$tmp/idle" && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+wait "$hostile"
+wait "$hostile_clients"
+has "$tmp/longline" '^500 5\.5\.6 ' "a command line of 1 MiB gets 500 (RFC 5321 4.5.3.1.4)"
+has "$tmp/longdata" '^500 5\.5\.6 ' "a message line of 1 MiB gets 500 (RFC 5321 4.5.3.1.6)"
+ran "$tmp/rcpts" "20000 RCPTs"
 has "$tmp/idle" '^1000 greeted$' "1000 idle connections are all greeted"
-rss=$(awk '/^VmRSS/ {print $2}' "/proc/$lpid/status")
-sw
-[ "$swaks_status" -eq 0 ] || fail "a client is still served next to 1000 idle ones and one that never reads: $(tail -3 "$tmp/swaks")"
-wait "$nr"
+st=
+[ -f "$tmp/swaks-hostile.status" ] && read -r st <"$tmp/swaks-hostile.status"
+[ "$st" = 0 ] || fail "a client is still served next to 1000 idle ones and one that never reads: $(tail -3 "$tmp/swaks-hostile")"
 has "$tmp/noread" '^closed by the server' "a client that never reads is disconnected"
-# the idle ones have stayed open through all that: they may go now,
-# without waiting for the end of their 4 s
-kill "$idle" 2>/dev/null
-wait "$idle"
+rss=
+[ -f "$tmp/rss" ] && read -r rss <"$tmp/rss"
 checks=$((checks + 1))
 # about 35 kB a session; ASan doubles it: 1000 sessions stay far below
-[ "$rss" -lt 300000 ] || fail "1000 idle sessions hold $rss kB"
+[ "${rss:-300000}" -lt 300000 ] || fail "1000 idle sessions hold ${rss:-?} kB"
 kill -0 "$lpid" 2>/dev/null || fail "smtpref listen died under hostile clients"
 stop_listen
 expect_status 0 "listen after hostile clients"
@@ -299,7 +365,8 @@ run listen --persona nosuch
 expect_status 2 "an unknown persona"
 run listen --key "$tmp/k"
 expect_status 2 "--key without --cert"
-run listen --port "$(free_port)" --listen 127.0.0.1 --cert "$tmp/nosuch.pem"
+nextport
+run listen --port "$port" --listen 127.0.0.1 --cert "$tmp/nosuch.pem"
 expect_status 3 "a certificate that cannot be read"
 expect_err 'cannot read the certificate' "the certificate's message"
 run listen --help
@@ -311,4 +378,5 @@ expect_status 3 "a port already in use"
 expect_err "cannot listen on 127\.0\.0\.1 port $port" "the port's message"
 stop_listen
 
+jq_checks
 finish

@@ -40,15 +40,40 @@ while IFS='|' read -r want line what; do
 done <"$tmp/cases"
 complete_lines "$@" "smtpref lesson " "smtpref connect --save " "smtpref lesson run "
 cp "$tmp/out" "$tmp/offered"
-while IFS='|' read -r want line what; do
-	checks=$((checks + 1))
-	case $want in
-	!*) grep -qxF -- "$line	${want#!}" "$tmp/offered" &&
-		fail "bash: $what: '$line' offers ${want#!}" ;;
-	*) grep -qxF -- "$line	$want" "$tmp/offered" ||
-		fail "bash: $what: '$line' does not offer $want: $(grep -F -- "$line	" "$tmp/offered" | cut -f2 | tr '\n' ' ' | head -c 200)" ;;
+# each case a check, made by one awk (a grep a case cost a fork and an
+# exec each): "EXPECTED | LINE | WHAT" holds when "LINE<TAB>EXPECTED" is
+# a line offered, "!EXPECTED | ..." when it is not; what is offered for
+# LINE is said when it lacks EXPECTED
+awk -v shell=bash '
+	FNR == NR { offered[$0] = 1; lines[++n] = $0; next }
+	{
+		i = index($0, "|")
+		want = substr($0, 1, i - 1)
+		rest = substr($0, i + 1)
+		i = index(rest, "|")
+		line = substr(rest, 1, i - 1)
+		what = substr(rest, i + 1)
+		cases++
+		if (want ~ /^!/) {
+			if ((line "\t" substr(want, 2)) in offered)
+				print "fail\t" shell ": " what ": \047" line "\047 offers " substr(want, 2)
+		} else if (!((line "\t" want) in offered)) {
+			got = ""
+			for (k = 1; k <= n; k++)
+				if (index(lines[k], line "\t")) {
+					split(lines[k], f, "\t")
+					got = got f[2] " "
+				}
+			print "fail\t" shell ": " what ": \047" line "\047 does not offer " want ": " substr(got, 1, 200)
+		}
+	}
+	END { print "checks\t" cases + 0 }' "$tmp/offered" "$tmp/cases" >"$tmp/verdicts"
+while IFS='	' read -r kind msg; do
+	case $kind in
+	checks) checks=$((checks + msg)) ;;
+	*) fail "$msg" ;;
 	esac
-done <"$tmp/cases"
+done <"$tmp/verdicts"
 
 # An empty word after a subcommand offers its operands, and after --opt
 # the option's argument.
@@ -61,50 +86,103 @@ expect_out '	34-server-greylisting$' "every lesson's name after run"
 expect_no_out '	==' "the part headings of lesson list are no lesson names"
 
 # ---- the table holds what each --help shows ----------------------------
-# opts_of_help - the options of a --help's option lines, one a line
-opts_of_help() {
-	sed -n 's/^ \{1,8\}\(-[-A-Za-z0-9][^ ,]*\(, -[-A-Za-z0-9][^ ,]*\)*\).*/\1/p' |
-		tr ',' '\n' | sed 's/^ *//; s/[=[].*//; s/ .*//' | grep -E '^-' | sort -u
-}
-# opts_of_table CONTEXT... - the options the table gives those contexts
-# and the subcommands below them (lesson: lesson/run, lesson/list...)
-opts_of_table() {
-	for ctx in "$@"; do
-		awk -v c="$ctx" '!/^#/ && NF >= 4 {
-			n = split($1, cs, ",")
-			for (i = 1; i <= n; i++)
-				if ((cs[i] == c || index(cs[i], c "/") == 1) && $2 ~ /^-/) {
-					m = split($2, o, ",")
-					for (j = 1; j <= m; j++) print o[j]
-				}
-		}' "$top_srcdir/completion/commands"
-	done | sort -u
-}
-# same WHAT FILE1 FILE2
-same() {
-	checks=$((checks + 1))
-	if ! cmp -s "$2" "$3"; then
-		fail "$1: completion/commands and --help differ: $(diff "$2" "$3" | grep '^[<>]' | tr '\n' ' ')"
-	fi
-}
-"$SMTPREF" --help | opts_of_help >"$tmp/help"
-opts_of_table smtpref >"$tmp/table"
-same "smtpref" "$tmp/table" "$tmp/help"
-for sub in simulate shell tui connect; do
-	"$SMTPREF" $sub --help | opts_of_help >"$tmp/help"
-	opts_of_table $sub >"$tmp/table"
-	same "smtpref $sub" "$tmp/table" "$tmp/help"
+# Each --help into a file, then one awk (where a pipeline of five or six
+# programs a comparison cost a fork and an exec each) holds them to the
+# table, a check a comparison: the options of each --help's option lines
+# (1 to 8 spaces, then options separated by ", ", each as far as "=",
+# "[" or a space) against those the table gives that context and the
+# subcommands below it (lesson: lesson/run, lesson/list...); and the
+# subcommands that the usage lines of smtpref's and lesson's --help name
+# against the table's.
+"$SMTPREF" --help >"$tmp/help.smtpref"
+for sub in simulate shell tui connect lesson; do
+	"$SMTPREF" $sub --help >"$tmp/help.$sub"
 done
-"$SMTPREF" lesson --help | opts_of_help >"$tmp/help"
-opts_of_table lesson >"$tmp/table"
-same "smtpref lesson" "$tmp/table" "$tmp/help"
-# the subcommands: those the usage lines name
-"$SMTPREF" --help | sed -n 's/^ *\(Usage: \)\{0,1\}smtpref \(\[OPTION\]\.\.\. \)\{0,1\}\([a-z][a-z]*\).*/\3/p' | sort -u >"$tmp/help"
-awk '$1 == "smtpref" && $2 ~ /^[a-z]/ { print $2 }' "$top_srcdir/completion/commands" | sort -u >"$tmp/table"
-same "the subcommands" "$tmp/table" "$tmp/help"
-"$SMTPREF" lesson --help | sed -n 's/^ *\(Usage: \)\{0,1\}smtpref lesson \([a-z][a-z]*\).*/\2/p' | sort -u >"$tmp/help"
-awk '$1 == "lesson" && $2 ~ /^[a-z]/ { print $2 }' "$top_srcdir/completion/commands" | sort -u >"$tmp/table"
-same "the lesson subcommands" "$tmp/table" "$tmp/help"
+awk '
+	function add(set, c, w) { set[c, w] = 1; words[c, w] = 1 }
+	# the options of a --help line of context c
+	function help_opts(c, line,   n, i, t, toks) {
+		if (!match(line, /^ +-/) || RLENGTH - 1 > 8)
+			return
+		line = substr(line, RLENGTH)
+		if (!match(line, /^-[-A-Za-z0-9][^ ,]*(, -[-A-Za-z0-9][^ ,]*)*/))
+			return
+		n = split(substr(line, 1, RLENGTH), toks, ",")
+		for (i = 1; i <= n; i++) {
+			t = toks[i]
+			sub(/^ */, "", t)
+			sub(/=.*/, "", t)
+			sub(/\[.*/, "", t)
+			sub(/ .*/, "", t)
+			if (t ~ /^-/)
+				add(help, c, t)
+		}
+	}
+	# the subcommand a usage line names after "smtpref " and prefix p
+	function usage_sub(c, p, line) {
+		sub(/^ */, "", line)
+		if (substr(line, 1, 7) == "Usage: ")
+			line = substr(line, 8)
+		if (substr(line, 1, length(p)) != p)
+			return
+		line = substr(line, length(p) + 1)
+		if (p == "smtpref " && substr(line, 1, 12) == "[OPTION]... ")
+			line = substr(line, 13)
+		if (match(line, /^[a-z]+/))
+			add(help, c, substr(line, 1, RLENGTH))
+	}
+	FNR == 1 && FILENAME != table {
+		ctx = FILENAME
+		sub(/.*\/help\./, "", ctx)
+	}
+	FILENAME == table {
+		if (!/^#/ && NF >= 4 && $2 ~ /^-/) {
+			n = split($1, cs, ",")
+			for (c in contexts)
+				for (i = 1; i <= n; i++)
+					if (cs[i] == c || index(cs[i], c "/") == 1) {
+						m = split($2, o, ",")
+						for (j = 1; j <= m; j++)
+							add(tbl, c, o[j])
+					}
+		}
+		if ($1 == "smtpref" && $2 ~ /^[a-z]/)
+			add(tbl, "the subcommands", $2)
+		if ($1 == "lesson" && $2 ~ /^[a-z]/)
+			add(tbl, "the lesson subcommands", $2)
+		next
+	}
+	{ help_opts(ctx, $0) }
+	ctx == "smtpref" { usage_sub("the subcommands", "smtpref ", $0) }
+	ctx == "lesson" { usage_sub("the lesson subcommands", "smtpref lesson ", $0) }
+	BEGIN {
+		split("smtpref simulate shell tui connect lesson", cl, " ")
+		for (i in cl)
+			contexts[cl[i]] = 1
+		table = ARGV[1]
+	}
+	END {
+		for (i = 1; i <= 8; i++) {
+			c = i <= 6 ? cl[i] : i == 7 ? "the subcommands" : "the lesson subcommands"
+			d = ""
+			for (k in words) {
+				split(k, kw, SUBSEP)
+				if (kw[1] != c)
+					continue
+				if (!((c, kw[2]) in help))
+					d = d "< " kw[2] " "
+				else if (!((c, kw[2]) in tbl))
+					d = d "> " kw[2] " "
+			}
+			print (d == "" ? "ok" : "fail") "\t" (i <= 6 && c != "smtpref" ? "smtpref " c : c) \
+				": completion/commands and --help differ: " d
+		}
+	}' "$top_srcdir/completion/commands" "$tmp"/help.smtpref "$tmp"/help.simulate \
+	"$tmp"/help.shell "$tmp"/help.tui "$tmp"/help.connect "$tmp"/help.lesson >"$tmp/verdicts"
+while IFS='	' read -r kind msg; do
+	checks=$((checks + 1))
+	[ "$kind" = ok ] || fail "$msg"
+done <"$tmp/verdicts"
 
 # ---- the generator refuses a broken table, naming the line ---------------
 gen() {

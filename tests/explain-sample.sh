@@ -20,12 +20,15 @@ if [ ! -f "$dir/expected.tsv" ]; then
 fi
 
 "$SMTPREF" explain --json "$dir"/sample/*.eml >"$tmp/got.json" 2>"$tmp/err"
-jq -r '(.file | split("/") | last) as $f | .recipients | to_entries[] |
+# one jq: how many JSON objects came (the first line), then each
+# recipient's file, number, status, reply code and reason
+jq -n -r '[inputs] | (length | tostring),
+	(.[] | (.file | split("/") | last) as $f | .recipients | to_entries[] |
 	[$f, (.key + 1), (.value.status // ""), (.value.reply_code // "" | tostring),
-	 .value.reason] | @tsv' "$tmp/got.json" >"$tmp/got.tsv"
+	 .value.reason] | @tsv)' "$tmp/got.json" >"$tmp/got.tsv"
 
 awk -F '\t' '
-	FNR == NR { got[$1 "\t" $2] = $3 "\t" $4 "\t" $5; next }
+	FNR == NR { if (FNR > 1) got[$1 "\t" $2] = $3 "\t" $4 "\t" $5; next }
 	FNR == 1 { next }
 	{
 		n++
@@ -50,6 +53,8 @@ cat "$tmp/result"
 checks=$((checks + 1))
 grep -q '^FAIL' "$tmp/result" && fail "$(grep '^FAIL' "$tmp/result")"
 checks=$((checks + 1))
-[ "$(jq -s 'length' "$tmp/got.json")" -eq "$(ls "$dir"/sample/*.eml | wc -l)" ] ||
-	fail "one JSON object per file"
+objects=
+read -r objects <"$tmp/got.tsv"
+set -- "$dir"/sample/*.eml
+[ "${objects:-0}" -eq $# ] || fail "one JSON object per file ($objects for $# files)"
 finish

@@ -5,6 +5,18 @@
 Usage: clients.py PORT MODE [ARG...]; each mode prints what the test
 checks and exits 0 when the client itself got what it expected.
 
+Or: clients.py PORT STEP...; each STEP is @OUT MODE [ARG...] (the mode
+runs to its end before the next step starts) or &OUT MODE [ARG...] (it
+runs in a thread of its own, while the next steps go on): the mode
+prints to the file OUT, and writes its exit status to OUT.status when
+it ends.  One process for many clients, since each Python start costs
+a test some 30 ms of CPU.  Once every step has ended, it exits 0, or 1
+when any mode did not.  What happens is told on standard output, a line
+an event, for a test to wait for: "OUT: LINE" for each line a mode
+prints, "OUT ended STATUS" when it ends.
+
+A client never runs longer than LIFETIME seconds, whatever happens.
+
   smtplib ADDR           Python's smtplib sends a message to ADDR
   barelf                 a session whose lines end in LF alone
   two                    two sessions at once, their commands interleaved
@@ -22,14 +34,14 @@ checks and exits 0 when the client itself got what it expected.
                          (a 421 when it stops), printing it
 """
 import resource
-import smtplib
+import signal
 import socket
 import sys
+import threading
 import time
 
+LIFETIME = 60
 PORT = int(sys.argv[1])
-MODE = sys.argv[2]
-ARGS = sys.argv[3:]
 
 
 def connect():
@@ -74,19 +86,22 @@ def send_all(c, data):
     return got
 
 
-def main():
-    if MODE == "smtplib":
+def client(mode, args, print=print):
+    """the client MODE with its ARGS, printing with print"""
+    if mode in ("smtplib", "ehlo"):
+        import smtplib  # the others have no need of it: half the start
+    if mode == "smtplib":
         s = smtplib.SMTP("127.0.0.1", PORT, local_hostname="py.example.com")
-        s.sendmail("bob@example.com", [ARGS[0]],
+        s.sendmail("bob@example.com", [args[0]],
                    "Subject: from smtplib\r\n\r\nHello from Python.\r\n")
         s.quit()
         print("sent")
-    elif MODE == "ehlo":
+    elif mode == "ehlo":
         s = smtplib.SMTP("127.0.0.1", PORT, local_hostname="py.example.com",
                          timeout=30)
         print("EHLO %d" % s.ehlo()[0])
         print("QUIT %d" % s.quit()[0])
-    elif MODE == "bdat":
+    elif mode == "bdat":
         c = connect()
         replies(c, 1)
         for cmd in (b"EHLO bdat.example.com\r\n", b"MAIL FROM:<a@example.com>\r\n",
@@ -97,14 +112,14 @@ def main():
                     b"BDAT 5\r\nabcde", b"RSET\r\n", b"QUIT\r\n"):
             c.sendall(cmd)
             print(replies(c, 1).decode().splitlines()[-1])
-    elif MODE == "barelf":
+    elif mode == "barelf":
         c = connect()
         replies(c, 1)
         for cmd in (b"EHLO lf.example.com\n", b"MAIL FROM:<lf@example.com>\n",
                     b"QUIT\n"):
             c.sendall(cmd)
             print(replies(c, 1).decode().splitlines()[-1])
-    elif MODE == "two":
+    elif mode == "two":
         a, b = connect(), connect()
         replies(a, 1)
         replies(b, 1)
@@ -116,7 +131,7 @@ def main():
             b.sendall(y + b"\r\n")
             print(replies(a, 1).decode().splitlines()[-1])
             print(replies(b, 1).decode().splitlines()[-1])
-    elif MODE == "longline":
+    elif mode == "longline":
         c = connect()
         replies(c, 1)
         c.sendall(b"EHLO long.example.com\r\n")
@@ -125,7 +140,7 @@ def main():
         print(replies(c, 1, got).decode().splitlines()[-1])
         c.sendall(b"QUIT\r\n")
         print(replies(c, 1).decode().splitlines()[-1])
-    elif MODE == "longdata":
+    elif mode == "longdata":
         c = connect()
         replies(c, 1)
         for cmd in (b"EHLO long.example.com", b"MAIL FROM:<a@example.com>",
@@ -136,8 +151,8 @@ def main():
         print(replies(c, 1, got).decode().splitlines()[-1])
         c.sendall(b"QUIT\r\n")
         print(replies(c, 1).decode().splitlines()[-1])
-    elif MODE == "rcpts":
-        n = int(ARGS[0])
+    elif mode == "rcpts":
+        n = int(args[0])
         c = connect()
         replies(c, 1)
         c.sendall(b"EHLO many.example.com\r\n")
@@ -153,7 +168,7 @@ def main():
                 break
             got += len(k)
         print("got %d octets of replies" % got)
-    elif MODE == "noread":
+    elif mode == "noread":
         # a small receive window, set before connecting: the server's
         # replies fill it at once, as they would any client's in time
         c = socket.socket()
@@ -161,7 +176,7 @@ def main():
         c.settimeout(10)
         c.connect(("127.0.0.1", PORT))
         c.setblocking(False)
-        end = time.monotonic() + float(ARGS[0])
+        end = time.monotonic() + float(args[0])
         sent = 0
         while time.monotonic() < end:
             try:
@@ -173,8 +188,8 @@ def main():
                 return
         print("still open after %d octets" % sent)
         sys.exit(1)
-    elif MODE == "idle":
-        n, secs = int(ARGS[0]), float(ARGS[1])
+    elif mode == "idle":
+        n, secs = int(args[0]), float(args[1])
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         if soft < n + 64:
             resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 64), hard))
@@ -182,19 +197,84 @@ def main():
         ok = sum(1 for c in cs if c.recv(512).startswith(b"220 "))
         print("%d greeted" % ok, flush=True)
         time.sleep(secs)
-    elif MODE == "silent":
+    elif mode == "silent":
         c = connect()
         c.settimeout(60)
         replies(c, 1)
         print(replies(c, 1).decode().strip())
-    elif MODE == "wait":
+    elif mode == "wait":
         c = connect()
         c.settimeout(60)
         replies(c, 1)
         print("greeted", flush=True)
         print(replies(c, 1).decode().strip())
     else:
-        sys.exit("clients.py: unknown mode " + MODE)
+        sys.exit("clients.py: unknown mode " + mode)
+
+
+EVENTS = threading.Lock()
+
+
+def event(line):
+    """tell LINE on standard output, at once"""
+    with EVENTS:
+        try:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+        except OSError:
+            pass
+
+
+def step(out, mode, args):
+    """run the client MODE with its output in the file OUT, and its exit
+    status in OUT.status; returns that status"""
+    with open(out, "w") as f:
+        def fprint(*what, flush=False):
+            line = " ".join(str(w) for w in what)
+            f.write(line + "\n")
+            f.flush()
+            event("%s: %s" % (out, line))
+        try:
+            client(mode, args, fprint)
+            status = 0
+        except SystemExit as e:
+            status = e.code if isinstance(e.code, int) else 1
+            if not isinstance(e.code, int):
+                fprint(e.code)
+        except Exception as e:
+            fprint("clients.py: %s: %r" % (mode, e))
+            status = 1
+    with open(out + ".status", "w") as f:
+        f.write("%d\n" % status)
+    event("%s ended %d" % (out, status))
+    return status
+
+
+def main():
+    # a bound on the whole run: SIGALRM ends the process
+    signal.alarm(LIFETIME)
+    if not sys.argv[2][:1] in ("@", "&"):
+        client(sys.argv[2], sys.argv[3:])
+        return
+    steps, args = [], sys.argv[2:]
+    while args:
+        n = 2
+        while n < len(args) and args[n][:1] not in ("@", "&"):
+            n += 1
+        steps.append(args[:n])
+        args = args[n:]
+    statuses, threads = [], []
+    for out, mode, *margs in steps:
+        if out[0] == "&":
+            t = threading.Thread(target=lambda o=out[1:], m=mode, a=margs:
+                                 statuses.append(step(o, m, a)))
+            t.start()
+            threads.append(t)
+        else:
+            statuses.append(step(out[1:], mode, margs))
+    for t in threads:
+        t.join()
+    sys.exit(1 if any(statuses) else 0)
 
 
 main()

@@ -5,7 +5,8 @@ Usage: dns.py PORTFILE
 
 Answers UDP queries on 127.0.0.1 (loopback only; port chosen by the
 system, written to PORTFILE) from the fixed zone below, and exits after
-LIFETIME seconds.  smtpref sends its queries here when
+LIFETIME seconds.  tests/peers/hostile.py serves it too, as its mode
+"dns", in the process of the other scripted servers.  smtpref sends its queries here when
 SMTPREF_NAMESERVER=127.0.0.1:PORT.
 
   multi.test     MX 20 b.multi.test, MX 10 a.multi.test (out of order);
@@ -72,13 +73,10 @@ def answer(msg):
     return out
 
 
-def main():
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
-    with open(sys.argv[1] + ".tmp", "w") as f:
-        f.write("%d\n" % sock.getsockname()[1])
-    os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-    end = time.monotonic() + LIFETIME
+def serve(sock, lifetime=LIFETIME):
+    """answer the queries that come to the UDP socket SOCK, for LIFETIME
+    seconds"""
+    end = time.monotonic() + lifetime
     while time.monotonic() < end:
         sock.settimeout(max(0.1, end - time.monotonic()))
         try:
@@ -89,6 +87,15 @@ def main():
             sock.sendto(answer(msg), peer)
         except (IndexError, struct.error, OSError):
             continue
+
+
+def main():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    with open(sys.argv[1] + ".tmp", "w") as f:
+        f.write("%d\n" % sock.getsockname()[1])
+    os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+    serve(sock)
 
 
 if __name__ == "__main__":

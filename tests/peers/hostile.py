@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """hostile.py - scripted SMTP servers that misbehave, for tests/cli-connect.sh
 
-Usage: hostile.py MODE[,MODE...] PORTFILE [CERT KEY]
+Usage: hostile.py MODE[,MODE...] PORTFILE [CERT KEY [ESC-CERT ESC-KEY]]
 
 Listens on 127.0.0.1 (loopback only), a port chosen by the system for
 each MODE, and writes the ports to PORTFILE, one a line in the order of
@@ -28,11 +28,14 @@ so a test can never leave it behind.  Modes:
   unsolicited   sends replies nobody asked for after its greeting
   escapes       terminal escape sequences, C1 controls and a CR in its
                 greeting, EHLO keyword lines and replies, then STARTTLS
-                (CERT and KEY, whose names may hold escapes too)
+                (ESC-CERT and ESC-KEY when given, else CERT and KEY: the
+                names of either may hold escapes too)
+  dns           not SMTP: the DNS responder of tests/peers/dns.py, on a
+                UDP port, for the whole LIFETIME
 """
+import importlib.util
 import os
 import socket
-import ssl
 import sys
 import threading
 import time
@@ -41,12 +44,13 @@ LIFETIME = 60
 
 
 def readline(conn):
-    """One line from the client, without its line end; None at the end."""
+    """One line from the client, without its line end; None at the end
+    (ssl.SSLError is an OSError)."""
     buf = b""
     while not buf.endswith(b"\n"):
         try:
             ch = conn.recv(1)
-        except (ConnectionError, OSError, ssl.SSLError):
+        except (ConnectionError, OSError):
             return None
         if not ch:
             return None
@@ -58,7 +62,7 @@ def send(conn, data):
     try:
         conn.sendall(data)
         return True
-    except (ConnectionError, OSError, ssl.SSLError):
+    except (ConnectionError, OSError):
         return False
 
 
@@ -164,6 +168,7 @@ def mode_unsolicited(conn):
 
 
 def mode_inject(conn, cert, key):
+    import ssl  # (only the TLS modes load it)
     send(conn, b"220 inject.example ESMTP\r\n")
     while True:
         line = readline(conn)
@@ -194,6 +199,7 @@ def mode_inject(conn, cert, key):
 
 
 def mode_escapes(conn, cert, key):
+    import ssl
     # OSC 0 sets the window title, OSC 52 writes the clipboard, CSI 2J
     # clears the screen (raw C1 0x9b, and as UTF-8 c2 9b), a CR lets the
     # rest of the line overwrite its start
@@ -257,12 +263,23 @@ def serve(mode, srv, cert, key):
                 pass
 
 
+def serve_dns(srv):
+    """tests/peers/dns.py's responder on the UDP socket srv"""
+    spec = importlib.util.spec_from_file_location(
+        "dnspeer", os.path.join(os.path.dirname(os.path.abspath(__file__)), "dns.py"))
+    dnspeer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dnspeer)
+    dnspeer.serve(srv, LIFETIME)
+
+
 def main():
     modes, portfile = sys.argv[1].split(","), sys.argv[2]
     cert = sys.argv[3] if len(sys.argv) > 3 else None
     key = sys.argv[4] if len(sys.argv) > 4 else None
+    esc_cert = sys.argv[5] if len(sys.argv) > 5 else cert
+    esc_key = sys.argv[6] if len(sys.argv) > 6 else key
     for mode in modes:
-        if mode not in ("ehlo-hangup", "inject", "escapes") and \
+        if mode not in ("ehlo-hangup", "inject", "escapes", "dns") and \
                 "mode_" + mode.replace("-", "_") not in globals():
             sys.exit("hostile.py: no mode " + mode)
     timer = threading.Timer(LIFETIME, lambda: os._exit(0))
@@ -270,18 +287,30 @@ def main():
     timer.start()
     servers = []
     for mode in modes:
-        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        srv.bind(("127.0.0.1", 0))
-        srv.listen(4)
-        srv.settimeout(LIFETIME)
+        if mode == "dns":
+            srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            srv.bind(("127.0.0.1", 0))
+        else:
+            srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            srv.bind(("127.0.0.1", 0))
+            srv.listen(4)
+            srv.settimeout(LIFETIME)
         servers.append(srv)
     with open(portfile + ".tmp", "w") as f:
         for srv in servers:
             f.write("%d\n" % srv.getsockname()[1])
     os.rename(portfile + ".tmp", portfile)
-    threads = [threading.Thread(target=serve, args=(mode, srv, cert, key), daemon=True)
-               for mode, srv in zip(modes, servers)]
+    threads = []
+    for mode, srv in zip(modes, servers):
+        if mode == "dns":
+            args = (srv,)
+        elif mode == "escapes":
+            args = (mode, srv, esc_cert, esc_key)
+        else:
+            args = (mode, srv, cert, key)
+        threads.append(threading.Thread(target=serve_dns if mode == "dns" else serve,
+                                        args=args, daemon=True))
     for t in threads:
         t.start()
     for t in threads:

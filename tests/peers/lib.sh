@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - starting and stopping test peers on 127.0.0.1 (sourced after
-# tests/lib.sh; PY is Debian's python3, pids collects what to stop)
+# tests/lib.sh; PY is Debian's python3, pids collects what to stop), a
+# watchdog for the tests that use them, and JSON checks made in one jq
 
 # free_port - a port of 127.0.0.1 nobody listens on (for a moment)
 free_port() {
@@ -82,6 +83,38 @@ stop() {
 	wait "$1" 2>/dev/null
 }
 
+# watchdog SECONDS - should the test still run after SECONDS (a client or
+# a peer that hangs), say so and stop every process it started, by the
+# PIDs Linux lists as the children of the test and of theirs: the command
+# it waits for ends, and the test then fails (SIGTERM: exit 1, and its
+# EXIT trap cleans up).  One watchdog a test, where a `timeout` around
+# each command cost a fork and an exec each.  It is stopped with the
+# peers ($pids); a test that has one waits for PIDs, never for all (a
+# bare `wait`), and its subshells in the background say `trap - TERM`.
+watchdog() {
+	# shellcheck disable=SC2016
+	sh -c 'trap "kill \$s 2>/dev/null; exit 0" TERM
+		sleep "$2" &
+		s=$!
+		wait "$s" || exit 0
+		echo "FAIL: the test still runs after $2 s: every process it started is stopped" >&2
+		all=
+		todo=$1
+		while [ -n "$todo" ]; do
+			next=
+			for p in $todo; do
+				for c in $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
+					[ "$c" = $$ ] && continue
+					all="$all $c"
+					next="$next $c"
+				done
+			done
+			todo=$next
+		done
+		kill -TERM "$1" $all 2>/dev/null' watchdog "$$" "$1" &
+	pids="$pids $!"
+	trap 'echo "FAIL: stopped by SIGTERM" >&2; exit 1' TERM
+}
 
 # need PROGRAM... - every one is there (on PATH, or an executable path),
 # or the test fails saying which is missing
@@ -116,4 +149,76 @@ start_smtp_sink() {
 	port=$(free_port)
 	# shellcheck disable=SC2086
 	start_at smtp-sink "$port" /usr/sbin/smtp-sink $user "$@" "127.0.0.1:$port" 10
+}
+
+# ---- JSON checks, batched --------------------------------------------------
+# Each jq costs a test some 20 ms of CPU: the checks of a test's JSON are
+# queued and made by one jq, jq_checks, which the test calls before
+# finish (cli-json and cli-explain source this file for them alone).
+
+# jq_snap FILE - the JSON that the jq_check calls after it look at: FILE
+# as it is now (a copy: FILE may be written again before jq_checks)
+jq_snap=0
+jq_snap() {
+	if [ "$jq_snap" -eq 0 ]; then
+		mkdir "$tmp/jq" || exit 99
+	fi
+	jq_snap=$((jq_snap + 1))
+	cp "$1" "$tmp/jq/$jq_snap" || exit 99
+}
+
+# jq_check [-s] FILTER DESCRIPTION - FILTER holds for the JSON of the last
+# jq_snap, as `jq -e FILTER FILE` would say (`jq -e -s` with -s): no
+# error, and its last output neither false nor null.  jq_checks makes
+# the checks queued so far.
+jq_n=0
+jq_prog=
+jq_check() {
+	jq_s=
+	if [ "$1" = -s ]; then
+		jq_s=-s
+		shift
+	fi
+	checks=$((checks + 1))
+	jq_n=$((jq_n + 1))
+	eval "jq_file_$jq_n=\$jq_snap jq_slurp_$jq_n=\$jq_s jq_filter_$jq_n=\$1 jq_what_$jq_n=\$2"
+	if [ -n "$jq_s" ]; then
+		jq_prog="$jq_prog
+, jq_check($jq_n; [\$jq_in[\"$jq_snap\"] // []]; $1)"
+	else
+		jq_prog="$jq_prog
+, jq_check($jq_n; \$jq_in[\"$jq_snap\"] // []; $1)"
+	fi
+}
+
+# jq_checks - make the checks jq_check queued, in one jq; should that jq
+# fail (a file that is no JSON, a filter that does not compile), each
+# check on its own, as jq -e says it
+jq_checks() {
+	[ "$jq_n" -gt 0 ] || return 0
+	if jq -n -r '
+def jq_check($n; $vals; cond):
+	try ([$vals[] | cond] |
+		if length == 0 then "\($n)\t(no output)"
+		elif last == false or last == null then "\($n)\t\(last | tojson | .[:300])"
+		else empty end)
+	catch "\($n)\t\(tostring | gsub("\n"; " "))";
+(reduce inputs as $v ({}; .[input_filename | sub(".*/"; "")] += [$v])) as $jq_in
+| empty'"$jq_prog" "$tmp"/jq/* >"$tmp/jq.result" 2>&1; then
+		while IFS='	' read -r jq_i jq_r; do
+			eval "jq_f=\$jq_filter_$jq_i jq_w=\$jq_what_$jq_i jq_j=\$jq_file_$jq_i"
+			fail "$jq_w: jq '$jq_f' gave: $jq_r (the JSON: $(head -c 300 "$tmp/jq/$jq_j"))"
+		done <"$tmp/jq.result"
+	else
+		jq_i=0
+		while [ "$jq_i" -lt "$jq_n" ]; do
+			jq_i=$((jq_i + 1))
+			eval "jq_f=\$jq_filter_$jq_i jq_w=\$jq_what_$jq_i jq_s=\$jq_slurp_$jq_i jq_j=\$jq_file_$jq_i"
+			# shellcheck disable=SC2086
+			jq_r=$(jq -e $jq_s "$jq_f" "$tmp/jq/$jq_j" 2>&1) ||
+				fail "$jq_w: jq '$jq_f' gave: $jq_r (the JSON: $(head -c 300 "$tmp/jq/$jq_j"))"
+		done
+	fi
+	jq_n=0
+	jq_prog=
 }

@@ -4,6 +4,7 @@ tests/cli-oneliner.sh
 
 Usage: PYTHONPATH=tests/peers python3 -m aiosmtpd -n -l 127.0.0.1:PORT \
            -c picky.Picky MAILDIR
+(the tests have tests/peers/submission.py serve it, with the others)
 
 Messages go to the Maildir MAILDIR, as aiosmtpd's Mailbox handler does.
 RCPT of a local part starting with "nobody" gets 550 5.1.1, of one
