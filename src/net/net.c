@@ -163,11 +163,12 @@ static int dns_init(struct __res_state *st, int timeout_ms, char *err,
 		st->nscount = 1;
 		st->nsaddr_list[0] = ns;
 	}
-	/* each try waits this long; two tries */
+	/* each try waits this long (the resolver counts whole seconds); two
+	 * tries, or one when the timeout is too short for two */
 	st->retrans = timeout_ms >= 2000 ? timeout_ms / 2000 : 1;
 	if (st->retrans > 5)
 		st->retrans = 5;
-	st->retry = 2;
+	st->retry = timeout_ms >= 2000 ? 2 : 1;
 	return 0;
 }
 
