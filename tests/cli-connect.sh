@@ -49,39 +49,6 @@ fi
 
 . "$peers/lib.sh"
 
-# launch NAME CMD... - start a peer that writes its ports to
-# $tmp/NAME.port, and go on without waiting; portof waits for them
-launch() {
-	name=$1
-	shift
-	rm -f "$tmp/$name.port"
-	"$@" >"$tmp/$name.log" 2>&1 &
-	pids="$pids $!"
-}
-
-# portof NAME [N] - the Nth port (the first by default) that the peer
-# NAME wrote, once it has; sets $port
-portof() {
-	i=0
-	while [ ! -s "$tmp/$1.port" ] && [ $i -lt 250 ]; do
-		sleep 0.02
-		i=$((i + 1))
-	done
-	# its Nth line, read by the shell
-	port=
-	pk=0
-	while [ -z "$port" ] && read -r pl; do
-		pk=$((pk + 1))
-		[ "$pk" -eq "${2:-1}" ] && port=$pl
-	done 2>/dev/null <"$tmp/$1.port"
-	[ -n "$port" ] && return
-	case $(head -c 2000 "$tmp/$1.log") in *"No module named 'aiosmtpd'"*)
-		echo "FAIL: test peers missing: aiosmtpd (python3-aiosmtpd); install them as README's quick start does" >&2
-		exit 1 ;;
-	esac
-	echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2
-	exit 1
-}
 
 # conn ARGS... - smtpref connect with $tmp/in on stdin; each reply it
 # waits for 30 s at most (connect's --timeout), the whole test 300 s

@@ -28,40 +28,6 @@ trap cleanup EXIT
 need_smtp_sink
 need "$PY" openssl jq
 
-# launch NAME CMD... - start a peer that writes its port to
-# $tmp/NAME.port, and go on without waiting; portof NAME waits for it
-launch() {
-	name=$1
-	shift
-	rm -f "$tmp/$name.port"
-	"$@" >"$tmp/$name.log" 2>&1 &
-	pids="$pids $!"
-}
-
-# portof NAME [N] - the Nth port (the first by default) that the peer
-# NAME wrote, once it has; sets $port
-portof() {
-	i=0
-	while [ ! -s "$tmp/$1.port" ] && [ $i -lt 250 ]; do
-		sleep 0.02
-		i=$((i + 1))
-	done
-	# its Nth line, read by the shell
-	port=
-	pk=0
-	while [ -z "$port" ] && read -r pl; do
-		pk=$((pk + 1))
-		[ "$pk" -eq "${2:-1}" ] && port=$pl
-	done 2>/dev/null <"$tmp/$1.port"
-	[ -n "$port" ] && return
-	# (aiosmtpd is looked for here, not by a Python of its own at the top)
-	case $(head -c 2000 "$tmp/$1.log") in *"No module named 'aiosmtpd'"*)
-		echo "FAIL: aiosmtpd (python3-aiosmtpd) is needed for this test" >&2
-		exit 1 ;;
-	esac
-	echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2
-	exit 1
-}
 
 # one ARGS... - smtpref connect with the one-liner's ARGS, standard input
 # from $tmp/in (empty unless a test writes it); each reply it waits for

@@ -28,34 +28,9 @@ PATH="$tmp/bin:$PATH" XDG_CONFIG_HOME="$tmp/config" fish --no-config -c '
 checks=$((checks + 1))
 [ -s "$tmp/err" ] && fail "fish said: $(head -c 300 "$tmp/err")"
 
-# each case a check, made by one awk (a grep a case cost a fork and an
-# exec each): "EXPECTED | LINE | WHAT" holds when "LINE<TAB>EXPECTED" is
-# a line offered, "!EXPECTED | ..." when it is not; what is offered for
-# LINE is said when it lacks EXPECTED
-awk -v shell=fish '
-	FNR == NR { offered[$0] = 1; lines[++n] = $0; next }
-	{
-		i = index($0, "|")
-		want = substr($0, 1, i - 1)
-		rest = substr($0, i + 1)
-		i = index(rest, "|")
-		line = substr(rest, 1, i - 1)
-		what = substr(rest, i + 1)
-		cases++
-		if (want ~ /^!/) {
-			if ((line "\t" substr(want, 2)) in offered)
-				print "fail\t" shell ": " what ": \047" line "\047 offers " substr(want, 2)
-		} else if (!((line "\t" want) in offered)) {
-			got = ""
-			for (k = 1; k <= n; k++)
-				if (index(lines[k], line "\t")) {
-					split(lines[k], f, "\t")
-					got = got f[2] " "
-				}
-			print "fail\t" shell ": " what ": \047" line "\047 does not offer " want ": " substr(got, 1, 200)
-		}
-	}
-	END { print "checks\t" cases + 0 }' "$tmp/offered" "$tmp/cases" >"$tmp/verdicts"
+# each case a check, made by one awk
+awk -v shell=fish -f "$top_srcdir/tests/completion-verdicts.awk" \
+	"$tmp/offered" "$tmp/cases" >"$tmp/verdicts"
 while IFS='	' read -r kind msg; do
 	case $kind in
 	checks) checks=$((checks + msg)) ;;

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - starting and stopping test peers on 127.0.0.1 (sourced after
-# tests/lib.sh; PY is Debian's python3, pids collects what to stop), a
+# tests/lib.sh; PY is Debian's python3, pids collects what to stop; launch
+# and portof for peers that write their ports), a
 # watchdog for the tests that use them, and JSON checks made in one jq
 
 # free_port - a port of 127.0.0.1 nobody listens on (for a moment)
@@ -81,6 +82,41 @@ ready() {
 stop() {
 	kill "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
+}
+
+# launch NAME CMD... - start a peer that writes its ports to
+# $tmp/NAME.port, and go on without waiting; portof waits for them
+launch() {
+	name=$1
+	shift
+	rm -f "$tmp/$name.port"
+	"$@" >"$tmp/$name.log" 2>&1 &
+	pids="$pids $!"
+}
+
+# portof NAME [N] - the Nth port (the first by default) that the peer
+# NAME wrote, once it has; sets $port
+portof() {
+	i=0
+	while [ ! -s "$tmp/$1.port" ] && [ $i -lt 250 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	# its Nth line, read by the shell
+	port=
+	pk=0
+	while [ -z "$port" ] && read -r pl; do
+		pk=$((pk + 1))
+		[ "$pk" -eq "${2:-1}" ] && port=$pl
+	done 2>/dev/null <"$tmp/$1.port"
+	[ -n "$port" ] && return
+	# (aiosmtpd is looked for here, not by a Python of its own at the top)
+	case $(head -c 2000 "$tmp/$1.log") in *"No module named 'aiosmtpd'"*)
+		echo "FAIL: test peers missing: aiosmtpd (python3-aiosmtpd); install them as README's quick start does" >&2
+		exit 1 ;;
+	esac
+	echo "FAIL: the peer $1 did not start: $(head -c 500 "$tmp/$1.log")" >&2
+	exit 1
 }
 
 # watchdog SECONDS - should the test still run after SECONDS (a client or
