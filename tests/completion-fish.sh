@@ -31,12 +31,7 @@ checks=$((checks + 1))
 # each case a check, made by one awk
 awk -v shell=fish -f "$top_srcdir/tests/completion-verdicts.awk" \
 	"$tmp/offered" "$tmp/cases" >"$tmp/verdicts"
-while IFS='	' read -r kind msg; do
-	case $kind in
-	checks) checks=$((checks + msg)) ;;
-	*) fail "$msg" ;;
-	esac
-done <"$tmp/verdicts"
+tally "$tmp/verdicts"
 grep -Fx "smtpref lesson 	run" "$tmp/offered" >"$tmp/out"
 expect_out 'run$' "fish: the lesson subcommands after 'lesson '"
 

@@ -4,8 +4,8 @@
 # cost a fork and an exec each).  Files: the offered lines ("LINE<TAB>
 # CANDIDATE"), then the cases ("EXPECTED | LINE | WHAT": holds when
 # "LINE<TAB>EXPECTED" is offered; "!EXPECTED | ...": when it is not).
-# -v shell=NAME names the shell in the messages.  Prints "checks<TAB>N"
-# and a "fail<TAB>MESSAGE" line for each case that fails, saying what is
+# -v shell=NAME names the shell in the messages.  Prints a verdict a
+# case, for lib.sh's tally: "ok", or "FAIL MESSAGE", which says what is
 # offered for LINE when it lacks EXPECTED.
 FNR == NR { offered[$0] = 1; lines[++n] = $0; next }
 {
@@ -15,18 +15,20 @@ FNR == NR { offered[$0] = 1; lines[++n] = $0; next }
 	i = index(rest, "|")
 	line = substr(rest, 1, i - 1)
 	what = substr(rest, i + 1)
-	cases++
 	if (want ~ /^!/) {
 		if ((line "\t" substr(want, 2)) in offered)
-			print "fail\t" shell ": " what ": \047" line "\047 offers " substr(want, 2)
-	} else if (!((line "\t" want) in offered)) {
+			print "FAIL " shell ": " what ": \047" line "\047 offers " substr(want, 2)
+		else
+			print "ok"
+	} else if ((line "\t" want) in offered)
+		print "ok"
+	else {
 		got = ""
 		for (k = 1; k <= n; k++)
 			if (index(lines[k], line "\t")) {
 				split(lines[k], f, "\t")
 				got = got f[2] " "
 			}
-		print "fail\t" shell ": " what ": \047" line "\047 does not offer " want ": " substr(got, 1, 200)
+		print "FAIL " shell ": " what ": \047" line "\047 does not offer " want ": " substr(got, 1, 200)
 	}
 }
-END { print "checks\t" cases + 0 }

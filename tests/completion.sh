@@ -43,12 +43,7 @@ cp "$tmp/out" "$tmp/offered"
 # each case a check, made by one awk
 awk -v shell=bash -f "$top_srcdir/tests/completion-verdicts.awk" \
 	"$tmp/offered" "$tmp/cases" >"$tmp/verdicts"
-while IFS='	' read -r kind msg; do
-	case $kind in
-	checks) checks=$((checks + msg)) ;;
-	*) fail "$msg" ;;
-	esac
-done <"$tmp/verdicts"
+tally "$tmp/verdicts"
 
 # An empty word after a subcommand offers its operands, and after --opt
 # the option's argument.
@@ -149,15 +144,12 @@ awk '
 				else if (!((c, kw[2]) in tbl))
 					d = d "> " kw[2] " "
 			}
-			print (d == "" ? "ok" : "fail") "\t" (i <= 6 && c != "smtpref" ? "smtpref " c : c) \
+			print (d == "" ? "ok " : "FAIL ") (i <= 6 && c != "smtpref" ? "smtpref " c : c) \
 				": completion/commands and --help differ: " d
 		}
 	}' "$top_srcdir/completion/commands" "$tmp"/help.smtpref "$tmp"/help.simulate \
 	"$tmp"/help.shell "$tmp"/help.tui "$tmp"/help.connect "$tmp"/help.lesson >"$tmp/verdicts"
-while IFS='	' read -r kind msg; do
-	checks=$((checks + 1))
-	[ "$kind" = ok ] || fail "$msg"
-done <"$tmp/verdicts"
+tally "$tmp/verdicts"
 
 # ---- the generator refuses a broken table, naming the line ---------------
 gen() {

@@ -33,20 +33,17 @@
 
 #define DNS_ANSWER_MAX 65536	/* the largest DNS message */
 
-long long net_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 long long net_now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+long long net_now_ms(void)
+{
+	return net_now_us() / 1000;
 }
 
 /* fail - format a one-line message into err; returns -1 */

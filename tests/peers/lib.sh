@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh - starting and stopping test peers on 127.0.0.1 (sourced after
-# tests/lib.sh; PY is Debian's python3, pids collects what to stop; launch
-# and portof for peers that write their ports), a
-# watchdog for the tests that use them, and JSON checks made in one jq
+# tests/lib.sh; PY is Debian's python3, pids collects what to stop;
+# launch_at for peers given a port, launch and portof for peers that
+# write theirs), a watchdog for the tests that use them, and JSON checks
+# made in one jq
 
 # free_port - a port of 127.0.0.1 nobody listens on (for a moment)
 free_port() {
