@@ -14,8 +14,6 @@
 #   wait_gone PATTERN DESCRIPTION    until it no longer does (a check)
 #   tmux_wait for|gone|top PATTERN   the same, or until the first row
 #                                    matches (top): 0, or 1 at the deadline
-#   poll COMMAND...                  until COMMAND succeeds: 0, or 1
-#   poll_within SECONDS COMMAND...   the same, with a deadline of its own
 #   keys KEY...                      send keys, until the terminal shows
 #                                    that they were read
 #   type_line TEXT                   TEXT, then Enter, the same way
@@ -74,26 +72,6 @@ screen() {
 	else
 		tmux_raw capture-pane -p -t 0
 	fi
-}
-
-# poll COMMAND... - run COMMAND until it succeeds (0) or the deadline
-# passes (1); the first tries come within milliseconds, then every 50 ms
-poll() { poll_within "$tmux_deadline" "$@"; }
-
-poll_within() {
-	poll_secs=$1
-	shift
-	poll_nap=0.005
-	while :; do
-		"$@" && return 0
-		case $poll_nap in
-		0.005) poll_nap=0.01 ;;
-		0.01) poll_nap=0.02 ;;
-		0.02) poll_nap=0.05 poll_end=$(($(date +%s) + poll_secs)) ;;
-		*) [ "$(date +%s)" -lt "$poll_end" ] || return 1 ;;
-		esac
-		sleep "$poll_nap"
-	done
 }
 
 # tmux_format TEXT - TEXT as it must be written inside #{C/r:...} in a
