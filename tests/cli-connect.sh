@@ -107,16 +107,6 @@ expect_within() {
 	[ "$elapsed" -le "$1" ] || fail "$2: took $elapsed tenths of a second, more than $1"
 }
 
-expect_file() {
-	checks=$((checks + 1))
-	grep -Eq -- "$2" "$1" || fail "$3: $1 lacks /$2/"
-}
-
-expect_no_file() {
-	checks=$((checks + 1))
-	grep -Eq -- "$2" "$1" && fail "$3: $1 has /$2/"
-}
-
 H="--helo client.example.org"
 watchdog 300
 

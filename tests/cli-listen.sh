@@ -77,17 +77,6 @@ stop_listen() {
 	status=$?
 }
 
-# has FILE PATTERN DESCRIPTION - FILE has a line matching PATTERN (ERE)
-has() {
-	checks=$((checks + 1))
-	grep -Eq -- "$2" "$1" || fail "$3: $(basename "$1") lacks /$2/"
-}
-
-lacks() {
-	checks=$((checks + 1))
-	grep -Eq -- "$2" "$1" && fail "$3: $(basename "$1") has /$2/"
-}
-
 # sw ARG... - swaks to $port (each reply 30 s at most: its --timeout)
 sw() {
 	swaks --server "127.0.0.1:$port" --helo client.example.com \
@@ -186,64 +175,64 @@ sw --body @"$tmp/body" --h-Subject "plain"
 [ "$swaks_status" -eq 0 ] || fail "swaks, plain: exit $swaks_status: $(tail -5 "$tmp/swaks")"
 stop_listen
 expect_status 0 "listen stopped by SIGTERM"
-has "$tmp/plain.out" '^\[1\]  -> EHLO client\.example\.com$' "the client's lines are shown"
-has "$tmp/plain.out" '^\[1\] <-  250 2\.0\.0 OK' "the replies are shown"
-has "$tmp/plain.out" '^\[1\]   why ' "each reply is explained"
-has "$tmp/plain.out" '^\[1\] verdict: no findings' "a conforming client gets no finding"
-has "$tmp/plain.out" '^=== stopped after 1 session .*1 message accepted \(1 kept in ' "the summary"
+expect_file "$tmp/plain.out" '^\[1\]  -> EHLO client\.example\.com$' "the client's lines are shown"
+expect_file "$tmp/plain.out" '^\[1\] <-  250 2\.0\.0 OK' "the replies are shown"
+expect_file "$tmp/plain.out" '^\[1\]   why ' "each reply is explained"
+expect_file "$tmp/plain.out" '^\[1\] verdict: no findings' "a conforming client gets no finding"
+expect_file "$tmp/plain.out" '^=== stopped after 1 session .*1 message accepted \(1 kept in ' "the summary"
 set -- "$tmp"/md/new/*
 checks=$((checks + 1))
 if [ $# -ne 1 ] || [ ! -f "$1" ]; then
 	fail "one message in the Maildir's new/, found: $(ls "$tmp/md/new" "$tmp/md/tmp")"
 else
-	has "$1" '^Return-Path: <bob@example\.com>$' "the message's Return-Path"
-	has "$1" '^Received: from client\.example\.com \(\[127\.0\.0\.1\]\)$' "its Received: line"
-	has "$1" 'with ESMTP$' "RFC 3848's protocol name"
+	expect_file "$1" '^Return-Path: <bob@example\.com>$' "the message's Return-Path"
+	expect_file "$1" '^Received: from client\.example\.com \(\[127\.0\.0\.1\]\)$' "its Received: line"
+	expect_file "$1" 'with ESMTP$' "RFC 3848's protocol name"
 	checks=$((checks + 1))
 	sed -n '/^$/,$p' "$1" | sed 1d | head -n 3 | cmp -s - "$tmp/body" ||
 		fail "the body in the Maildir is not the one sent (dot-stuffing undone): $(sed -n '/^$/,$p' "$1")"
-	lacks "$1" "$(printf '\r')" "Maildir lines end in LF"
+	expect_no_file "$1" "$(printf '\r')" "Maildir lines end in LF"
 fi
 checks=$((checks + 1))
 [ -z "$(ls "$tmp/md/tmp")" ] || fail "tmp/ is left with $(ls "$tmp/md/tmp")"
 
 # ---- swaks: STARTTLS, pipelining, AUTH -------------------------------------
 listen_use tls
-has "$tmp/tls.err" 'throwaway self-signed certificate' "the throwaway certificate is said on stderr"
+expect_file "$tmp/tls.err" 'throwaway self-signed certificate' "the throwaway certificate is said on stderr"
 sw -tls --h-Subject tls
 [ "$swaks_status" -eq 0 ] || fail "swaks -tls: exit $swaks_status: $(tail -5 "$tmp/swaks")"
 sw --pipeline --h-Subject pipelined
 [ "$swaks_status" -eq 0 ] || fail "swaks --pipeline: exit $swaks_status"
 sw -tls -a PLAIN -au alice@example.org -ap wonderland --to bob@elsewhere.example
 [ "$swaks_status" -eq 0 ] || fail "swaks AUTH PLAIN: exit $swaks_status: $(tail -5 "$tmp/swaks")"
-has "$tmp/swaks" '235 2\.7\.0' "AUTH PLAIN against the world's accounts"
+expect_file "$tmp/swaks" '235 2\.7\.0' "AUTH PLAIN against the world's accounts"
 sw -tls -a CRAM-MD5 -au alice@example.org -ap wonderland --quit-after AUTH
-has "$tmp/swaks" '235 2\.7\.0' "AUTH CRAM-MD5"
+expect_file "$tmp/swaks" '235 2\.7\.0' "AUTH CRAM-MD5"
 sw -tls -a LOGIN -au alice@example.org -ap wrong --quit-after AUTH
-has "$tmp/swaks" '535 5\.7\.8' "a wrong password gets 535"
+expect_file "$tmp/swaks" '535 5\.7\.8' "a wrong password gets 535"
 stop_listen
-has "$tmp/tls.out" '^\[1\]   tls      TLS is on: TLS' "the handshake is reported"
-has "$tmp/tls.out" '^\[1\]  ~> EHLO' "lines under TLS are marked ~>"
-has "$tmp/tls.out" '^\[2\] verdict: no findings' "swaks --pipeline pipelines where RFC 2920 allows"
-has "$tmp/tls.out" '^\[3\] .*\*\*\* \(a credential: not shown\)' "the credential is redacted"
-lacks "$tmp/tls.out" 'AGFsaWNlQGV4YW1wbGUub3JnAHdvbmRlcmxhbmQ' "no credential is shown"
-has "$tmp/tls.out" '3 messages accepted \(3 kept' "every message kept"
+expect_file "$tmp/tls.out" '^\[1\]   tls      TLS is on: TLS' "the handshake is reported"
+expect_file "$tmp/tls.out" '^\[1\]  ~> EHLO' "lines under TLS are marked ~>"
+expect_file "$tmp/tls.out" '^\[2\] verdict: no findings' "swaks --pipeline pipelines where RFC 2920 allows"
+expect_file "$tmp/tls.out" '^\[3\] .*\*\*\* \(a credential: not shown\)' "the credential is redacted"
+expect_no_file "$tmp/tls.out" 'AGFsaWNlQGV4YW1wbGUub3JnAHdvbmRlcmxhbmQ' "no credential is shown"
+expect_file "$tmp/tls.out" '3 messages accepted \(3 kept' "every message kept"
 
 # ---- AUTH in clear, a persona that allows it -------------------------------
 listen_use clear
 sw -a LOGIN -au alice@example.org -ap wonderland --quit-after AUTH
 stop_listen
-has "$tmp/clear.out" '^\[1\]   auth-in-clear: .*RFC 4954 4' "AUTH LOGIN without TLS is a finding"
+expect_file "$tmp/clear.out" '^\[1\]   auth-in-clear: .*RFC 4954 4' "AUTH LOGIN without TLS is a finding"
 
 # ---- implicit TLS ----------------------------------------------------------
 listen_use implicit
-has "$tmp/implicit.err" "listening on 127\.0\.0\.1:$tport with implicit TLS" "the TLS port is announced"
+expect_file "$tmp/implicit.err" "listening on 127\.0\.0\.1:$tport with implicit TLS" "the TLS port is announced"
 swaks --server "127.0.0.1:$tport" --tlsc --helo client.example.com \
 	--from bob@example.com --to alice@example.org >"$tmp/swaks" 2>&1 ||
 	fail "swaks --tlsc: $(tail -5 "$tmp/swaks")"
 stop_listen
-has "$tmp/implicit.out" '^\[1\] === a client connects .*\(implicit TLS\)' "an implicit TLS session"
-has "$tmp/implicit.out" '^\[1\] <~  220 ' "the greeting comes under TLS"
+expect_file "$tmp/implicit.out" '^\[1\] === a client connects .*\(implicit TLS\)' "an implicit TLS session"
+expect_file "$tmp/implicit.out" '^\[1\] <~  220 ' "the greeting comes under TLS"
 
 # ---- curl, Python's smtplib, smtp-source -----------------------------------
 printf 'Subject: from curl\n\nHello from curl.\n' >"$tmp/curl.txt"
@@ -262,10 +251,10 @@ timeout 60 /usr/sbin/smtp-source -s 2 -m 10 -l 500 -f bob@example.com \
 	-t alice@example.org -M client.example.com "127.0.0.1:$port" 2>"$tmp/source" ||
 	fail "smtp-source: $(cat "$tmp/source")"
 stop_listen
-has "$tmp/others.out" '^\[1\] verdict: no findings' "curl --crlf keeps every rule"
-has "$tmp/others.out" '^\[2\]   bare-lf: .*RFC 5321 2\.3\.8' "curl sends a file's bare LFs as they are"
-has "$tmp/others.out" '^\[3\] verdict: no findings' "smtplib keeps every rule"
-has "$tmp/others.out" '14 messages accepted \(14 kept' "curl, smtplib, BDAT and smtp-source's 10 messages"
+expect_file "$tmp/others.out" '^\[1\] verdict: no findings' "curl --crlf keeps every rule"
+expect_file "$tmp/others.out" '^\[2\]   bare-lf: .*RFC 5321 2\.3\.8' "curl sends a file's bare LFs as they are"
+expect_file "$tmp/others.out" '^\[3\] verdict: no findings' "smtplib keeps every rule"
+expect_file "$tmp/others.out" '14 messages accepted \(14 kept' "curl, smtplib, BDAT and smtp-source's 10 messages"
 checks=$((checks + 1))
 [ "$(ls "$tmp/md3/new" | wc -l)" -eq 14 ] || fail "14 messages in the Maildir, found $(ls "$tmp/md3/new" | wc -l)"
 checks=$((checks + 1))
@@ -316,32 +305,32 @@ jq_check 'select(.event == "summary") | .sessions == 3 and .findings["bare-lf"] 
 # ---- faults, timeouts, SIGTERM ---------------------------------------------
 listen_use faults
 sw
-has "$tmp/swaks" '<\*\* 452 4\.5\.3' "--fault RCPT:452:4.5.3"
+expect_file "$tmp/swaks" '<\*\* 452 4\.5\.3' "--fault RCPT:452:4.5.3"
 # the silent client started at the top
 wait "$silent"
-has "$tmp/silent" '^421 .*timeout' "a silent client gets 421 after --timeout (RFC 5321 4.5.3.2.7)"
+expect_file "$tmp/silent" '^421 .*timeout' "a silent client gets 421 after --timeout (RFC 5321 4.5.3.2.7)"
 clients wait "@$tmp/wait" wait
 next_event "$tmp/wait: greeted"
 stop_listen
 clients_end
 expect_status 0 "SIGTERM with a session open"
-has "$tmp/wait" '^421 ' "an open session is told 421 when smtpref stops"
-has "$tmp/faults.out" 'silent: .*RFC 5321 4\.5\.3\.2\.7' "the silent client's finding"
-lacks "$tmp/faults.out" ' -> |<-  ' "--quiet shows no transcript"
+expect_file "$tmp/wait" '^421 ' "an open session is told 421 when smtpref stops"
+expect_file "$tmp/faults.out" 'silent: .*RFC 5321 4\.5\.3\.2\.7' "the silent client's finding"
+expect_no_file "$tmp/faults.out" ' -> |<-  ' "--quiet shows no transcript"
 
 # ---- hostile clients: bounded, no crash, others still served ---------------
 # (they started at the top)
 listen_use hostile
 wait "$hostile"
 wait "$hostile_clients"
-has "$tmp/longline" '^500 5\.5\.6 ' "a command line of 1 MiB gets 500 (RFC 5321 4.5.3.1.4)"
-has "$tmp/longdata" '^500 5\.5\.6 ' "a message line of 1 MiB gets 500 (RFC 5321 4.5.3.1.6)"
+expect_file "$tmp/longline" '^500 5\.5\.6 ' "a command line of 1 MiB gets 500 (RFC 5321 4.5.3.1.4)"
+expect_file "$tmp/longdata" '^500 5\.5\.6 ' "a message line of 1 MiB gets 500 (RFC 5321 4.5.3.1.6)"
 ran "$tmp/rcpts" "20000 RCPTs"
-has "$tmp/idle" '^1000 greeted$' "1000 idle connections are all greeted"
+expect_file "$tmp/idle" '^1000 greeted$' "1000 idle connections are all greeted"
 st=
 [ -f "$tmp/swaks-hostile.status" ] && read -r st <"$tmp/swaks-hostile.status"
 [ "$st" = 0 ] || fail "a client is still served next to 1000 idle ones and one that never reads: $(tail -3 "$tmp/swaks-hostile")"
-has "$tmp/noread" '^closed by the server' "a client that never reads is disconnected"
+expect_file "$tmp/noread" '^closed by the server' "a client that never reads is disconnected"
 rss=
 [ -f "$tmp/rss" ] && read -r rss <"$tmp/rss"
 checks=$((checks + 1))
@@ -350,8 +339,8 @@ checks=$((checks + 1))
 kill -0 "$lpid" 2>/dev/null || fail "smtpref listen died under hostile clients"
 stop_listen
 expect_status 0 "listen after hostile clients"
-has "$tmp/hostile.out" 'long-line' "the long lines are findings"
-has "$tmp/hostile.out" 'stopped reading its replies' "the client that never reads is named"
+expect_file "$tmp/hostile.out" 'long-line' "the long lines are findings"
+expect_file "$tmp/hostile.out" 'stopped reading its replies' "the client that never reads is named"
 
 # ---- usage and setup errors ------------------------------------------------
 run listen --port 70000

@@ -63,16 +63,6 @@ reap() {
 	status=$(cat "$tmp/$1.status")
 }
 
-expect_file() {
-	checks=$((checks + 1))
-	grep -Eq -- "$2" "$1" || fail "$3: $1 lacks /$2/"
-}
-
-expect_no_file() {
-	checks=$((checks + 1))
-	grep -Eq -- "$2" "$1" && fail "$3: $1 has /$2/"
-}
-
 # expect_json FILTER DESCRIPTION - jq -e FILTER holds for the $tmp/out of
 # the last one (a copy of it): the checks are made together, by
 # jq_checks at the end, in one jq

@@ -96,6 +96,18 @@ expect_err() {
 	grep -Eq -- "$1" "$tmp/err" || fail "$2: stderr lacks /$1/ (stderr: $(head -c 300 "$tmp/err"))"
 }
 
+# expect_file FILE PATTERN DESCRIPTION - FILE has a line matching the
+# extended regexp; expect_no_file: it has none
+expect_file() {
+	checks=$((checks + 1))
+	grep -Eq -- "$2" "$1" || fail "$3: $1 lacks /$2/"
+}
+
+expect_no_file() {
+	checks=$((checks + 1))
+	grep -Eq -- "$2" "$1" && fail "$3: $1 has /$2/"
+}
+
 expect_empty_out() {
 	checks=$((checks + 1))
 	[ -s "$tmp/out" ] && fail "$2: stdout is not empty"

@@ -204,6 +204,13 @@ jq_snap() {
 	cp "$1" "$tmp/jq/$jq_snap" || exit 99
 }
 
+# jrun ARGS... - run smtpref (lib.sh's run), and the jq_check calls after
+# it look at its stdout
+jrun() {
+	run "$@"
+	jq_snap "$tmp/out"
+}
+
 # jq_check [-s] FILTER DESCRIPTION - FILTER holds for the JSON of the last
 # jq_snap, as `jq -e FILTER FILE` would say (`jq -e -s` with -s): no
 # error, and its last output neither false nor null.  jq_checks makes
