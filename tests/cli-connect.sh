@@ -58,13 +58,6 @@ conn() {
 	status=$?
 }
 
-# now - $now is the time since the system started, in hundredths of a
-# second (/proc/uptime, read by the shell: no process)
-now() {
-	read -r now _ </proc/uptime
-	now=$((${now%.*} * 100 + 1${now#*.} - 100))
-}
-
 # timed_conn ARGS... - conn, and $elapsed is how long it took, in tenths
 # of a second
 timed_conn() {
@@ -73,33 +66,6 @@ timed_conn() {
 	conn "$@"
 	now
 	elapsed=$(((now - t0) / 10))
-}
-
-# spawn NAME ARGS... - timed_conn in the background, standard input from
-# $tmp/NAME.in, for a session that waits out a timeout while the others
-# run; reap NAME waits for it and makes its output $tmp/out and
-# $tmp/err, its $status and its $elapsed
-spawn() {
-	name=$1
-	shift
-	(
-		trap - TERM
-		now
-		t0=$now
-		COLUMNS=500 "$SMTPREF" connect --color=never "$@" <"$tmp/$name.in" \
-			>"$tmp/$name.out" 2>"$tmp/$name.err"
-		st=$?
-		now
-		echo "$st $(((now - t0) / 10))" >"$tmp/$name.status"
-	) &
-	pids="$pids $!"
-	eval "spawned_$name=\$!"
-}
-reap() {
-	eval "wait \"\$spawned_$1\""
-	cp "$tmp/$1.out" "$tmp/out"
-	cp "$tmp/$1.err" "$tmp/err"
-	read -r status elapsed <"$tmp/$1.status"
 }
 
 expect_within() {

@@ -40,29 +40,6 @@ one() {
 	json_new=1
 }
 
-# spawn NAME ARGS... - the same in the background, with an empty standard
-# input, for a session that waits on a slow server while the others run;
-# reap NAME waits for it and makes its output $tmp/out, $tmp/err, $status
-: >"$tmp/empty"
-spawn() {
-	name=$1
-	shift
-	(
-		trap - TERM
-		COLUMNS=500 "$SMTPREF" connect --color=never --helo client.example.org "$@" \
-			<"$tmp/empty" >"$tmp/$name.out" 2>"$tmp/$name.err"
-		echo $? >"$tmp/$name.status"
-	) &
-	pids="$pids $!"
-	eval "bg_$name=\$!"
-}
-reap() {
-	eval "wait \"\$bg_$1\""
-	cp "$tmp/$1.out" "$tmp/out"
-	cp "$tmp/$1.err" "$tmp/err"
-	status=$(cat "$tmp/$1.status")
-}
-
 # expect_json FILTER DESCRIPTION - jq -e FILTER holds for the $tmp/out of
 # the last one (a copy of it): the checks are made together, by
 # jq_checks at the end, in one jq
@@ -166,11 +143,11 @@ portof aiosmtpd
 # the peers that ask the system for a port
 # the silent server and the DNS responder, one Python for both (ports 1, 2)
 launch hostile "$PY" "$peers/hostile.py" silent,dns "$tmp/hostile.port"
-spawn picky_slow $F --to bob@example.org,nobody@example.org --to later@example.org,slow@example.org \
+spawn picky_slow --helo client.example.org $F --to bob@example.org,nobody@example.org --to later@example.org,slow@example.org \
 	--server "127.0.0.1:$picky_port"
-spawn sink_w $F --to bob@example.org --server "127.0.0.1:$slow_sink_port"
+spawn sink_w --helo client.example.org $F --to bob@example.org --server "127.0.0.1:$slow_sink_port"
 portof hostile 1
-spawn silent $F --to bob@example.org --server "127.0.0.1:$port" --timeout 2
+spawn silent --helo client.example.org $F --to bob@example.org --server "127.0.0.1:$port" --timeout 2
 
 # ---- aiosmtpd: a real message, delivered -----------------------------------
 p=$aio_port

@@ -120,6 +120,43 @@ portof() {
 	exit 1
 }
 
+# now - $now is the time since the system started, in hundredths of a
+# second (/proc/uptime, read by the shell: no process)
+now() {
+	read -r now _ </proc/uptime
+	now=$((${now%.*} * 100 + 1${now#*.} - 100))
+}
+
+# spawn NAME ARGS... - smtpref connect ARGS (COLUMNS=500, --color=never)
+# in the background, for a session that waits on a slow server or out a
+# timeout while the others run; standard input from $tmp/NAME.in (none
+# when there is no such file).  reap NAME waits for it and makes its
+# output $tmp/out and $tmp/err, its $status and its $elapsed (tenths of
+# a second).
+spawn() {
+	name=$1
+	shift
+	[ -f "$tmp/$name.in" ] || : >"$tmp/$name.in"
+	(
+		trap - TERM
+		now
+		t0=$now
+		COLUMNS=500 "$SMTPREF" connect --color=never "$@" <"$tmp/$name.in" \
+			>"$tmp/$name.out" 2>"$tmp/$name.err"
+		st=$?
+		now
+		echo "$st $(((now - t0) / 10))" >"$tmp/$name.status"
+	) &
+	pids="$pids $!"
+	eval "spawned_$name=\$!"
+}
+reap() {
+	eval "wait \"\$spawned_$1\""
+	cp "$tmp/$1.out" "$tmp/out"
+	cp "$tmp/$1.err" "$tmp/err"
+	read -r status elapsed <"$tmp/$1.status"
+}
+
 # watchdog SECONDS - should the test still run after SECONDS (a client or
 # a peer that hangs), say so and stop every process it started, by the
 # PIDs Linux lists as the children of the test and of theirs: the command
