@@ -10,14 +10,83 @@ free_port() {
 	free_ports 1
 }
 
-# free_ports N - N different such ports, one a line (one Python for all)
+# free_ports N - N different such ports, one a line (one Python for all).
+# A port given here stays free until its peer listens on it, later: in
+# between, nothing else may take it.  So the ports come from below the
+# system's ephemeral range (which it hands out to any program that binds
+# port 0 or connects, as other tests running beside this one do all the
+# time), and are written with their expiry in a ledger that every test
+# reads under a lock, so two tests never get the same one.
 free_ports() {
-	"$PY" - "$1" <<'EOF'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print("\n".join(str(s.getsockname()[1]) for s in socks))
+	"$PY" - "$1" "${TMPDIR:-/tmp}/smtpref-test-ports" <<'EOF'
+import fcntl, os, random, socket, sys, time
+n, ledger = int(sys.argv[1]), sys.argv[2]
+try:
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low = int(f.read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+first = max(1024, low - 16384)
+now = time.time()
+
+def bindable(port):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+def system_ports(count):
+    # no room below the ephemeral range: the system chooses
+    socks = [socket.socket() for _ in range(count)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+if low - first < 1024:
+    print("\n".join(map(str, system_ports(n))))
+    sys.exit(0)
+
+def choose(held):
+    ports = []
+    for _ in range(20 * (low - first)):
+        if len(ports) == n:
+            return ports
+        port = random.randrange(first, low)
+        if port not in held and port not in ports and bindable(port):
+            ports.append(port)
+    # (the range is all taken) the system chooses
+    return ports + system_ports(n - len(ports))
+
+try:
+    fd = os.open(ledger, os.O_RDWR | os.O_CREAT, 0o666)
+except OSError:
+    # (another user's ledger) the range alone keeps the others away
+    ports = choose({})
+else:
+    with os.fdopen(fd, "r+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        held = {}
+        for line in f:
+            parts = line.split()
+            try:
+                if len(parts) == 2 and float(parts[1]) > now:
+                    held[int(parts[0])] = parts[1]
+            except ValueError:
+                pass
+        ports = choose(held)
+        for port in ports:
+            held[port] = "%.0f" % (now + 600)
+        f.seek(0)
+        f.truncate()
+        f.write("".join("%d %s\n" % kv for kv in sorted(held.items())))
+print("\n".join(map(str, ports)))
 EOF
 }
 
