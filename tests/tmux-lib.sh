@@ -20,14 +20,16 @@
 #   paste TEXT                       a terminal paste (bracketed)
 #   screen                           what the terminal shows
 #
-# Starting a process costs more than anything else these tests do, so a
-# look at the terminal is one call to tmux, which also waits before it
-# when it is not the first (run-shell -d), tells the time (%s) and
-# matches the pattern itself (list-panes -F '#{C/r:...}', the extended regular
-# expression of grep -E, tried on each row of the screen with its
-# trailing spaces dropped, as capture-pane shows them).  With
-# screen_history set, a pattern not on the screen is looked for with
-# grep in the lines scrolled off too.
+# Starting a process costs more than anything else these tests do, so
+# the test talks to tmux through one client in control mode (tmux -C),
+# started with the first terminal: a command is a line written to it, its
+# output the block it answers with.  A look at the terminal is one line,
+# which also waits before it when it is not the first (run-shell -d),
+# tells the time (%s) and matches the pattern itself (list-panes -F
+# '#{C/r:...}', the extended regular expression of grep -E, tried on each
+# row of the screen with its trailing spaces dropped, as capture-pane
+# shows them).  With screen_history set, a pattern not on the screen is
+# looked for with grep in the lines scrolled off too.
 
 command -v tmux >/dev/null 2>&1 || {
 	echo "FAIL: tmux is needed for this test (Debian: apt-get install tmux)" >&2
@@ -42,24 +44,167 @@ tmux_nl='
 # keys sent, the terminal not yet seen to change: what it showed before
 tmux_pending=
 tmux_before=
-tmux_raw() { tmux -L "$sock" "$@"; }
+# the control client: its input (written on fd 7) and output (read on
+# fd 8) are fifos; its PID once it runs
+tmux_ctl=
+tmux_call_n=0
+trap 'tmux_stop; eval "${tmux_cleanup:-:}"; rm -rf "$tmp"' EXIT
+
+# tmux_quote ARG - ARG as tmux's command parser reads it back, in $tmux_q:
+# in single quotes (a quote in it as \'), or, when it holds a newline,
+# in double quotes with \ " $ escaped and the newline as \n
+tmux_dq_special='[\\"$'"$tmux_nl"']'
+tmux_quote() {
+	tmux_in=$1
+	tmux_q=
+	case $tmux_in in
+	*"$tmux_nl"*)
+		while :; do
+			case $tmux_in in
+			*$tmux_dq_special*)
+				tmux_head=${tmux_in%%$tmux_dq_special*}
+				tmux_in=${tmux_in#"$tmux_head"}
+				tmux_rest=${tmux_in#?}
+				tmux_c=${tmux_in%"$tmux_rest"}
+				[ "$tmux_c" = "$tmux_nl" ] && tmux_c=n
+				tmux_q="$tmux_q$tmux_head\\$tmux_c"
+				tmux_in=$tmux_rest ;;
+			*)	tmux_q="\"$tmux_q$tmux_in\""
+				return ;;
+			esac
+		done ;;
+	*\'*)
+		while :; do
+			case $tmux_in in
+			*\'*)
+				tmux_q="$tmux_q'${tmux_in%%\'*}'\\'"
+				tmux_in=${tmux_in#*\'} ;;
+			*)	tmux_q="$tmux_q'$tmux_in'"
+				return ;;
+			esac
+		done ;;
+	*)	tmux_q="'$tmux_in'" ;;
+	esac
+}
+
+# tmux_call TMUX-COMMAND... - one command line (commands apart with ';',
+# as on tmux's command line) to the control client: the output in
+# $tmux_reply (each line with its newline), what tmux refused with in
+# $tmux_error; 1 when it refused a command, 2 when tmux is gone.  Each
+# command answers with a block (%begin ... %end, or %error); those after
+# a refused one are not run, and a line tmux cannot parse answers with
+# one block, so a second line asks for a mark: the blocks before the
+# mark are the answer.
+tmux_call() {
+	if [ -z "$tmux_ctl" ]; then
+		tmux_reply=
+		tmux_error="no terminal is open$tmux_nl"
+		return 2
+	fi
+	tmux_line=
+	for tmux_arg; do
+		case $tmux_arg in
+		\;) tmux_line="$tmux_line ;" ;;
+		*) tmux_quote "$tmux_arg"
+			tmux_line="$tmux_line $tmux_q" ;;
+		esac
+	done
+	tmux_call_n=$((tmux_call_n + 1))
+	tmux_mark="tmux-lib mark $tmux_call_n"
+	printf '%s\n%s\n' "$tmux_line" "display-message -p '$tmux_mark'" >&7
+	tmux_reply=
+	tmux_error=
+	tmux_refused=
+	while IFS= read -r tmux_l; do
+		case $tmux_l in
+		'%begin '*) ;;
+		*) continue ;;	# a notification
+		esac
+		tmux_tag=${tmux_l#%begin }
+		tmux_block=
+		tmux_bad=
+		while IFS= read -r tmux_l; do
+			case $tmux_l in
+			"%end $tmux_tag") break ;;
+			"%error $tmux_tag") tmux_bad=1
+				break ;;
+			esac
+			tmux_block="$tmux_block$tmux_l$tmux_nl"
+		done
+		if [ -n "$tmux_bad" ]; then
+			tmux_error="$tmux_error$tmux_block"
+			tmux_refused=1
+		elif [ "$tmux_block" = "$tmux_mark$tmux_nl" ]; then
+			[ -z "$tmux_refused" ] || return 1
+			return 0
+		else
+			tmux_reply="$tmux_reply$tmux_block"
+		fi
+	done <&8
+	tmux_error="tmux is gone$tmux_nl"
+	return 2
+}
+
+# tmux_raw TMUX-COMMAND... - as the tmux program would do it: the output
+# on stdout, what tmux refused with on stderr, and 1 then
+tmux_raw() {
+	if [ -z "$tmux_ctl" ]; then
+		tmux -L "$sock" "$@"
+		return
+	fi
+	case $1 in kill-server)
+		tmux_stop
+		return 0 ;;
+	esac
+	tmux_call "$@"
+	tmux_rc=$?
+	printf '%s' "$tmux_reply"
+	[ "$tmux_rc" -eq 0 ] || printf '%s' "$tmux_error" >&2
+	return "$tmux_rc"
+}
 tm() { tmux_settle; tmux_raw "$@"; }
-trap 'tmux_raw kill-server 2>/dev/null; eval "${tmux_cleanup:-:}"; rm -rf "$tmp"' EXIT
+
+# tmux_stop - the control client and the server stopped
+tmux_stop() {
+	if [ -n "$tmux_ctl" ]; then
+		# (it is read to its end: the server waits until what it has for
+		# the control client is read before it exits)
+		printf 'kill-server\n' >&7
+		while read -r tmux_l; do :; done <&8
+		exec 7>&- 8<&-
+		tmux_ctl=
+	fi
+	tmux -L "$sock" kill-server 2>/dev/null
+}
 
 # tmux_open COLSxLINES COMMAND - a fresh terminal of that size running
-# COMMAND (one shell command line)
+# COMMAND (one shell command line); the control client moves to it
+# before the one it had is closed
 tmux_open() {
 	tmux_pending=
 	tmux_n=$((tmux_n + 1))
-	if [ "$tmux_n" -eq 1 ]; then
-		# the server outlives the sessions it holds (exit-empty off)
-		tmux_raw -f /dev/null set-option -g exit-empty off \; \
-			set-option -g history-limit 5000 \; \
-			new-session -d -s "t$tmux_n" -x "${1%x*}" -y "${1#*x}" "$2" >/dev/null
-	else
-		tmux_raw kill-session -t "t$((tmux_n - 1))" \; \
-			new-session -d -s "t$tmux_n" -x "${1%x*}" -y "${1#*x}" "$2" >/dev/null
+	if [ -n "$tmux_ctl" ]; then
+		tmux_call new-session -d -s "t$tmux_n" -x "${1%x*}" -y "${1#*x}" "$2" \; \
+			switch-client -t "t$tmux_n" \; kill-session -t "t$((tmux_n - 1))" ||
+			printf 'tmux: %s' "$tmux_error" >&2
+		return
 	fi
+	# the server outlives the sessions it holds (exit-empty off), and a
+	# terminal whose program ended stays, as it was, until the next one
+	# opens (remain-on-exit): the control client stays on it
+	tmux -L "$sock" -f /dev/null set-option -g exit-empty off \; \
+		set-option -g remain-on-exit on \; \
+		set-option -g history-limit 5000 \; \
+		new-session -d -s "t$tmux_n" -x "${1%x*}" -y "${1#*x}" "$2" >/dev/null || return
+	mkfifo "$tmp/tmux-in" "$tmp/tmux-out" || return
+	# the terminals keep their sizes (ignore-size), and what they draw is
+	# not sent to the client (no-output)
+	tmux -L "$sock" -C attach-session -f no-output,ignore-size -t "t$tmux_n" \
+		<"$tmp/tmux-in" >"$tmp/tmux-out" 2>/dev/null &
+	tmux_ctl=$!
+	# fd 7 is open for reading too: were the client gone, a line written
+	# to it would wait there, not kill the test (SIGPIPE)
+	exec 7<>"$tmp/tmux-in" 8<"$tmp/tmux-out"
 }
 
 # screen - what the terminal shows; with screen_history set, the lines
@@ -96,14 +241,15 @@ tmux_format() {
 }
 
 # tmux_state [TMUX-COMMAND...] - where the cursor is and the screen (with
-# screen_history, the lines scrolled off too), in one call to tmux; then
-# the command, with nothing drawn in between
+# screen_history, the lines scrolled off too), in $tmux_reply, from one
+# line to tmux; then the command, with nothing drawn in between
 tmux_state() {
 	if [ $# -gt 0 ]; then
 		set -- \; "$@"
 	fi
-	tmux_raw display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; \
-		capture-pane -p ${screen_history:+-S - -E -} -t 0 "$@"
+	tmux_call display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; \
+		capture-pane -p ${screen_history:+-S - -E -} -t 0 "$@" ||
+		printf '%s' "$tmux_error" >&2
 }
 
 # tmux_wait for|gone|top|settle PATTERN - poll the terminal until PATTERN
@@ -122,14 +268,14 @@ tmux_wait() {
 	tmux_clean=-1	# a history this long was grepped: no match in it
 	while :; do
 		# after the nap, the time and the pattern first, then the cursor
-		# and screen (as tmux_state has them: trailing empty lines
-		# dropped)
+		# and screen (as tmux_state has them)
 		set -- display-message -p -t 0 '%s' \; list-panes -t 0 -F "$tmux_fmt"
 		[ -z "$tmux_nap" ] || set -- run-shell -d "$tmux_nap" \; "$@"
 		[ -z "$tmux_pending${screen_history:-}" ] ||
 			set -- "$@" \; display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; \
 				capture-pane -p ${screen_history:+-S - -E -} -t 0
-		tmux_out=$(tmux_raw "$@")
+		tmux_call "$@" || printf '%s' "$tmux_error" >&2
+		tmux_out=$tmux_reply
 		tmux_now=${tmux_out%%"$tmux_nl"*}
 		tmux_out=${tmux_out#"$tmux_now"}
 		tmux_out=${tmux_out#"$tmux_nl"}
@@ -184,7 +330,7 @@ tmux_history() {
 	[ -n "${screen_history:-}" ] && [ "$tmux_hs" -gt 0 ] &&
 		[ "$tmux_hs" -ne "$tmux_clean" ] || return 1
 	# the cursor first, then the lines
-	printf '%s\n' "${tmux_out#*"$tmux_nl"}" >"$tmp/tmux-screen"
+	printf '%s' "${tmux_out#*"$tmux_nl"}" >"$tmp/tmux-screen"
 	grep -Eq -- "$tmux_pat" "$tmp/tmux-screen" && return 0
 	tmux_clean=$tmux_hs
 	return 1
@@ -227,36 +373,25 @@ tmux_sent() {
 # keys KEY... - as tmux send-keys takes them (Enter, Tab, C-c, Up, F1)
 keys() {
 	tmux_settle
-	case "$*" in
-	*\;*)	# tmux would read a trailing ';' as a command separator
-		tmux_sent "$(tmux_state)"
-		tmux_raw send-keys -t 0 "$@" ;;
-	*)	tmux_sent "$(tmux_state send-keys -t 0 "$@")" ;;
-	esac
+	tmux_state send-keys -t 0 "$@"
+	tmux_sent "$tmux_reply"
 }
 
 # type_line TEXT - typed as is, then Enter
 type_line() {
+	tmux_settle
 	case $1 in
-	'') keys Enter ;;
-	*\;*)	tmux_settle
-		tmux_sent "$(tmux_state)"
-		tmux_raw send-keys -t 0 -l "$1"
-		tmux_raw send-keys -t 0 Enter ;;
-	*)	tmux_settle
-		tmux_sent "$(tmux_state send-keys -t 0 -l "$1" \; send-keys -t 0 Enter)" ;;
+	'') tmux_state send-keys -t 0 Enter ;;
+	*) tmux_state send-keys -t 0 -l "$1" \; send-keys -t 0 Enter ;;
 	esac
+	tmux_sent "$tmux_reply"
 }
 
 # paste TEXT - as a terminal pastes it (bracketed, when the program asked)
 paste() {
 	tmux_settle
-	case $1 in
-	*\;)	tmux_sent "$(tmux_state)"
-		printf '%s' "$1" | tmux_raw load-buffer -
-		tmux_raw paste-buffer -p -t 0 ;;
-	*)	tmux_sent "$(tmux_state set-buffer -- "$1" \; paste-buffer -p -t 0)" ;;
-	esac
+	tmux_state set-buffer -- "$1" \; paste-buffer -p -t 0
+	tmux_sent "$tmux_reply"
 }
 
 # tmux_pid - the smtpref-interactive running in the terminal

@@ -15,8 +15,11 @@ open_tty() {
 		'$SMTPREF' $*; echo EXIT=\$?; sleep 60"
 }
 
-# leave - Ctrl-D, and the shell ends with 0
+# leave - Ctrl-D at the prompt (a Ctrl-D typed before the line editor
+# reads the terminal is lost, as on any terminal), and the shell ends
+# with 0
 leave() {
+	wait_for '^smtp>' "$1: the prompt"
 	keys C-d
 	wait_for '^EXIT=0' "$1: Ctrl-D leaves"
 }
