@@ -25,13 +25,18 @@ expect_out '^SKIP: skips \(swaks is not installed\)$' "a skipped test names its 
 drive fails 'exit 1'
 expect_out '^FAIL: fails$' "a failing test"
 
-SMTPREF_TEST_DEADLINE=1 drive hangs 'sleep 60'
-expect_out '^FAIL: hangs \(stopped after 1 s: the test hung\)$' "a test that hangs is stopped at its deadline"
+SMTPREF_TEST_DEADLINE=0.3 drive hangs 'sleep 60'
+expect_out '^FAIL: hangs \(stopped after 0\.3 s: the test hung\)$' "a test that hangs is stopped at its deadline (a fraction of a second)"
+expect_file "$tmp/hangs.log" '^FAIL hangs .* in 0\.[3-9][0-9] s$' "its log says how long it ran"
 checks=$((checks + 1))
 grep -q '^:test-result: FAIL$' "$tmp/hangs.trs" || fail "a hung test: its .trs lacks FAIL"
 
 SMTPREF_TEST_DEADLINE=soon drive bad 'exit 0'
 expect_status 2 "a deadline that is not a number"
 expect_err 'SMTPREF_TEST_DEADLINE must be a number' "a deadline that is not a number is named"
+SMTPREF_TEST_DEADLINE=1.2.3 drive bad 'exit 0'
+expect_status 2 "a deadline with two dots"
+SMTPREF_TEST_DEADLINE=0.0 drive none 'exit 0'
+expect_out '^PASS: none$' "a deadline of 0.0 is none"
 
 finish
