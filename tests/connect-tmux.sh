@@ -21,7 +21,7 @@ start_smtp_sink
 # open ARGS... - smtpref ARGS in a fresh 100x40 terminal
 open_tty() {
 	tmux_open 100x40 \
-		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+		"HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 		'$SMTPREF' $*; echo EXIT=\$?; sleep 60"
 }
 
@@ -56,7 +56,7 @@ wait_for '^closed>' "the prompt says the connection is closed"
 keys C-d
 wait_for '^EXIT=0' "leaves"
 
-# 3. Typing ahead of a slow server: smtp-sink -w 2 answers DATA after 2 s.
+# 3. Typing ahead of a slow server: smtp-sink -w 1 answers DATA after 1 s.
 # Every line typed before its reply is held and goes out in turn; the
 # message typed before the 354 arrives with it; no reply is matched to
 # the wrong command, so the server is blamed for nothing.
@@ -64,7 +64,7 @@ stop "$pid"
 mkdir "$tmp/dump"
 chmod 0711 "$tmp"
 chmod 0777 "$tmp/dump"
-start_smtp_sink -w 2 -d "$tmp/dump/%M."
+start_smtp_sink -w 1 -d "$tmp/dump/%M."
 open_tty connect --helo client.example 127.0.0.1 "$port"
 wait_for '^smtp>' "the slow server's session opens"
 type_line 'MAIL FROM:<ann@example.org>'
