@@ -22,7 +22,7 @@ compinit -u -D
 unsetopt beep
 EOF
 
-tmux_open 160x50 "env ZDOTDIR='$tmp/zdot' HOME='$tmp/home' PATH='$tmp/bin:$PATH' TERM=xterm-256color zsh -i"
+tmux_open 160x50 "ZDOTDIR='$tmp/zdot' HOME='$tmp/home' PATH='$tmp/bin:$PATH' TERM=xterm-256color zsh -i"
 wait_for '^zsh>' "zsh starts with compinit"
 
 # shown WORD - the screen shows WORD as a candidate (a word of its own,

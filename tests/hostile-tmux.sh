@@ -15,7 +15,7 @@ mkdir -p "$state" "$tmp/home"
 # shows EXIT=status and stays
 start() {
 	tmux_open 200x30 \
-		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=${TERM_FOR_TEST:-xterm-256color} \
+		"HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=${TERM_FOR_TEST:-xterm-256color} \
 		SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' shell --persona submission 2>&1; echo EXIT=\$?; sleep 60"
 }
 

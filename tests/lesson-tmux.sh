@@ -10,7 +10,7 @@ screen_history=1
 
 start() {
 	tmux_open 100x40 \
-		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+		"HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 		'$SMTPREF' lesson run $*; echo EXIT=\$?; sleep 60"
 }
 
@@ -67,7 +67,7 @@ wait_for 'Your progress is saved' "Ctrl-D keeps the progress"
 # 3. A lesson started inside the shell, its name completed with Tab; when
 # it is left, the shell's own session goes on.
 tmux_open 100x40 \
-	"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+	"HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 	'$SMTPREF' shell --explain=brief; echo EXIT=\$?; sleep 60"
 wait_for '^smtp>' "the shell starts"
 tm send-keys -t 0 -l ':lesson 05-b'

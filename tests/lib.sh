@@ -40,10 +40,14 @@ fi
 case $shm_free in
 ''|*[!0-9]*) shm_free=0 ;;
 esac
-if [ "$shm_free" -ge 1048576 ]; then
-	tmp=$(mktemp -d /dev/shm/smtpref-test.XXXXXX 2>/dev/null) || tmp=
+tmp_base=${TMPDIR:-/tmp}
+[ "$shm_free" -lt 1048576 ] || tmp_base=/dev/shm
+# named for the test's process, with its home in one mkdir (mktemp when
+# a directory of that name was left behind)
+tmp=$tmp_base/smtpref-test.$$
+if ! mkdir -m 0700 "$tmp" "$tmp/home" 2>/dev/null; then
+	tmp=$(mktemp -d "$tmp_base/smtpref-test.XXXXXX") && mkdir "$tmp/home" || exit 99
 fi
-[ -n "$tmp" ] || tmp=$(mktemp -d "${TMPDIR:-/tmp}/smtpref-test.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
 # A home of its own: a test reads nothing of the user's (history, lesson
@@ -52,7 +56,6 @@ trap 'rm -rf "$tmp"' EXIT
 HOME=$tmp/home
 XDG_STATE_HOME=$tmp/state
 XDG_CONFIG_HOME=$tmp/config
-mkdir "$HOME" || exit 99
 export HOME XDG_STATE_HOME XDG_CONFIG_HOME
 
 # skip REASON - this test cannot run here: the reason goes into the test

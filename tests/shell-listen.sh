@@ -106,7 +106,7 @@ stop "$pid"
 screen_history=1
 tmux_cleanup='for p in $pids; do kill "$p" 2>/dev/null; done'
 port=$(free_port)
-tmux_open 100x40 "env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+tmux_open 100x40 "HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 	SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' shell --listen $port; echo EXIT=\$?; sleep 60"
 wait_for 'Waiting on 127\.0\.0\.1' "the shell waits for a client"
 wait_for 'reply \(waiting for a client to connect\)>' "the prompt says what it waits for"
@@ -129,7 +129,7 @@ wait_for '^EXIT=0' "the shell leaves with 0 after a session ended with 221"
 # ---- the full-screen view: the same, with the real client in its panes ------
 port=$(free_port)
 rm -f "$tmp/py"
-tmux_open 120x40 "env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
+tmux_open 120x40 "HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 	SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' tui --listen $port --persona strict; echo EXIT=\$?; sleep 60"
 wait_for 'real client: none yet \(strict\)' "the status line names the peer and the persona"
 type_line '220 mx.example.org ESMTP'

@@ -11,7 +11,7 @@ screen_history=1
 # exits, the pane shows EXIT=status and stays
 start() {
 	tmux_open 100x40 \
-		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=${TERM_FOR_TEST:-xterm-256color} \
+		"HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=${TERM_FOR_TEST:-xterm-256color} \
 		'$SMTPREF' shell $*; echo EXIT=\$?; sleep 60"
 	wait_for '^(smtp|reply)>' "the shell starts and prompts"
 }

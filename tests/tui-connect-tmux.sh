@@ -25,7 +25,7 @@ start() {
 	size=$1
 	shift
 	tmux_open "$size" \
-		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
+		"HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
 		TERM=xterm-256color \
 		sh -c 'before=\$(stty -g); \"\$0\" \"\$@\"; st=\$?; [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY=restored; echo EXIT=\$st; sleep 60' '$SMTPREF' $*"
 }

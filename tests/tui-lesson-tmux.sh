@@ -14,7 +14,7 @@ start() {
 	shift
 	rm -rf "$tmp/state"
 	tmux_open "$size" \
-		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
+		"HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
 		TERM=xterm-256color \
 		sh -c 'before=\$(stty -g); \"\$0\" tui \"\$@\"; st=\$?; [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY=restored; echo EXIT=\$st; sleep 60' '$SMTPREF' $*"
 	wait_for '^answer>|^smtp>' "$size: the TUI starts with an input line"

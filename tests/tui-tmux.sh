@@ -13,7 +13,7 @@ start() {
 	size=$1
 	shift
 	tmux_open "$size" \
-		"env HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
+		"HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 NCURSES_NO_UTF8_ACS=1 \
 		TERM=${TERM_FOR_TEST:-xterm-256color} $ENV_FOR_TEST \
 		sh -c 'before=\$(stty -g); \"\$0\" tui \"\$@\"; st=\$?; [ \"\$(stty -g)\" = \"\$before\" ] && echo TTY=restored; echo EXIT=\$st; sleep 60' '$SMTPREF' $*"
 	wait_for '^smtp>|^reply>' "the TUI starts with an input line"

@@ -11,7 +11,7 @@ marker=$XDG_STATE_HOME/smtpref/welcomed
 # open ARGS... - smtpref ARGS in a fresh 80x24 terminal
 open_tty() {
 	tmux_open 80x24 \
-		"env HOME='$HOME' XDG_STATE_HOME='$XDG_STATE_HOME' TERM=xterm-256color \
+		"HOME='$HOME' XDG_STATE_HOME='$XDG_STATE_HOME' TERM=xterm-256color \
 		'$SMTPREF' $*; echo EXIT=\$?; sleep 60"
 }
 
