@@ -18,23 +18,20 @@ serve() {
 	shift
 	(COLUMNS=500 timeout 60 "$SMTPREF" shell --color=never --listen "$p" "$@" \
 		<"$tmp/replies" >"$tmp/shell" 2>&1; echo $? >"$tmp/status") &
-	pids="$pids $!"
+	served=$!
+	pids="$pids $served"
 	i=0
-	while ! grep -q 'Waiting on 127\.0\.0\.1' "$tmp/shell" 2>/dev/null && [ $i -lt 200 ]; do
+	while ! file_has "$tmp/shell" 'Waiting on 127\.0\.0\.1' && [ $i -lt 200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
 }
 
-has() {
-	checks=$((checks + 1))
-	grep -Eq -- "$2" "$1" || fail "$3: $(basename "$1") lacks /$2/"
-}
-
+# done_status - until the shell of serve ends; its exit status in $status
 done_status() {
-	i=0
-	while [ ! -s "$tmp/status" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	status=$(cat "$tmp/status" 2>/dev/null || echo none)
+	wait "$served"
+	status=none
+	read -r status <"$tmp/status"
 	rm -f "$tmp/status"
 }
 
@@ -57,11 +54,11 @@ timeout 30 swaks --server "127.0.0.1:$port" --helo client.example.com \
 done_status
 [ "$status" = 0 ] || fail "a session the learner ends with 221: exit $status"
 checks=$((checks + 1))
-has "$tmp/shell" '^RCPT TO:<nobody@example\.org>$' "the client's lines are shown"
-has "$tmp/shell" 'expected +A conforming server would answer 550 5\.1\.1' "a reply the persona would not give is a finding"
-has "$tmp/swaks" '<-  250 2\.0\.0 queued' "the learner's replies reach the client"
-has "$tmp/swaks" '<-  221 2\.0\.0 bye' "and the last one"
-has "$tmp/shell" 'The session is over' "the end is said"
+expect_file "$tmp/shell" '^RCPT TO:<nobody@example\.org>$' "the client's lines are shown"
+expect_file "$tmp/shell" 'expected +A conforming server would answer 550 5\.1\.1' "a reply the persona would not give is a finding"
+expect_file "$tmp/swaks" '<-  250 2\.0\.0 queued' "the learner's replies reach the client"
+expect_file "$tmp/swaks" '<-  221 2\.0\.0 bye' "and the last one"
+expect_file "$tmp/shell" 'The session is over' "the end is said"
 
 # ---- STARTTLS for real; a code RFC 5321 does not allow ---------------------
 cat >"$tmp/replies" <<'R'
@@ -79,9 +76,9 @@ serve "$port"
 timeout 30 swaks --server "127.0.0.1:$port" -tls --helo client.example.com \
 	--from bob@example.com --to alice@example.org >"$tmp/swaks" 2>&1
 done_status
-has "$tmp/shell" 'TLS is on: TLS' "a 220 to STARTTLS starts TLS"
-has "$tmp/swaks" '^ ~> MAIL FROM:<bob@example\.com>' "the client goes on under TLS"
-has "$tmp/shell" '354 is not a reply RFC 5321 allows to MAIL' "a code not allowed for the command"
+expect_file "$tmp/shell" 'TLS is on: TLS' "a 220 to STARTTLS starts TLS"
+expect_file "$tmp/swaks" '^ ~> MAIL FROM:<bob@example\.com>' "the client goes on under TLS"
+expect_file "$tmp/shell" '354 is not a reply RFC 5321 allows to MAIL' "a code not allowed for the command"
 
 # ---- usage ---------------------------------------------------------------------
 run shell --listen 0
@@ -113,16 +110,16 @@ wait_for 'reply \(waiting for a client to connect\)>' "the prompt says what it w
 type_line '220 mx.example.org ESMTP'
 wait_for 'Nothing to answer yet' "a greeting typed before the client came waits"
 timeout 60 "$PY" "$peers/clients.py" "$port" ehlo >"$tmp/py" 2>&1 &
-pids="$pids $!"
+client=$!
+pids="$pids $client"
 wait_for '^ehlo py\.example\.com' "the client's EHLO, once the greeting went out"
 type_line '250 mx.example.org'
 wait_for '^quit' "the client's QUIT (smtplib writes lower case)"
 type_line '221 bye'
 wait_for 'The session is over' "the end"
-i=0
-while ! grep -q '^QUIT 221' "$tmp/py" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-has "$tmp/py" '^EHLO 250$' "the client got the typed 250"
-has "$tmp/py" '^QUIT 221$' "and the 221"
+wait "$client"
+expect_file "$tmp/py" '^EHLO 250$' "the client got the typed 250"
+expect_file "$tmp/py" '^QUIT 221$' "and the 221"
 keys C-d
 wait_for '^EXIT=0' "the shell leaves with 0 after a session ended with 221"
 
@@ -134,14 +131,14 @@ tmux_open 120x40 "HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256col
 wait_for 'real client: none yet \(strict\)' "the status line names the peer and the persona"
 type_line '220 mx.example.org ESMTP'
 timeout 60 "$PY" "$peers/clients.py" "$port" ehlo >"$tmp/py" 2>&1 &
-pids="$pids $!"
+client=$!
+pids="$pids $client"
 wait_for '-> ehlo py\.example\.com' "the client's EHLO in the transcript"
 type_line '250 mx.example.org'
 wait_for '-> quit' "its QUIT"
 type_line '221 bye'
-i=0
-while ! grep -q '^QUIT 221' "$tmp/py" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-has "$tmp/py" '^QUIT 221$' "the client got the replies typed in the TUI"
+wait "$client"
+expect_file "$tmp/py" '^QUIT 221$' "the client got the replies typed in the TUI"
 keys C-d
 wait_for '^EXIT=0' "the TUI leaves with 0"
 
