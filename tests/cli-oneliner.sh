@@ -7,7 +7,7 @@
 # (python3-aiosmtpd) delivering to a Maildir, with STARTTLS, with AUTH,
 # and with a handler that refuses some recipients and is slow with one
 # (tests/peers/picky.py), all served by tests/peers/submission.py; Postfix's
-# smtp-sink refusing one step at a time (-f, -r) and slow at DATA (-w 3);
+# smtp-sink refusing one step at a time (-f, -r) and slow at DATA (-w 2);
 # the silent server of tests/peers/hostile.py; the DNS responder of
 # tests/peers/dns.py.  Each listens on a free port of 127.0.0.1 and is
 # stopped by its PID.  Timings are checked loosely: a 3 s delay as at
@@ -90,7 +90,7 @@ launch aiosmtpd "$PY" "$peers/submission.py" "$tmp/aiosmtpd.port" \
 # shellcheck disable=SC2086
 launch_at smtp-sink "$sink_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_port" 10
 # shellcheck disable=SC2086
-launch_at smtp-sink-w "$slow_sink_port" /usr/sbin/smtp-sink $user -w 3 "127.0.0.1:$slow_sink_port" 10
+launch_at smtp-sink-w "$slow_sink_port" /usr/sbin/smtp-sink $user -w 2 "127.0.0.1:$slow_sink_port" 10
 # shellcheck disable=SC2086
 launch_at smtp-sink-8 "$sink8_port" /usr/sbin/smtp-sink $user -8 "127.0.0.1:$sink8_port" 10
 for s in $sinks; do
@@ -407,15 +407,15 @@ expect_file "$(newest "$tmp/maildir-picky")" '^Content-Type: text/plain; charset
 one $F --to bob@example.org --server "127.0.0.1:$p" --body 'plain ascii'
 expect_out '^ -> MAIL FROM:<ann@example\.org>$' "nothing declared for ASCII"
 
-# ---- smtp-sink slow at DATA (-w 3): the latency shows it, in the
+# ---- smtp-sink slow at DATA (-w 2): the latency shows it, in the
 # transcript and in JSON
 reap sink_w
-expect_status 0 "smtp-sink -w 3"
+expect_status 0 "smtp-sink -w 2"
 expect_out '^<-  354 .* \(\+[0-9]{4,} ms\)$' "DATA's latency in the transcript"
 expect_no_out 'tarpit' "DATA is not where servers tarpit"
 ms=$(sed -n 's/^<-  354 .* (+\([0-9]*\) ms)$/\1/p' "$tmp/out")
 checks=$((checks + 1))
-[ "${ms:-0}" -ge 2000 ] || fail "DATA took about 3 s, not ${ms:-?} ms"
+[ "${ms:-0}" -ge 1500 ] || fail "DATA took about 2 s, not ${ms:-?} ms"
 
 # ---- a server that never greets: 4 -----------------------------------------
 reap silent
