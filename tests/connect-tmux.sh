@@ -14,6 +14,8 @@ need_smtp_sink
 
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
+# the shell's prompts (smtp>, closed>, answer>) end with ">"
+tmux_prompt='*>'
 tmux_cleanup='for p in $pids; do kill "$p" 2>/dev/null; done'
 
 start_smtp_sink

@@ -7,6 +7,8 @@
 . "$top_srcdir/tests/lib.sh"
 
 . "$top_srcdir/tests/tmux-lib.sh"
+# the shell's prompt (smtp>) ends with ">"
+tmux_prompt='*>'
 
 state=$tmp/state/smtpref
 mkdir -p "$state" "$tmp/home"

@@ -7,6 +7,8 @@
 
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
+# the shell's prompts (smtp>, closed>, answer>) end with ">"
+tmux_prompt='*>'
 
 start() {
 	tmux_open 100x40 \

@@ -101,6 +101,8 @@ stop "$pid"
 # ---- on a terminal: the learner types, the client waits --------------------
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
+# the shell's prompt ("reply (...)>") ends with ">"
+tmux_prompt='*>'
 tmux_cleanup='for p in $pids; do kill "$p" 2>/dev/null; done'
 port=$(free_port)
 tmux_open 100x40 "HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
@@ -124,6 +126,8 @@ keys C-d
 wait_for '^EXIT=0' "the shell leaves with 0 after a session ended with 221"
 
 # ---- the full-screen view: the same, with the real client in its panes ------
+# (keys go to the full-screen view whenever they come)
+tmux_prompt=
 port=$(free_port)
 rm -f "$tmp/py"
 tmux_open 120x40 "HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \

@@ -6,6 +6,8 @@
 
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
+# the shell's prompts (smtp>, closed>, answer>) end with ">"
+tmux_prompt='*>'
 
 # start ARGS... - open the shell in a fresh 100x40 terminal; when it
 # exits, the pane shows EXIT=status and stays

@@ -18,6 +18,9 @@
 #                                    that they were read
 #   type_line TEXT                   TEXT, then Enter, the same way
 #   paste TEXT                       a terminal paste (bracketed)
+#   at_prompt                        until the line editor waits for a
+#                                    line (tmux_prompt: its case pattern;
+#                                    set, Ctrl-D and paste wait for it)
 #   screen                           what the terminal shows
 #
 # Starting a process costs more than anything else these tests do, so
@@ -370,9 +373,45 @@ tmux_sent() {
 	tmux_since=
 }
 
-# keys KEY... - as tmux send-keys takes them (Enter, Tab, C-c, Up, F1)
-keys() {
+# at_prompt - until the line editor waits for a line: the row of the
+# cursor matches the case pattern $tmux_prompt and nothing is typed after
+# it (0, or 1 at the deadline).  Between two lines the terminal is not in
+# the line editor's hands: a Ctrl-D typed then is lost and a paste is not
+# bracketed, as on any terminal, so a person waits for the prompt.
+at_prompt() {
 	tmux_settle
+	tmux_nap=
+	tmux_end=
+	while :; do
+		set -- display-message -p -t 0 '%s #{cursor_x} #{cursor_y}'
+		[ -z "$tmux_nap" ] || set -- run-shell -d "$tmux_nap" \; "$@"
+		tmux_call "$@" || return 1
+		read -r tmux_now tmux_cx tmux_cy <<EOF
+$tmux_reply
+EOF
+		tmux_call capture-pane -p -t 0 -S "$tmux_cy" -E "$tmux_cy" || return 1
+		tmux_row=${tmux_reply%"$tmux_nl"}
+		# shellcheck disable=SC2254
+		case $tmux_row in $tmux_prompt)
+			[ "${#tmux_row}" -lt "$tmux_cx" ] && return 0 ;;
+		esac
+		[ -n "$tmux_end" ] || tmux_end=$((tmux_now + tmux_deadline))
+		[ "$tmux_now" -lt "$tmux_end" ] || return 1
+		case $tmux_nap in
+		'') tmux_nap=0.005 ;;
+		0.005) tmux_nap=0.01 ;;
+		*) tmux_nap=0.02 ;;
+		esac
+	done
+}
+
+# keys KEY... - as tmux send-keys takes them (Enter, Tab, C-c, Up, F1);
+# Ctrl-D alone, with $tmux_prompt set, at the prompt
+keys() {
+	case $*:${tmux_prompt:-} in
+	C-d:?*) at_prompt || echo "tmux-lib: no prompt for Ctrl-D" >&2 ;;
+	*) tmux_settle ;;
+	esac
 	tmux_state send-keys -t 0 "$@"
 	tmux_sent "$tmux_reply"
 }
@@ -387,9 +426,14 @@ type_line() {
 	tmux_sent "$tmux_reply"
 }
 
-# paste TEXT - as a terminal pastes it (bracketed, when the program asked)
+# paste TEXT - as a terminal pastes it (bracketed, when the program asked);
+# with $tmux_prompt set, at the prompt
 paste() {
-	tmux_settle
+	if [ -n "${tmux_prompt:-}" ]; then
+		at_prompt || echo "tmux-lib: no prompt for the paste" >&2
+	else
+		tmux_settle
+	fi
 	tmux_state set-buffer -- "$1" \; paste-buffer -p -t 0
 	tmux_sent "$tmux_reply"
 }

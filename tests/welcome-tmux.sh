@@ -6,6 +6,8 @@
 . "$top_srcdir/tests/lib.sh"
 
 . "$top_srcdir/tests/tmux-lib.sh"
+# the shell's prompt (smtp>) ends with ">"
+tmux_prompt='*>'
 marker=$XDG_STATE_HOME/smtpref/welcomed
 
 # open ARGS... - smtpref ARGS in a fresh 80x24 terminal
@@ -15,11 +17,8 @@ open_tty() {
 		'$SMTPREF' $*; echo EXIT=\$?; sleep 60"
 }
 
-# leave - Ctrl-D at the prompt (a Ctrl-D typed before the line editor
-# reads the terminal is lost, as on any terminal), and the shell ends
-# with 0
+# leave - Ctrl-D (at the prompt: tmux_prompt), and the shell ends with 0
 leave() {
-	wait_for '^smtp>' "$1: the prompt"
 	keys C-d
 	wait_for '^EXIT=0' "$1: Ctrl-D leaves"
 }
