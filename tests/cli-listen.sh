@@ -94,7 +94,7 @@ listen_start implicit --tls-port "$tport"
 listen_start others --maildir "$tmp/md3"
 listen_start json --json
 listen_start faults --fault RCPT:452:4.5.3 --timeout 1 --quiet
-listen_start hostile --timeout 3 --quiet
+listen_start hostile --timeout 2 --quiet
 listen_start busy
 
 # clients NAME STEP... - the clients of tests/peers/clients.py that STEPS
@@ -134,7 +134,7 @@ ran() {
 }
 
 # ---- the hostile clients, first (checked below): the client that never
-# reads is cut off after the listener's --timeout of 3 s, which the
+# reads is cut off after the listener's --timeout of 2 s, which the
 # sections before its checks fill.  It starts first, and the others are
 # served meanwhile, one after the other; then 1000 idle ones, next to
 # which swaks is still served.
