@@ -1,20 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ematch - grep -Eq as a service for the end-to-end tests (tests/lib.sh):
- * a test makes hundreds of checks of the form "this file has a line that
- * matches this extended regular expression", and a grep a check costs a
- * process, more than anything else the check does.  One ematch a test
- * answers them all.
+ * ematch - grep -Eq and cmp -s as a service for the end-to-end tests
+ * (tests/lib.sh, tests/tmux-lib.sh): a test makes hundreds of checks of
+ * the form "this file has a line that matches this extended regular
+ * expression", and a grep a check costs a process, more than anything
+ * else the check does.  One ematch a test answers them all.
  *
- * It reads requests of two lines each, a file's path and a pattern, and
- * answers each with a line: "0" when a line of the file matches the
- * pattern (POSIX extended syntax, with glibc's extensions, as grep -E),
- * "1" when none does, or "2 REASON" when it cannot tell (the file cannot
- * be read, the pattern does not compile).  It ends at the end of its
- * input, or with the test that started it.
+ * It reads requests of three lines each, and answers each with a line:
+ *   match FILE PATTERN  "0" when a line of FILE matches PATTERN (POSIX
+ *                       extended syntax, with glibc's extensions, as
+ *                       grep -E), "1" when none does
+ *   same FILE1 FILE2    "0" when the two files hold the same bytes, "1"
+ *                       when they differ
+ * or "2 REASON" when it cannot tell (a file cannot be read, the pattern
+ * does not compile, the request is not one of these).  It ends at the
+ * end of its input, or with the test that started it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <locale.h>
 #include <regex.h>
 #include <stdio.h>
@@ -69,6 +73,48 @@ static int match_file(const char *path, const char *pattern, char *why, size_t w
 	return found;
 }
 
+/* 0, 1 or 2 as the protocol says; the reason in why */
+static int same_files(const char *a, const char *b, char *why, size_t whylen)
+{
+	FILE *fa = fopen(a, "rb");
+	FILE *fb = fa != NULL ? fopen(b, "rb") : NULL;
+	if (fb == NULL) {
+		snprintf(why, whylen, "%s: %s", fa == NULL ? a : b, strerror(errno));
+		if (fa != NULL)
+			fclose(fa);
+		return 2;
+	}
+	int rc = 0;
+	for (;;) {
+		char ba[4096], bb[4096];
+		size_t na = fread(ba, 1, sizeof ba, fa);
+		size_t nb = fread(bb, 1, sizeof bb, fb);
+		if (na != nb || memcmp(ba, bb, na) != 0) {
+			rc = 1;
+			break;
+		}
+		if (na < sizeof ba)
+			break;
+	}
+	if (rc == 0 && (ferror(fa) || ferror(fb))) {
+		snprintf(why, whylen, "cannot read %s or %s", a, b);
+		rc = 2;
+	}
+	fclose(fa);
+	fclose(fb);
+	return rc;
+}
+
+/* the line read into *buf, without its newline; false at the end */
+static bool next_line(char **buf, size_t *cap)
+{
+	ssize_t len = getline(buf, cap, stdin);
+	if (len < 0)
+		return false;
+	chomp(*buf, &len);
+	return true;
+}
+
 int main(void)
 {
 #ifdef __linux__
@@ -76,15 +122,18 @@ int main(void)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 #endif
 	setlocale(LC_ALL, "");
-	char *path = NULL, *pattern = NULL;
-	size_t pathcap = 0, patcap = 0;
-	ssize_t pathlen, patlen;
-	while ((pathlen = getline(&path, &pathcap, stdin)) >= 0 &&
-	       (patlen = getline(&pattern, &patcap, stdin)) >= 0) {
-		chomp(path, &pathlen);
-		chomp(pattern, &patlen);
-		char why[400] = "";
-		int rc = match_file(path, pattern, why, sizeof why);
+	char *verb = NULL, *one = NULL, *two = NULL;
+	size_t verbcap = 0, onecap = 0, twocap = 0;
+	while (next_line(&verb, &verbcap) && next_line(&one, &onecap) &&
+	       next_line(&two, &twocap)) {
+		char why[600] = "";
+		int rc = 2;
+		if (strcmp(verb, "match") == 0)
+			rc = match_file(one, two, why, sizeof why);
+		else if (strcmp(verb, "same") == 0)
+			rc = same_files(one, two, why, sizeof why);
+		else
+			snprintf(why, sizeof why, "no such request: %.60s", verb);
 		if (rc == 2)
 			printf("2 %s\n", why);
 		else
@@ -92,7 +141,8 @@ int main(void)
 		if (fflush(stdout) != 0)
 			break;
 	}
-	free(path);
-	free(pattern);
+	free(verb);
+	free(one);
+	free(two);
 	return 0;
 }

@@ -97,6 +97,28 @@ file_has() {
 		grep -Eq -- "$2" "$1"
 		return ;;
 	esac
+	ematch match "$1" "$2" && return
+	case $? in
+	3) grep -Eq -- "$2" "$1" ;;
+	*) return $? ;;
+	esac
+}
+
+# file_same FILE1 FILE2 - the two files hold the same bytes, as cmp -s
+# says: 0, 1 when they differ, 2 when it cannot tell ($file_has_why)
+file_same() {
+	file_has_why="cmp could not tell"
+	ematch same "$1" "$2" && return
+	case $? in
+	3) cmp -s -- "$1" "$2" ;;
+	*) return $? ;;
+	esac
+}
+
+# ematch VERB ARG1 ARG2 - a request to tests/ematch (started at the first):
+# its answer 0, 1 or 2 (the reason in $file_has_why), or 3 when it is not
+# there (a test run by hand outside the build)
+ematch() {
 	if [ -z "$file_has_pid" ]; then
 		if [ -x "${top_builddir:-/nonexistent}/tests/ematch" ] &&
 			mkfifo "$tmp/ematch-in" "$tmp/ematch-out"; then
@@ -107,11 +129,8 @@ file_has() {
 			file_has_pid=none
 		fi
 	fi
-	if [ "$file_has_pid" = none ]; then
-		grep -Eq -- "$2" "$1"
-		return
-	fi
-	printf '%s\n%s\n' "$1" "$2" >&5
+	[ "$file_has_pid" != none ] || return 3
+	printf '%s\n%s\n%s\n' "$1" "$2" "$3" >&5
 	if ! IFS= read -r file_has_answer <&6; then
 		file_has_why="tests/ematch is gone"
 		return 2

@@ -212,14 +212,35 @@ tmux_open() {
 
 # screen - what the terminal shows; with screen_history set, the lines
 # scrolled off too.  capture-pane drops trailing spaces, so patterns
-# never end in one.
+# never end in one.  (tmux writes it to a file: the shell reads a pipe a
+# byte a system call.)
 screen() {
 	tmux_settle
-	if [ -n "${screen_history:-}" ]; then
-		tmux_raw capture-pane -p -S - -E - -t 0
-	else
-		tmux_raw capture-pane -p -t 0
+	if [ -z "$tmux_ctl" ]; then
+		tmux_raw capture-pane -p ${screen_history:+-S - -E -} -t 0
+		return
 	fi
+	tmux_capture ${screen_history:+-S - -E -} "$tmp/tmux-screen" || return
+	cat "$tmp/tmux-screen"
+}
+
+# tmux_capture [-S - -E -] FILE - the screen (or all of it) into FILE, by
+# tmux
+tmux_capture() {
+	tmux_capture_to=
+	for tmux_arg; do
+		tmux_capture_to=$tmux_arg
+	done
+	if [ $# -gt 1 ]; then
+		tmux_call capture-pane -t 0 -S - -E - -b tmux-lib \; \
+			save-buffer -b tmux-lib "$tmux_capture_to"
+	else
+		tmux_call capture-pane -t 0 -b tmux-lib \; \
+			save-buffer -b tmux-lib "$tmux_capture_to"
+	fi || {
+		printf '%s' "$tmux_error" >&2
+		return 1
+	}
 }
 
 # tmux_format TEXT - TEXT as it must be written inside #{C/r:...} in a
@@ -243,15 +264,16 @@ tmux_format() {
 	done
 }
 
-# tmux_state [TMUX-COMMAND...] - where the cursor is and the screen (with
-# screen_history, the lines scrolled off too), in $tmux_reply, from one
+# tmux_state [TMUX-COMMAND...] - where the cursor is (in $tmux_reply) and
+# the screen (in the file $tmp/tmux-before, written by tmux), from one
 # line to tmux; then the command, with nothing drawn in between
 tmux_state() {
 	if [ $# -gt 0 ]; then
 		set -- \; "$@"
 	fi
 	tmux_call display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; \
-		capture-pane -p ${screen_history:+-S - -E -} -t 0 "$@" ||
+		capture-pane -t 0 -b tmux-lib \; \
+		save-buffer -b tmux-lib "$tmp/tmux-before" "$@" ||
 		printf '%s' "$tmux_error" >&2
 }
 
@@ -270,13 +292,14 @@ tmux_wait() {
 	tmux_end=
 	tmux_clean=-1	# a history this long was grepped: no match in it
 	while :; do
-		# after the nap, the time and the pattern first, then the cursor
-		# and screen (as tmux_state has them)
+		# after the nap, the time and the pattern first, then (keys
+		# pending) the cursor and the screen, as tmux_state has them
 		set -- display-message -p -t 0 '%s' \; list-panes -t 0 -F "$tmux_fmt"
 		[ -z "$tmux_nap" ] || set -- run-shell -d "$tmux_nap" \; "$@"
-		[ -z "$tmux_pending${screen_history:-}" ] ||
+		[ -z "$tmux_pending" ] ||
 			set -- "$@" \; display-message -p -t 0 '#{cursor_x},#{cursor_y}' \; \
-				capture-pane -p ${screen_history:+-S - -E -} -t 0
+				capture-pane -t 0 -b tmux-lib \; \
+				save-buffer -b tmux-lib "$tmp/tmux-now"
 		tmux_call "$@" || printf '%s' "$tmux_error" >&2
 		tmux_out=$tmux_reply
 		tmux_now=${tmux_out%%"$tmux_nl"*}
@@ -297,6 +320,7 @@ tmux_wait() {
 		if [ -n "$tmux_pending" ]; then
 			[ -n "$tmux_since" ] || tmux_since=$tmux_now
 			if [ "$tmux_out" != "$tmux_before" ] ||
+				! file_same "$tmp/tmux-before" "$tmp/tmux-now" ||
 				[ "$tmux_now" -ge $((tmux_since + 2)) ]; then
 				tmux_pending=
 				tmux_end=$((tmux_now + tmux_deadline))
@@ -326,15 +350,14 @@ tmux_wait() {
 }
 
 # tmux_history - with screen_history, the pattern of tmux_wait is in the
-# lines scrolled off (or on the screen: all that was captured), when
-# lines scrolled off since it was last looked for there.  (While the
-# history is shorter than history-limit, it only grows.)
+# lines scrolled off (or on the screen), when lines scrolled off since it
+# was last looked for there.  (While the history is shorter than
+# history-limit, it only grows.)
 tmux_history() {
 	[ -n "${screen_history:-}" ] && [ "$tmux_hs" -gt 0 ] &&
 		[ "$tmux_hs" -ne "$tmux_clean" ] || return 1
-	# the cursor first, then the lines
-	printf '%s' "${tmux_out#*"$tmux_nl"}" >"$tmp/tmux-screen"
-	grep -Eq -- "$tmux_pat" "$tmp/tmux-screen" && return 0
+	tmux_capture -S - -E - "$tmp/tmux-screen" || return 1
+	file_has "$tmp/tmux-screen" "$tmux_pat" && return 0
 	tmux_clean=$tmux_hs
 	return 1
 }
