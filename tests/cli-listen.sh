@@ -32,12 +32,7 @@ watchdog 300
 # in the background: every listener of this test starts at once, at the
 # top.  listen_use NAME waits until it is ready and sets $port and $lpid.
 # It is ready when it says where it listens (a probe would be a session).
-# shellcheck disable=SC2046
-portpool="$(echo $(free_ports 11)) "
-nextport() {
-	port=${portpool%% *}
-	portpool=${portpool#* }
-}
+port_pool 11
 listen_start() {
 	name=$1
 	shift

@@ -46,7 +46,9 @@ cat >"$tmp/replies" <<'R'
 250 2.0.0 queued
 221 2.0.0 bye
 R
-port=$(free_port)
+# the ports of the sections below, from one Python
+port_pool 5
+nextport
 serve "$port"
 timeout 30 swaks --server "127.0.0.1:$port" --helo client.example.com \
 	--from bob@example.com --to nobody@example.org >"$tmp/swaks" 2>&1 ||
@@ -71,7 +73,7 @@ cat >"$tmp/replies" <<'R'
 354 nonsense
 221 bye
 R
-port=$(free_port)
+nextport
 serve "$port"
 timeout 30 swaks --server "127.0.0.1:$port" -tls --helo client.example.com \
 	--from bob@example.com --to alice@example.org >"$tmp/swaks" 2>&1
@@ -88,7 +90,7 @@ expect_status 2 "--listen with --role client"
 expect_err 'excludes --role client' "--listen's message"
 run shell --scenario plain --listen 2525
 expect_status 2 "--listen with --scenario"
-port=$(free_port)
+nextport
 start_at blocker "$port" "$PY" -c 'import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(60)' "$port"
@@ -104,7 +106,7 @@ screen_history=1
 # the shell's prompt ("reply (...)>") ends with ">"
 tmux_prompt='*>'
 tmux_cleanup='for p in $pids; do kill "$p" 2>/dev/null; done'
-port=$(free_port)
+nextport
 tmux_open 100x40 "HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 	SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' shell --listen $port; echo EXIT=\$?; sleep 60"
 wait_for 'Waiting on 127\.0\.0\.1' "the shell waits for a client"
@@ -128,7 +130,7 @@ wait_for '^EXIT=0' "the shell leaves with 0 after a session ended with 221"
 # ---- the full-screen view: the same, with the real client in its panes ------
 # (keys go to the full-screen view whenever they come)
 tmux_prompt=
-port=$(free_port)
+nextport
 rm -f "$tmp/py"
 tmux_open 120x40 "HOME='$tmp/home' XDG_STATE_HOME='$tmp/state' TERM=xterm-256color \
 	SMTPREF_LIBEXECDIR='$SMTPREF_LIBEXECDIR' '$SMTPREF' tui --listen $port --persona strict; echo EXIT=\$?; sleep 60"

@@ -90,6 +90,17 @@ print("\n".join(map(str, ports)))
 EOF
 }
 
+# port_pool N - N ports of free_ports (one Python), handed out in turn by
+# nextport into $port
+port_pool() {
+	# shellcheck disable=SC2046
+	portpool="$(echo $(free_ports "$1")) "
+}
+nextport() {
+	port=${portpool%% *}
+	portpool=${portpool#* }
+}
+
 # wait_port PORT... - until something listens on each (10 s at most:
 # many may be starting at once on a busy machine);
 # prints the ports nobody listens on when it fails
