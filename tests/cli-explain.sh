@@ -51,7 +51,7 @@ jrun explain --json "$d/lhost-exim-02.eml" "$d/lhost-office365-01.eml" \
 	"$d/lhost-sendmail-02.eml" "$d/lhost-qmail-03.eml" "$d/rhost-google-01.eml"
 expect_status 0 "seven bounces"
 checks=$((checks + 1))
-[ "$(wc -l <"$tmp/out")" -eq 7 ] || fail "JSON Lines: one object a line for seven files"
+[ "$(wc -l <"$tmp/jq/$jq_snap")" -eq 7 ] || fail "JSON Lines: one object a line for seven files"
 jq_check -s '.[0] | .kind == "bounce" and ([.recipients[] | .status + " " + (.reply_code|tostring) + " " + .reason] == ["5.1.1 550 userunknown", "5.2.1 550 userunknown"])' "Exim's prose bounce, two recipients"
 jq_check -s '.[0].recipients[0].command == "RCPT" and .[0].recipients[0].remote_mta == "mx.example.jp"' "Exim: after RCPT TO, the host"
 jq_check -s '.[1].recipients[0] | .address == "kijitora@example.com" and .status == "5.1.10" and .reply_code == 550 and .reason == "userunknown"' "quoted-printable (Microsoft 365)"

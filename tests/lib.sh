@@ -17,31 +17,37 @@ checks=0
 tmp=
 # A small /dev/shm (a container's is often 64 MiB) is left alone: the
 # tests that write large inputs would fill it; so is one mounted noexec.
+# Its size is the tmpfs's size= (none: half the memory, the default).
 # (Read by the shell: every test starts here, and a process costs more
 # than the rest of it.)
 shm_exec=
+shm_size=
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
 	[ -r /proc/self/mountinfo ]; then
-	# the last mount on /dev/shm is the one in use
-	while read -r _ _ _ _ shm_mnt shm_opts _; do
+	# the last mount on /dev/shm is the one in use; after " - ", the
+	# file system's type, its source and its options
+	while read -r _ _ _ _ shm_mnt shm_opts shm_rest; do
 		[ "$shm_mnt" = /dev/shm ] || continue
 		case ,$shm_opts, in
 		*,noexec,*) shm_exec= ;;
 		*) shm_exec=1 ;;
 		esac
+		shm_size=big
+		case ,${shm_rest##* }, in
+		*,size=*)
+			shm_size=${shm_rest##*size=}
+			shm_size=${shm_size%%[!0-9]*} ;;
+		esac
 	done </proc/self/mountinfo
 fi
-shm_free=0
-if [ -n "$shm_exec" ]; then
-	{ read -r _; read -r _ _ _ shm_free _; } <<EOF
-$(df -Pk /dev/shm 2>/dev/null)
-EOF
-fi
-case $shm_free in
-''|*[!0-9]*) shm_free=0 ;;
+# (in KiB: 1 GiB at least)
+[ -n "$shm_exec" ] || shm_size=
+case $shm_size in
+big) shm_size=1048576 ;;
+''|*[!0-9]*) shm_size=0 ;;
 esac
 tmp_base=${TMPDIR:-/tmp}
-[ "$shm_free" -lt 1048576 ] || tmp_base=/dev/shm
+[ "$shm_size" -lt 1048576 ] || tmp_base=/dev/shm
 # named for the test's process, with its home in one mkdir (mktemp when
 # a directory of that name was left behind)
 tmp=$tmp_base/smtpref-test.$$

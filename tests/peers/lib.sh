@@ -321,11 +321,16 @@ jq_snap() {
 	cp "$1" "$tmp/jq/$jq_snap" || exit 99
 }
 
-# jrun ARGS... - run smtpref (lib.sh's run), and the jq_check calls after
-# it look at its stdout
+# jrun ARGS... - run smtpref as lib.sh's run does, its stdout straight
+# into the JSON that the jq_check calls after it look at (not $tmp/out:
+# a copy a run cost a process)
 jrun() {
-	run "$@"
-	jq_snap "$tmp/out"
+	if [ "$jq_snap" -eq 0 ]; then
+		mkdir "$tmp/jq" || exit 99
+	fi
+	jq_snap=$((jq_snap + 1))
+	"$SMTPREF" "$@" >"$tmp/jq/$jq_snap" 2>"$tmp/err"
+	status=$?
 }
 
 # jq_check [-s] FILTER DESCRIPTION - FILTER holds for the JSON of the last
