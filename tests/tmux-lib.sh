@@ -31,8 +31,11 @@
 # tells the time (%s) and matches the pattern itself (list-panes -F
 # '#{C/r:...}', the extended regular expression of grep -E, tried on each
 # row of the screen with its trailing spaces dropped, as capture-pane
-# shows them).  With screen_history set, a pattern not on the screen is
-# looked for with grep in the lines scrolled off too.
+# shows them).  What is read back is small: the shell reads a pipe a
+# byte a system call, so whole screens go to files that tmux writes
+# (save-buffer), where tests/ematch (lib.sh) compares them, to see that
+# keys showed, and searches them: with screen_history set, a pattern not
+# on the screen is looked for in the lines scrolled off too.
 
 command -v tmux >/dev/null 2>&1 || {
 	echo "FAIL: tmux is needed for this test (Debian: apt-get install tmux)" >&2
