@@ -6,8 +6,9 @@
 
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
-# the shell's prompts (smtp>, closed>, answer>) end with ">"
-tmux_prompt='*>'
+# the shell's prompts (smtp>, closed>, reply>) end with ">", a reply's
+# continuation prompt (reply+) with "+"
+tmux_prompt='*[>+]'
 
 # start ARGS... - open the shell in a fresh 100x40 terminal; when it
 # exits, the pane shows EXIT=status and stays

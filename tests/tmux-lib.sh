@@ -20,7 +20,8 @@
 #   paste TEXT                       a terminal paste (bracketed)
 #   at_prompt                        until the line editor waits for a
 #                                    line (tmux_prompt: its case pattern;
-#                                    set, Ctrl-D and paste wait for it)
+#                                    set, type_line, Ctrl-D and paste
+#                                    wait for it)
 #   screen                           what the terminal shows
 #
 # Starting a process costs more than anything else these tests do, so
@@ -442,9 +443,15 @@ keys() {
 	tmux_sent "$tmux_reply"
 }
 
-# type_line TEXT - typed as is, then Enter
+# type_line TEXT - typed as is, then Enter; with $tmux_prompt set, at the
+# prompt (typed while the line before is being taken, the terminal
+# itself would echo it, and the line editor show it again)
 type_line() {
-	tmux_settle
+	if [ -n "${tmux_prompt:-}" ]; then
+		at_prompt || echo "tmux-lib: no prompt for '$1'" >&2
+	else
+		tmux_settle
+	fi
 	case $1 in
 	'') tmux_state send-keys -t 0 Enter ;;
 	*) tmux_state send-keys -t 0 -l "$1" \; send-keys -t 0 Enter ;;
