@@ -91,13 +91,13 @@ expect_status() {
 
 # file_has FILE PATTERN - FILE has a line that matches the extended regular
 # expression PATTERN, as grep -Eq says: 0, 1 when none does, 2 when it
-# cannot tell (the reason in $file_has_why).  A grep a check would cost a
+# cannot tell (the reason in $ematch_why).  A grep a check would cost a
 # process, more than the check: one tests/ematch a test (started at the
 # first check, on fds 5 and 6) answers them all; without it, grep.
-file_has_pid=
-file_has_why=
+ematch_pid=
+ematch_why=
 file_has() {
-	file_has_why="grep could not tell"
+	ematch_why="grep could not tell"
 	case $2 in *'
 '*)	# (as grep reads it: one pattern a line)
 		grep -Eq -- "$2" "$1"
@@ -111,9 +111,9 @@ file_has() {
 }
 
 # file_same FILE1 FILE2 - the two files hold the same bytes, as cmp -s
-# says: 0, 1 when they differ, 2 when it cannot tell ($file_has_why)
+# says: 0, 1 when they differ, 2 when it cannot tell ($ematch_why)
 file_same() {
-	file_has_why="cmp could not tell"
+	ematch_why="cmp could not tell"
 	ematch same "$1" "$2" && return
 	case $? in
 	3) cmp -s -- "$1" "$2" ;;
@@ -122,30 +122,30 @@ file_same() {
 }
 
 # ematch VERB ARG1 ARG2 - a request to tests/ematch (started at the first):
-# its answer 0, 1 or 2 (the reason in $file_has_why), or 3 when it is not
+# its answer 0, 1 or 2 (the reason in $ematch_why), or 3 when it is not
 # there (a test run by hand outside the build)
 ematch() {
-	if [ -z "$file_has_pid" ]; then
+	if [ -z "$ematch_pid" ]; then
 		if [ -x "${top_builddir:-/nonexistent}/tests/ematch" ] &&
 			mkfifo "$tmp/ematch-in" "$tmp/ematch-out"; then
 			"$top_builddir/tests/ematch" <"$tmp/ematch-in" >"$tmp/ematch-out" &
-			file_has_pid=$!
+			ematch_pid=$!
 			exec 5>"$tmp/ematch-in" 6<"$tmp/ematch-out"
 		else
-			file_has_pid=none
+			ematch_pid=none
 		fi
 	fi
-	[ "$file_has_pid" != none ] || return 3
+	[ "$ematch_pid" != none ] || return 3
 	printf '%s\n%s\n%s\n' "$1" "$2" "$3" >&5
-	if ! IFS= read -r file_has_answer <&6; then
-		file_has_why="tests/ematch is gone"
+	if ! IFS= read -r ematch_answer <&6; then
+		ematch_why="tests/ematch is gone"
 		return 2
 	fi
-	case $file_has_answer in
+	case $ematch_answer in
 	0) return 0 ;;
 	1) return 1 ;;
 	esac
-	file_has_why=${file_has_answer#2 }
+	ematch_why=${ematch_answer#2 }
 	return 2
 }
 
@@ -163,7 +163,7 @@ expect_err() {
 	file_has "$tmp/err" "$1" && return
 	case $? in
 	1) fail "$2: stderr lacks /$1/ (stderr: $(head -c 300 "$tmp/err"))" ;;
-	*) fail "$2: cannot look for /$1/ in stderr: $file_has_why" ;;
+	*) fail "$2: cannot look for /$1/ in stderr: $ematch_why" ;;
 	esac
 }
 
@@ -175,7 +175,7 @@ expect_file() {
 	file_has "$1" "$2" && return
 	case $? in
 	1) fail "$3: ${4:-$1} lacks /$2/" ;;
-	*) fail "$3: cannot look for /$2/ in ${4:-$1}: $file_has_why" ;;
+	*) fail "$3: cannot look for /$2/ in ${4:-$1}: $ematch_why" ;;
 	esac
 }
 
@@ -185,7 +185,7 @@ expect_no_file() {
 	case $? in
 	0) fail "$3: ${4:-$1} has /$2/" ;;
 	1) ;;
-	*) fail "$3: cannot look for /$2/ in ${4:-$1}: $file_has_why" ;;
+	*) fail "$3: cannot look for /$2/ in ${4:-$1}: $ematch_why" ;;
 	esac
 }
 
