@@ -310,14 +310,20 @@ start_smtp_sink() {
 # queued and made by one jq, jq_checks, which the test calls before
 # finish (cli-json and cli-explain source this file for them alone).
 
-# jq_snap FILE - the JSON that the jq_check calls after it look at: FILE
-# as it is now (a copy: FILE may be written again before jq_checks)
+# jq_next - a new snapshot, $tmp/jq/$jq_snap, for the jq_check calls
+# after it to look at
 jq_snap=0
-jq_snap() {
+jq_next() {
 	if [ "$jq_snap" -eq 0 ]; then
 		mkdir "$tmp/jq" || exit 99
 	fi
 	jq_snap=$((jq_snap + 1))
+}
+
+# jq_snap FILE - the JSON that the jq_check calls after it look at: FILE
+# as it is now (a copy: FILE may be written again before jq_checks)
+jq_snap() {
+	jq_next
 	cp "$1" "$tmp/jq/$jq_snap" || exit 99
 }
 
@@ -325,10 +331,7 @@ jq_snap() {
 # into the JSON that the jq_check calls after it look at (not $tmp/out:
 # a copy a run cost a process)
 jrun() {
-	if [ "$jq_snap" -eq 0 ]; then
-		mkdir "$tmp/jq" || exit 99
-	fi
-	jq_snap=$((jq_snap + 1))
+	jq_next
 	"$SMTPREF" "$@" >"$tmp/jq/$jq_snap" 2>"$tmp/err"
 	status=$?
 }
