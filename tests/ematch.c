@@ -16,11 +16,12 @@
  * does not compile, the request is not one of these).  It ends at the
  * end of its input, or with the test that started it.
  */
-#define _GNU_SOURCE
+#include <config.h>
+
 #include <errno.h>
-#include <stdbool.h>
 #include <locale.h>
 #include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
