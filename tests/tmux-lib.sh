@@ -212,6 +212,10 @@ tmux_open() {
 	# fd 7 is open for reading too: were the client gone, a line written
 	# to it would wait there, not kill the test (SIGPIPE)
 	exec 7<>"$tmp/tmux-in" 8<"$tmp/tmux-out"
+	tmux_call display-message -p ok && return
+	# (attach-session -f and #{C/r:} came with tmux 3.2)
+	echo "FAIL: tmux's control mode did not start ($(tmux -V 2>&1); tmux 3.2 or later is needed): $tmux_error" >&2
+	exit 1
 }
 
 # screen - what the terminal shows; with screen_history set, the lines
