@@ -14,7 +14,7 @@ need_smtp_sink
 
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
-# the shell's prompts (smtp>, closed>, answer>) end with ">"
+# the shell's prompts (smtp>, closed>, smtp (waiting for 354)>) end with ">"
 tmux_prompt='*>'
 tmux_cleanup='for p in $pids; do kill "$p" 2>/dev/null; done'
 

@@ -7,7 +7,7 @@
 
 . "$top_srcdir/tests/tmux-lib.sh"
 screen_history=1
-# the shell's prompts (smtp>, closed>, answer>) end with ">"
+# the prompts (answer>, smtp>) end with ">"
 tmux_prompt='*>'
 
 start() {
