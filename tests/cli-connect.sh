@@ -93,11 +93,11 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyou
 	-out "$tmp/esc-cert.pem" -days 2 -subj "/CN=esc.example/O=$(printf 'a\033[2Jb')" \
 	-addext "subjectAltName=DNS:$(printf 'x\033]0;pwned\007.example'),DNS:$(printf 'www.bank.example\015evil')" \
 	>/dev/null 2>&1 || { echo "FAIL: openssl cannot make the test certificate" >&2; exit 1; }
-user=
-[ "$(id -u)" -eq 0 ] && user="-u nobody"
 # shellcheck disable=SC2046
-set -- $(free_ports 7)
+set -- $(free_ports 8)
 aio_port=$1 tls_port=$2 sink_port=$3 sink_r_port=$4 sink_f_port=$5 sink_q_port=$6 sink_mx_port=$7
+# one where nobody listens
+nobody=$8
 # the aiosmtpd servers, one Python for all: plain, STARTTLS, and (on
 # ports the system chooses, once the others listen) submission with AUTH
 # and with implicit TLS
@@ -105,17 +105,12 @@ launch aiosmtpd "$PY" "$peers/submission.py" "$tmp/aiosmtpd.port" \
 	"$tmp/cert.pem" "$tmp/key.pem" alice 'pass word' \
 	"mailbox:$aio_port:$tmp/maildir" "starttls:$tls_port:$tmp/maildir-tls" \
 	"submission:0:$tmp/maildir-sub" "implicit:0:$tmp/maildir-465"
-# shellcheck disable=SC2086
-launch_at smtp-sink "$sink_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_port" 10
+launch_sink smtp-sink "$sink_port"
 # error replies: smtp-sink -r (4xx) and -f (5xx)
-# shellcheck disable=SC2086
-launch_at smtp-sink-r "$sink_r_port" /usr/sbin/smtp-sink $user -r RCPT "127.0.0.1:$sink_r_port" 10
-# shellcheck disable=SC2086
-launch_at smtp-sink-f "$sink_f_port" /usr/sbin/smtp-sink $user -f MAIL "127.0.0.1:$sink_f_port" 10
-# shellcheck disable=SC2086
-launch_at smtp-sink-q "$sink_q_port" /usr/sbin/smtp-sink $user -q EHLO "127.0.0.1:$sink_q_port" 10
-# shellcheck disable=SC2086
-launch_at smtp-sink-mx "$sink_mx_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_mx_port" 10
+launch_sink smtp-sink-r "$sink_r_port" -r RCPT
+launch_sink smtp-sink-f "$sink_f_port" -f MAIL
+launch_sink smtp-sink-q "$sink_q_port" -q EHLO
+launch_sink smtp-sink-mx "$sink_mx_port"
 
 # hport MODE [NTH] - the port of hostile.py's MODE (of its NTH, 1 by
 # default, when it serves it more than once); sets $port
@@ -178,7 +173,6 @@ expect_status 2 "tui --connect takes connect's options, not the shell's"
 expect_err "--role" "names the option"
 
 # ---- network failures: exit 3 ----------------------------------------------
-nobody=$(free_port)
 conn $H 127.0.0.1 "$nobody"
 expect_status 3 "connection refused"
 expect_err "cannot connect to 127.0.0.1 port $nobody" "names the address"

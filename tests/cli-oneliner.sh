@@ -69,8 +69,6 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 	-nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 2 \
 	-subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
 	>"$tmp/openssl.log" 2>&1 || { echo "FAIL: openssl: $(head -c 300 "$tmp/openssl.log")" >&2; exit 1; }
-user=
-[ "$(id -u)" -eq 0 ] && user="-u nobody"
 # shellcheck disable=SC2046
 set -- $(free_ports 14)
 aio_port=$1 picky_port=$2 tls_port=$3 plain_port=$4 sink_port=$5 slow_sink_port=$6 sink8_port=$7
@@ -87,16 +85,13 @@ launch aiosmtpd "$PY" "$peers/submission.py" "$tmp/aiosmtpd.port" \
 	"mailbox:$aio_port:$tmp/maildir" "picky:$picky_port:$tmp/maildir-picky" \
 	"starttls:$tls_port:$tmp/maildir-tls" "mailbox:$plain_port:$tmp/maildir-plain" \
 	"submission:0:$tmp/maildir-sub" "implicit:0:$tmp/maildir-465"
-# shellcheck disable=SC2086
-launch_at smtp-sink "$sink_port" /usr/sbin/smtp-sink $user "127.0.0.1:$sink_port" 10
-# shellcheck disable=SC2086
-launch_at smtp-sink-w "$slow_sink_port" /usr/sbin/smtp-sink $user -w 2 "127.0.0.1:$slow_sink_port" 10
-# shellcheck disable=SC2086
-launch_at smtp-sink-8 "$sink8_port" /usr/sbin/smtp-sink $user -8 "127.0.0.1:$sink8_port" 10
+launch_sink smtp-sink "$sink_port"
+launch_sink smtp-sink-w "$slow_sink_port" -w 2
+launch_sink smtp-sink-8 "$sink8_port" -8
 for s in $sinks; do
-	# shellcheck disable=SC2086
-	launch_at "smtp-sink${s%%:*}" "${s##*:}" /usr/sbin/smtp-sink $user $(echo "${s%%:*}" | sed 's/,/ /') \
-		"127.0.0.1:${s##*:}" 10
+	# the option, and its commands ("-f,EHLO,HELO": -f EHLO,HELO)
+	o=${s%%:*}
+	launch_sink "smtp-sink$o" "${s##*:}" "${o%%,*}" "${o#*,}"
 done
 
 # ---- usage errors: 2, and what is wrong ---------------------------------

@@ -294,15 +294,28 @@ need_smtp_sink() {
 	}
 }
 
-# start_smtp_sink [OPTION...] - Postfix's smtp-sink on a free port of
-# 127.0.0.1 (as nobody when run as root, which smtp-sink wants), with the
-# options given; sets port and pid
-start_smtp_sink() {
-	user=
-	[ "$(id -u)" -eq 0 ] && user="-u nobody"
-	port=$(free_port)
+# launch_sink NAME PORT [OPTION...] - Postfix's smtp-sink on 127.0.0.1:PORT
+# (as nobody when run as root, which smtp-sink wants), with the options
+# given, started as launch_at starts a peer (ready waits for it)
+sink_user=
+sink_asked=
+launch_sink() {
+	if [ -z "$sink_asked" ]; then
+		sink_asked=1
+		[ "$(id -u)" -ne 0 ] || sink_user="-u nobody"
+	fi
+	name=$1
+	port=$2
+	shift 2
 	# shellcheck disable=SC2086
-	start_at smtp-sink "$port" /usr/sbin/smtp-sink $user "$@" "127.0.0.1:$port" 10
+	launch_at "$name" "$port" /usr/sbin/smtp-sink $sink_user "$@" "127.0.0.1:$port" 10
+}
+
+# start_smtp_sink [OPTION...] - launch_sink on a free port, and ready; sets
+# port and pid
+start_smtp_sink() {
+	launch_sink smtp-sink "$(free_port)" "$@"
+	ready
 }
 
 # ---- JSON checks, batched --------------------------------------------------
