@@ -228,24 +228,17 @@ screen() {
 		tmux_raw capture-pane -p ${screen_history:+-S - -E -} -t 0
 		return
 	fi
-	tmux_capture ${screen_history:+-S - -E -} "$tmp/tmux-screen" || return
+	tmux_capture "$tmp/tmux-screen" ${screen_history:+-S - -E -} || return
 	cat "$tmp/tmux-screen"
 }
 
-# tmux_capture [-S - -E -] FILE - the screen (or all of it) into FILE, by
-# tmux
+# tmux_capture FILE [-S - -E -] - the screen (or all of it) into FILE,
+# by tmux
 tmux_capture() {
-	tmux_capture_to=
-	for tmux_arg; do
-		tmux_capture_to=$tmux_arg
-	done
-	if [ $# -gt 1 ]; then
-		tmux_call capture-pane -t 0 -S - -E - -b tmux-lib \; \
-			save-buffer -b tmux-lib "$tmux_capture_to"
-	else
-		tmux_call capture-pane -t 0 -b tmux-lib \; \
-			save-buffer -b tmux-lib "$tmux_capture_to"
-	fi || {
+	tmux_capture_to=$1
+	shift
+	tmux_call capture-pane -t 0 "$@" -b tmux-lib \; \
+		save-buffer -b tmux-lib "$tmux_capture_to" || {
 		printf '%s' "$tmux_error" >&2
 		return 1
 	}
@@ -283,6 +276,17 @@ tmux_state() {
 		capture-pane -t 0 -b tmux-lib \; \
 		save-buffer -b tmux-lib "$tmp/tmux-before" "$@" ||
 		printf '%s' "$tmux_error" >&2
+}
+
+# tmux_nap_next - the pause before the next look at the terminal: none
+# before the first, then 5, 10, 20 and at most 50 ms
+tmux_nap_next() {
+	case $tmux_nap in
+	'') tmux_nap=0.005 ;;
+	0.005) tmux_nap=0.01 ;;
+	0.01) tmux_nap=0.02 ;;
+	*) tmux_nap=0.05 ;;
+	esac
 }
 
 # tmux_wait for|gone|top|settle PATTERN - poll the terminal until PATTERN
@@ -348,12 +352,7 @@ tmux_wait() {
 			esac
 		fi
 		[ "$tmux_now" -lt "$tmux_end" ] || return 1
-		case $tmux_nap in
-		'') tmux_nap=0.005 ;;
-		0.005) tmux_nap=0.01 ;;
-		0.01) tmux_nap=0.02 ;;
-		*) tmux_nap=0.05 ;;
-		esac
+		tmux_nap_next
 	done
 }
 
@@ -364,7 +363,7 @@ tmux_wait() {
 tmux_history() {
 	[ -n "${screen_history:-}" ] && [ "$tmux_hs" -gt 0 ] &&
 		[ "$tmux_hs" -ne "$tmux_clean" ] || return 1
-	tmux_capture -S - -E - "$tmp/tmux-screen" || return 1
+	tmux_capture "$tmp/tmux-screen" -S - -E - || return 1
 	file_has "$tmp/tmux-screen" "$tmux_pat" && return 0
 	tmux_clean=$tmux_hs
 	return 1
@@ -428,11 +427,7 @@ EOF
 		esac
 		[ -n "$tmux_end" ] || tmux_end=$((tmux_now + tmux_deadline))
 		[ "$tmux_now" -lt "$tmux_end" ] || return 1
-		case $tmux_nap in
-		'') tmux_nap=0.005 ;;
-		0.005) tmux_nap=0.01 ;;
-		*) tmux_nap=0.02 ;;
-		esac
+		tmux_nap_next
 	done
 }
 
