@@ -16,12 +16,14 @@ need swaks "$PY" timeout
 serve() {
 	p=$1
 	shift
+	# (the session before left its output there: no stale "Waiting on")
+	rm -f "$tmp/shell"
 	(COLUMNS=500 timeout 60 "$SMTPREF" shell --color=never --listen "$p" "$@" \
 		<"$tmp/replies" >"$tmp/shell" 2>&1; echo $? >"$tmp/status") &
 	served=$!
 	pids="$pids $served"
 	i=0
-	while ! file_has "$tmp/shell" 'Waiting on 127\.0\.0\.1' && [ $i -lt 200 ]; do
+	while ! file_has "$tmp/shell" "Waiting on 127\\.0\\.0\\.1:$p " && [ $i -lt 200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
