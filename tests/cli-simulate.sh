@@ -99,6 +99,8 @@ expect_out '^# warning +[0-9]+ octets discarded' "the discard across reads is ex
 # input that comes later, after the handshake, is the TLS session's
 # (the rest is written once the 220 to STARTTLS is out, polled for)
 mkfifo "$tmp/later"
+# (emptied first: the run before left two 220s there)
+: >"$tmp/out"
 "$SMTPREF" simulate --reads <"$tmp/later" >"$tmp/out" 2>"$tmp/err" &
 sim_pid=$!
 exec 7>"$tmp/later"
