@@ -431,26 +431,33 @@ EOF
 	done
 }
 
+# tmux_ready WHAT - before WHAT is typed: with $tmux_prompt set, until
+# the prompt (said on stderr when it does not come), else until keys
+# sent before show
+tmux_ready() {
+	if [ -n "${tmux_prompt:-}" ]; then
+		at_prompt || echo "tmux-lib: no prompt for $1" >&2
+	else
+		tmux_settle
+	fi
+}
+
 # keys KEY... - as tmux send-keys takes them (Enter, Tab, C-c, Up, F1);
-# Ctrl-D alone, with $tmux_prompt set, at the prompt
+# Ctrl-D alone at the prompt (tmux_ready)
 keys() {
-	case $*:${tmux_prompt:-} in
-	C-d:?*) at_prompt || echo "tmux-lib: no prompt for Ctrl-D" >&2 ;;
+	case $* in
+	C-d) tmux_ready Ctrl-D ;;
 	*) tmux_settle ;;
 	esac
 	tmux_state send-keys -t 0 "$@"
 	tmux_sent "$tmux_reply"
 }
 
-# type_line TEXT - typed as is, then Enter; with $tmux_prompt set, at the
-# prompt (typed while the line before is being taken, the terminal
-# itself would echo it, and the line editor show it again)
+# type_line TEXT - typed as is, then Enter, at the prompt (tmux_ready:
+# typed while the line before is being taken, the terminal itself would
+# echo it, and the line editor show it again)
 type_line() {
-	if [ -n "${tmux_prompt:-}" ]; then
-		at_prompt || echo "tmux-lib: no prompt for '$1'" >&2
-	else
-		tmux_settle
-	fi
+	tmux_ready "'$1'"
 	case $1 in
 	'') tmux_state send-keys -t 0 Enter ;;
 	*) tmux_state send-keys -t 0 -l "$1" \; send-keys -t 0 Enter ;;
@@ -458,14 +465,10 @@ type_line() {
 	tmux_sent "$tmux_reply"
 }
 
-# paste TEXT - as a terminal pastes it (bracketed, when the program asked);
-# with $tmux_prompt set, at the prompt
+# paste TEXT - as a terminal pastes it (bracketed, when the program
+# asked), at the prompt (tmux_ready)
 paste() {
-	if [ -n "${tmux_prompt:-}" ]; then
-		at_prompt || echo "tmux-lib: no prompt for the paste" >&2
-	else
-		tmux_settle
-	fi
+	tmux_ready "the paste"
 	tmux_state set-buffer -- "$1" \; paste-buffer -p -t 0
 	tmux_sent "$tmux_reply"
 }
