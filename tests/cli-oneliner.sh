@@ -271,9 +271,7 @@ for p, path in zip(parts[1:], sys.argv[2:]):
     assert data == open(path, "rb").read(), "content differs"
 print("ok")
 EOF
-checks=$((checks + 1))
-grep -q '^ok$' "$tmp/mime" ||
-	fail "--attach: a valid MIME message, attachments whole (Python's email parser: $(tail -n 1 "$tmp/mime"))"
+expect_file "$tmp/mime" '^ok$' "--attach: a valid MIME message, attachments whole (Python's email parser: $(tail -n 1 "$tmp/mime"))"
 expect_file "$tmp/body" "^'hello\\\\n\\.\\\\n:quit\\\\n\\.dot\\\\nend\\\\n'$" "the body arrives whole"
 
 # ---- smtp-sink: each refused step has its exit status -----------------------
