@@ -106,9 +106,12 @@ sim_pid=$!
 exec 7>"$tmp/later"
 printf 'EHLO client.example\r\nSTARTTLS\r\n' >&7
 i=0
-until [ "$(grep -c '^220 ' "$tmp/out")" -ge 2 ] || [ $i -ge 1000 ]; do
+codes
+while [ $i -lt 1000 ]; do
+	case $codes in *'220 '*'220 '*) break ;; esac
 	sleep 0.01
 	i=$((i + 1))
+	codes
 done
 printf 'EHLO client.example\r\nQUIT\r\n' >&7
 exec 7>&-
